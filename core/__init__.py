@@ -1,0 +1,1 @@
+"""Shared foundations of Charterline: configuration, data model, calendar, clocks, auth, outbox and audit."""
