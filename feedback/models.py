@@ -193,6 +193,8 @@ class EqualityMonitoring(db.Model):
     religion: Mapped[str | None] = mapped_column(String(60))
     sexual_orientation: Mapped[str | None] = mapped_column(String(30))
 
+    service_area: Mapped[ServiceArea | None] = relationship()
+
 
 class FeedbackDraft(db.Model):
     """A resident's answers while they go through the form; deleted when sent, purged when abandoned."""

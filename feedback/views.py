@@ -116,6 +116,11 @@ def with_draft(view):
     return wrapped
 
 
+def _saved(answers: dict) -> dict | None:
+    """Earlier answers fill in a question when it is shown; a submission stands on what was sent."""
+    return answers if request.method == "GET" else None
+
+
 def _question(template: str, form, draft=None, **context):
     answers = draft.answers if draft else {}
     return render_template(template, form=form, action=_form_action(), answers=answers,
@@ -130,7 +135,7 @@ def _onwards(draft):
 @limited
 def kind():
     draft = journey.current_draft()
-    form = KindForm(data={"kind": draft.answers.get("kind") if draft else None})
+    form = KindForm(data=_saved({"kind": draft.answers.get("kind") if draft else None}))
     if form.validate_on_submit():
         draft = journey.current_draft(create=True)
         journey.save_answers(draft, kind=form.kind.data)
@@ -142,7 +147,7 @@ def kind():
 @limited
 @with_draft
 def service(draft):
-    form = ServiceForm(data={"service_area": draft.answers.get("service_area")})
+    form = ServiceForm(data=_saved({"service_area": draft.answers.get("service_area")}))
     areas = db.session.scalars(
         select(ServiceArea).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)).all()
     form.service_area.choices = [SelectChoice(a.code, a.name) for a in areas] + [
@@ -160,7 +165,7 @@ def commitments(draft):
     charter = journey.active_charter()
     if charter is None or not charter.commitments:
         return _onwards(draft)
-    form = CommitmentsForm(data={"commitments": draft.answers.get("commitments") or []})
+    form = CommitmentsForm(data=_saved({"commitments": draft.answers.get("commitments") or []}))
     form.commitments.choices = [SelectChoice(c.code, c.wording) for c in charter.commitments] + [
         SelectChoice(journey.NOT_SURE, "None of these, or I'm not sure")]
     if form.validate_on_submit():
@@ -175,8 +180,9 @@ def commitments(draft):
 def details(draft):
     answers = draft.answers
     happened = answers.get("happened_on")
-    form = DetailsForm(data={"description": answers.get("description"), "outcome_wanted": answers.get("outcome_wanted"),
-                             "happened_on": date.fromisoformat(happened) if happened else None})
+    form = DetailsForm(data=_saved({
+        "description": answers.get("description"), "outcome_wanted": answers.get("outcome_wanted"),
+        "happened_on": date.fromisoformat(happened) if happened else None}))
     kind_value = answers["kind"]
     form.description.label.text = DESCRIPTION_WORDING[FeedbackKind(kind_value)][0]
     asks_outcome = kind_value in NEEDS_CONTACT
@@ -241,7 +247,7 @@ def evidence_done(draft):
 @limited
 @with_draft
 def contact(draft):
-    form = ContactForm(data=draft.answers.get("contact") or {})
+    form = ContactForm(data=_saved(draft.answers.get("contact") or {}))
     needed = draft.answers["kind"] in NEEDS_CONTACT
     if form.validate_on_submit():
         details = {name: text(getattr(form, name)) for name in ("name", "email", "phone", "address", "postcode")}
@@ -263,7 +269,7 @@ def reply(draft):
     ways = details.ways_to_reply()
     if not ways:
         return _onwards(draft)
-    form = ReplyForm(data={"reply_by": draft.answers.get("reply_by")})
+    form = ReplyForm(data=_saved({"reply_by": draft.answers.get("reply_by")}))
     form.reply_by.choices = [SelectChoice(way, REPLY_METHODS[way]) for way in ways]
     if form.validate_on_submit():
         details.reply_by = form.reply_by.data or None
@@ -278,8 +284,9 @@ def reply(draft):
 @with_draft
 def adjustments(draft):
     answers = draft.answers
-    form = AdjustmentsForm(data={"adjustments": answers.get("adjustments") or [], "language": answers.get("language"),
-                                 "adjustments_other": answers.get("adjustments_other")})
+    form = AdjustmentsForm(data=_saved({
+        "adjustments": answers.get("adjustments") or [], "language": answers.get("language"),
+        "adjustments_other": answers.get("adjustments_other")}))
     if form.validate_on_submit():
         chosen = form.adjustments.data
         update = {"adjustments": chosen,
@@ -302,7 +309,7 @@ def _adjustment_lengths(update: dict) -> list[Problem]:
 @limited
 @with_draft
 def equality(draft):
-    form = EqualityForm(data=draft.answers.get("equality") or {})
+    form = EqualityForm(data=_saved(draft.answers.get("equality") or {}))
     if form.is_submitted() and form.skip.data:
         journey.save_answers(draft, equality=None, equality_seen=True)
         return _onwards(draft)

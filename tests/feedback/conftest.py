@@ -20,3 +20,21 @@ def upload_dir(app, tmp_path, monkeypatch):
 def charter():
     loaded, _created = load_charter_file(HARROW)
     return loaded
+
+
+@pytest.fixture
+def limited_client(app):
+    """A second app with rate limits on (the shared test app has them off), and a low public limit."""
+    from app import create_app
+    from core.extensions import db, limiter
+
+    limited = create_app({**{key: app.config[key] for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
+                                                                 "CHARTERLINE_COUNCIL", "CHARTERLINE_UPLOAD_DIR")},
+                          "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+                          "CHARTERLINE_PUBLIC_RATE_LIMIT": "3 per minute"})
+    yield limited.test_client()
+    limiter.reset()
+    # The limiter is shared by every app in the process: switch it off again for the other tests.
+    limiter.enabled = False
+    with limited.app_context():
+        db.engine.dispose()
