@@ -216,14 +216,18 @@ def record_feedback(
     acknowledge: bool = True,
     raised_from: FeedbackItem | None = None,
 ) -> tuple[FeedbackItem, str]:
-    """Record a submission that has passed its checks; returns the item and its private tracking token."""
+    """Record a submission that has passed its checks; returns the item and its private tracking token.
+
+    A complaint raised from a service request belongs to the same resident as the request.
+    """
     token = new_token()
     item = FeedbackItem(
         reference=next_reference(submission.kind, received_on.year),
         kind=submission.kind, resident_kind=submission.kind, channel=channel,
         service_area=submission.service_area, received_on=received_on, description=submission.description,
         happened_on=submission.happened_on, outcome_wanted=submission.outcome_wanted,
-        resident=_resident_from(submission.contact), tracking_token_hash=token_hash(token),
+        resident=raised_from.resident if raised_from else _resident_from(submission.contact),
+        tracking_token_hash=token_hash(token),
         recorded_by_id=by.id if by else None, api_key_id=api_key.id if api_key else None,
         raised_from_id=raised_from.id if raised_from else None,
     )
@@ -389,14 +393,8 @@ def keep_as_complaint(item: FeedbackItem) -> None:
 def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:
     """A complaint about how a service request is being handled; the request carries on alongside it."""
     _require_open(item)
-    resident = item.resident
-    contact = ContactDetails(
-        name=resident.name, email=resident.email, phone=resident.phone, address=resident.address,
-        postcode=resident.postcode, reply_by=resident.reply_by, adjustments=list(resident.adjustments or []),
-        adjustments_other=resident.adjustments_other, language=resident.language,
-    ) if resident else ContactDetails()
     submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
-                            service_area=item.service_area, commitments=list(item.commitments), contact=contact)
+                            service_area=item.service_area, commitments=list(item.commitments))
     return record_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
                            raised_from=item)
 
