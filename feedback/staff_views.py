@@ -183,12 +183,14 @@ def record():
     form = RecordFeedbackForm()
     form.service_area.choices = _service_choices()
     form.commitments.choices = _commitment_choices()
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # Every problem at once: the form's own checks and the rules shared with the resident's form.
+        valid = form.validate()
         submission = _recorded_submission(form)
         problems = description_problems(submission.kind, submission.description, submission.outcome_wanted)
         problems += contact_problems(submission.kind, submission.contact)
         problems += reply_problems(submission.contact) + adjustment_problems(submission.contact)
-        if apply_problems(form, problems):
+        if apply_problems(form, problems) and valid:
             item, token = record_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
                                           by=current_user)
             flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "

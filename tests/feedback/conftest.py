@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from core.charters import load_charter_file
 
@@ -38,3 +39,20 @@ def limited_client(app):
     limiter.enabled = False
     with limited.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign in as a new staff member with the given role, without the deliberately slow password check."""
+    from tests.helpers import make_staff
+
+    def sign_in(role: str, **overrides):
+        user = make_staff(role=role, **overrides)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        # Requests share the test's app context, where Flask-Login keeps the user it last loaded.
+        g.pop("_login_user", None)
+        return user
+
+    return sign_in
