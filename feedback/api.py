@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
@@ -34,9 +34,10 @@ def _presented_key() -> str | None:
 
 def current_api_key() -> ApiKey | None:
     """The key this request presents, looked up once per request."""
-    if "api_key" not in g:
-        g.api_key = find_api_key(_presented_key())
-    return g.api_key
+    cache = request.environ
+    if "charterline.api_key" not in cache:
+        cache["charterline.api_key"] = find_api_key(_presented_key())
+    return cache["charterline.api_key"]
 
 
 def _limit_key() -> str:
@@ -182,12 +183,12 @@ def read_submission(data: object) -> tuple[Submission | None, str, date, list[Pr
         contact=_contact(data, problems), equality=equality or None,
     )
     received_on = _date(data, "received_on", problems) or today()
-    if kind in {k.value for k in FeedbackKind}:
-        already = {p.field for p in problems}
-        for problem in submission_problems(submission):
-            place = _PLACES.get(problem.field, problem.field)
-            if place not in already:
-                problems.append(Problem(place, problem.message))
+    # The rules shared with the online form, unless the field (or the object holding it) is already wrong.
+    already = {p.field for p in problems}
+    for problem in submission_problems(submission):
+        place = _PLACES.get(problem.field, problem.field)
+        if place not in already and place.split(".")[0] not in already:
+            problems.append(Problem(place, problem.message))
     return submission, channel, received_on, problems
 
 
