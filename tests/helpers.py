@@ -100,7 +100,8 @@ def make_feedback(**overrides):
     n = next(_counter)
     token = overrides.pop("token", f"test-token-{n}-{'x' * 30}")
     kind = overrides.pop("kind", FeedbackKind.COMPLAINT.value)
-    fields = {"reference": f"{FeedbackKind(kind).prefix}-2026-{n:05d}", "kind": kind, "channel": "web_form",
+    # Numbered from 90000 so they never meet the references the service itself issues.
+    fields = {"reference": f"{FeedbackKind(kind).prefix}-2026-{90000 + n}", "kind": kind, "channel": "web_form",
               "received_on": date(2026, 3, 2), "description": f"Feedback number {n}: the bin was missed.",
               "tracking_token_hash": token_hash(token), "acknowledgement_due_on": date(2026, 3, 9),
               "acknowledgement_rule": "working-days:5"}
