@@ -22,7 +22,7 @@ from feedback.rules import (
     Submission,
     submission_problems,
 )
-from feedback.services import active_charter, find_api_key, record_feedback, tracking_url
+from feedback.services import find_api_key, published_commitments, record_feedback, tracking_url
 
 
 def _presented_key() -> str | None:
@@ -144,14 +144,12 @@ def _service_area(code: str | None, problems: list[Problem]) -> ServiceArea | No
 
 
 def _commitments(codes: list[str], problems: list[Problem]) -> list:
-    if not codes:
-        return []
-    charter = active_charter()
-    known = {c.code: c for c in (charter.commitments if charter else [])}
-    for code in codes:
+    found = published_commitments(codes)
+    known = {c.code for c in found}
+    for code in dict.fromkeys(codes):
         if code not in known:
             problems.append(Problem("commitments", f"There is no commitment with the code {code!r} in the charter"))
-    return [known[code] for code in dict.fromkeys(codes) if code in known]
+    return found
 
 
 #: Where each rule's field lives in the API body.

@@ -7,6 +7,22 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+# The deadline engine, the sentiment scorer and the theme finder are optional parts of core: each seam below
+# falls back to a plain answer when its part is not installed. Looked up once, not on every submission.
+try:
+    from core.calendar import get_calendar
+    from core.clocks import compute
+except ImportError:
+    get_calendar = compute = None
+try:
+    from core.sentiment import score
+except ImportError:
+    score = None
+try:
+    from core.themes import themes_for as find_themes
+except ImportError:
+    find_themes = None
+
 
 @dataclass(frozen=True)
 class DueDate:
@@ -18,10 +34,7 @@ class DueDate:
 
 def due_date(rule: str, start: date) -> DueDate:
     """The due date for a deadline `rule` ("lgsco-stage1-ack", "working-days:3", "calendar-days:1") from day 0."""
-    try:
-        from core.calendar import get_calendar
-        from core.clocks import compute
-    except ImportError:
+    if compute is None:
         return _weekdays_only(rule, start)
     deadline = compute(rule, start, get_calendar(current_app.config["CHARTERLINE_CALENDAR"]))
     return DueDate(deadline.due, deadline.explain())
@@ -62,9 +75,7 @@ class Score:
 
 def score_text(text: str) -> Score:
     """Sentiment of a resident's words, scored once when they are written."""
-    try:
-        from core.sentiment import score
-    except ImportError:
+    if score is None:
         return Score(None, None, None, None)
     result = score(text)
     return Score(result.polarity, result.subjectivity, result.label, result.version)
@@ -72,8 +83,6 @@ def score_text(text: str) -> Score:
 
 def themes_for(text: str) -> list[str]:
     """Theme labels found in a resident's words (for example "missed collection", "staff attitude")."""
-    try:
-        from core.themes import themes_for as find_themes
-    except ImportError:
+    if find_themes is None:
         return []
     return list(find_themes(text))

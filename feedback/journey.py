@@ -21,7 +21,7 @@ from feedback.rules import (
     description_problems,
     reply_problems,
 )
-from feedback.services import active_charter, token_hash
+from feedback.services import active_charter, published_commitments, token_hash
 from feedback.uploads import StoredFile, delete_stored
 
 SESSION_KEY = "feedback_draft"
@@ -87,11 +87,7 @@ def service_area_of(answers: dict) -> ServiceArea | None:
 
 
 def commitments_of(answers: dict) -> list[Commitment]:
-    codes = [c for c in answers.get("commitments") or [] if c != NOT_SURE]
-    charter = active_charter()
-    if not codes or charter is None:
-        return []
-    return [c for c in charter.commitments if c.code in codes]
+    return published_commitments([c for c in answers.get("commitments") or [] if c != NOT_SURE])
 
 
 def submission_of(answers: dict) -> Submission:

@@ -49,6 +49,7 @@ from feedback.services import (
     add_files,
     explain_acknowledgement,
     issue_api_key,
+    published_commitments,
     reclassify,
     record_feedback,
     retag,
@@ -157,8 +158,7 @@ def _commitment_choices() -> list[SelectChoice]:
 
 
 def _chosen(codes: list[str]) -> list:
-    charter = active_charter()
-    return [c for c in (charter.commitments if charter else []) if c.code in set(codes or [])]
+    return published_commitments(codes or [])
 
 
 def _area(code: str | None) -> ServiceArea | None:

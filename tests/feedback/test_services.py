@@ -41,47 +41,46 @@ def test_due_dates(rule, start, due):
 # Which acknowledgement standard applies
 
 def test_web_form_uses_the_charter_promise_for_emails_and_web_forms(charter):
-    standard = services.acknowledgement_standard("web_form", charter)
-    assert standard.code == "HAR-03"
-    assert services.acknowledgement_standard("email", charter).code == "HAR-03"
+    assert services.acknowledgement_standard("web_form").code == "HAR-03"
+    assert services.acknowledgement_standard("email").code == "HAR-03"
 
 
 def test_information_request_promises_are_not_feedback_standards(charter):
     # Harrow's only letter acknowledgement promise is for Freedom of Information requests.
-    assert services.acknowledgement_standard("letter", charter) is None
+    assert services.acknowledgement_standard("letter") is None
 
 
 def test_promises_without_a_day_based_standard_are_ignored():
-    charter = make_charter(commitments=[
+    make_charter(commitments=[
         {"code": "X-01", "wording": "We acknowledge calls within 30 seconds.", "channel": "phone",
          "metric": "acknowledge", "target_value": 30, "target_unit": "seconds"},
         {"code": "X-02", "wording": "We acknowledge anything within 2 working days.", "channel": "any",
          "metric": "acknowledge", "target_value": 2, "target_unit": "working_days", "rule": "working-days:2"}])
-    assert services.acknowledgement_standard("phone", charter).code == "X-02"
+    assert services.acknowledgement_standard("phone").code == "X-02"
 
 
-def plan(item, charter) -> tuple:
-    services.plan_acknowledgement(item, charter)
+def plan(item) -> tuple:
+    services.plan_acknowledgement(item)
     code = item.acknowledgement_commitment.code if item.acknowledgement_commitment else None
     return code, item.acknowledgement_rule, item.acknowledgement_due_on
 
 
 def test_complaint_meets_the_earlier_of_the_charter_and_the_code(charter):
     web = FeedbackItem(kind="complaint", channel="web_form", received_on=date(2026, 3, 6))
-    assert plan(web, charter) == ("HAR-03", "calendar-days:1", date(2026, 3, 7))
+    assert plan(web) == ("HAR-03", "calendar-days:1", date(2026, 3, 7))
     phone = FeedbackItem(kind="complaint", channel="phone", received_on=date(2026, 3, 6))
-    assert plan(phone, charter) == (None, "lgsco-stage1-ack", date(2026, 3, 13))
+    assert plan(phone) == (None, "lgsco-stage1-ack", date(2026, 3, 13))
 
 
 def test_housing_complaints_follow_the_housing_ombudsman_code(charter):
     area = ServiceArea(code="x-housing", name="Housing", regime="ho")
     item = FeedbackItem(kind="complaint", channel="letter", received_on=date(2026, 3, 6), service_area=area)
-    assert plan(item, charter) == (None, "ho-stage1-ack", date(2026, 3, 13))
+    assert plan(item) == (None, "ho-stage1-ack", date(2026, 3, 13))
 
 
 def test_other_feedback_without_a_charter_standard_gets_five_working_days():
     item = FeedbackItem(kind="comment", channel="phone", received_on=date(2026, 3, 6))
-    assert plan(item, None) == (None, "working-days:5", date(2026, 3, 13))
+    assert plan(item) == (None, "working-days:5", date(2026, 3, 13))
 
 
 # Recording
