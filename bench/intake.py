@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run from a checkout as `python bench/intake.py`: make the project importable.
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from core.charters import load_charter_file  # noqa: E402
@@ -191,13 +191,12 @@ def check_rows(url: str, run: str, result: Run) -> tuple[int, int, int]:
     more than once, and stored rows no 201 accounts for."""
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        marker = func.substr(FeedbackItem.description, 1, func.instr(FeedbackItem.description, ":") - 1)
         rows = db.session.execute(
-            select(FeedbackItem.reference, marker).where(FeedbackItem.description.like(f"{run}-%"))
+            select(FeedbackItem.reference, FeedbackItem.description).where(FeedbackItem.description.like(f"{run}-%"))
         ).all()
         db.engine.dispose()
     stored = {reference for reference, _ in rows}
-    markers = [m for _, m in rows]
+    markers = [description.split(":", 1)[0] for _, description in rows]
     doubled = len(markers) - len(set(markers))
     return len(result.references - stored), doubled, len(stored - result.references)
 

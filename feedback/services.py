@@ -96,16 +96,24 @@ def one_writer_at_a_time() -> Iterator[None]:
 
 
 def next_reference(kind: str, year: int) -> str:
-    """The next reference for the year, such as CMP-2026-00042, taken atomically so it never repeats."""
+    """The next reference for the year, such as CMP-2026-00042, taken atomically so it never repeats.
+
+    On PostgreSQL the number is taken in a transaction of its own, so the counter row is locked for a moment
+    rather than for the whole submission; a submission that then fails leaves a gap, never a repeat. SQLite has
+    one writer at a time anyway, so there it is part of the submission's own transaction.
+    """
     table = ReferenceCounter.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    postgres = db.engine.dialect.name == "postgresql"
     statement = (
-        insert(table).values(year=year, last=1)
+        (postgresql.insert if postgres else sqlite.insert)(table).values(year=year, last=1)
         .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
-    number = db.session.execute(statement).scalar_one()
+    if postgres:
+        with db.engine.begin() as connection:
+            number = connection.execute(statement).scalar_one()
+    else:
+        number = db.session.execute(statement).scalar_one()
     return f"{FeedbackKind(kind).prefix}-{year}-{number:05d}"
 
 
