@@ -14,6 +14,8 @@ from feedback import bp
 from feedback.models import Attachment, FeedbackDraft
 from feedback.uploads import delete_stored, upload_dir
 
+bp.cli.help = "Housekeeping for residents' feedback."
+
 #: A form left this long is abandoned: its answers and files are deleted (data minimisation).
 DRAFT_LIFETIME = timedelta(hours=24)
 
