@@ -29,3 +29,10 @@ def walk(client, *, kind="complaint", service="waste-recycling", commitments=("H
     if not send:
         return response
     return client.post("/feedback/check", data={"website": ""})
+
+
+def assert_fieldsets_named(soup) -> None:
+    """Every group of radios, checkboxes or date parts has a legend that says what it asks."""
+    for fieldset in soup.select("fieldset"):
+        legend = fieldset.find("legend")
+        assert legend is not None and legend.get_text(strip=True), f"unnamed fieldset: {str(fieldset)[:200]}"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from core.models import OutboxMessage, Resident
 from core.timesource import set_today
 from feedback.models import EqualityMonitoring, FeedbackDraft, FeedbackItem
-from tests.feedback.journey import walk
+from tests.feedback.journey import assert_fieldsets_named, walk
 from tests.helpers import page
 
 
@@ -143,6 +143,7 @@ def test_nothing_typed_is_lost_on_a_validation_error(client):
     assert soup.select_one("#description").get_text() == long_text
     assert soup.select_one("#outcome_wanted").get_text() == "Sort it out"
     assert soup.select_one("#happened_on-day")["value"] == "31"
+    assert_fieldsets_named(soup)
     soup = page(client.post("/feedback/details", data={"description": long_text, "happened_on": ["", "", ""]}))
     assert errors(soup) == ["Your answer must be 5,000 characters or fewer"]
     assert soup.select_one("#description").get_text() == long_text
@@ -196,6 +197,7 @@ def test_every_equality_question_offers_prefer_not_to_say(client, charter):
     soup = page(client.get("/feedback/about-you"))
     groups = {i["name"] for i in soup.select("input[type=radio]")}
     assert len(groups) == 6
+    assert_fieldsets_named(soup)
     assert {i["name"] for i in soup.select("input[value=prefer_not_to_say]")} == groups
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.timesource import set_today
 from feedback.models import ApiKey, FeedbackItem, FeedbackMessage
+from tests.feedback.journey import assert_fieldsets_named
 from tests.helpers import make_feedback, make_resident, page
 
 
@@ -98,7 +99,9 @@ def test_inbox_search_finds_by_reference(client, login_as, mixed):
 
 def test_inbox_counts_by_type(client, login_as, mixed):
     login_as(Role.VIEWER)
-    summary = page(client.get("/staff/feedback")).select_one("#results-summary").get_text(" ", strip=True)
+    soup = page(client.get("/staff/feedback"))
+    assert_fieldsets_named(soup)
+    summary = soup.select_one("#results-summary").get_text(" ", strip=True)
     assert "Showing 1 to 3 of 3 items" in summary
     assert "1 complaint, 1 compliment, 1 service request" in summary
 
@@ -201,6 +204,7 @@ def test_recording_errors_keep_what_was_typed(client, login_as, charter):
         "Select how it reached us", "The date it was received must be today or in the past",
         "Enter your full name", "Email address must be in the correct format, like name@example.com"]
     assert soup.select_one("#description").get_text() == "Kept words"
+    assert_fieldsets_named(soup)
     assert soup.select_one("#phone")["value"] == "07700 900456"
 
 
@@ -214,7 +218,8 @@ def test_policy_officers_cannot_record(client, login_as):
 def test_retag_page_saves_service_and_commitments(client, login_as, db, charter):
     item = make_feedback()
     login_as(Role.CASE_HANDLER)
-    page(client.get(f"/staff/feedback/{item.reference}/tags"))
+    for change in ("tags", "reclassify", "status"):
+        assert_fieldsets_named(page(client.get(f"/staff/feedback/{item.reference}/{change}")))
     response = client.post(f"/staff/feedback/{item.reference}/tags", data={
         "version": item.version_id, "service_area": "parking", "commitments": ["HAR-01", "HAR-04"]})
     assert response.status_code == 302
