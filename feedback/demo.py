@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.demo import register_demo_step
 from core.extensions import db
-from core.models import Channel, Role, ServiceArea, StaffUser
+from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
@@ -184,9 +184,11 @@ def _text_for(rng: random.Random, kind: str, area: ServiceArea) -> tuple[str, st
     return _fill(rng, problem, area.name), wanted
 
 
-def _submission(rng: random.Random, kind: str, area: ServiceArea, commitments: list) -> Submission:
+def _submission(rng: random.Random, kind: str, area: ServiceArea, commitments: list, channel: str) -> Submission:
     description, wanted = _text_for(rng, kind, area)
-    chosen = rng.sample(commitments, k=min(len(commitments), rng.choice([0, 1, 1, 2]))) if commitments else []
+    # Promises about this way of contacting us, or about every way.
+    relevant = [c for c in commitments if c.channel in {channel, Channel.ANY}]
+    chosen = rng.sample(relevant, k=min(len(relevant), rng.choice([0, 1, 1, 2])))
     return Submission(kind=kind.value, description=description, service_area=area, commitments=chosen,
                       outcome_wanted=wanted, contact=_resident(rng, kind))
 
@@ -201,6 +203,9 @@ def _received_on(rng: random.Random, first_day):
 def _settle(rng: random.Random, item: FeedbackItem, handlers: list[StaffUser]) -> None:
     """Give an item the history a year would have: acknowledged (sometimes late), worked on, closed."""
     item.received_at = datetime.combine(item.received_on, time(rng.randint(8, 18), rng.randint(0, 59)))
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.target_type == "feedback_item",
+                                                             AuditEvent.target_id == item.id)):
+        event.at = item.received_at
     age = (today() - item.received_on).days
     if item.acknowledged_at is None and item.resident is not None and age > 0:
         delay = rng.choices([0, 1, 2, 4, 7], weights=[55, 25, 10, 6, 4])[0]
@@ -247,7 +252,7 @@ def load_demo_feedback() -> str:
     for _ in range(DEMO_ITEMS):
         kind = _weighted(rng, KIND_WEIGHTS)
         channel = _weighted(rng, CHANNEL_WEIGHTS)
-        submission = _submission(rng, kind, rng.choice(areas), commitments)
+        submission = _submission(rng, kind, rng.choice(areas), commitments, channel)
         if rng.random() < 0.2:
             submission.equality = _equality_answers(rng)
         by = None if channel == Channel.WEB_FORM else rng.choice(handlers)

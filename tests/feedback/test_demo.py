@@ -54,10 +54,12 @@ def test_demo_text_is_the_same_every_time(charter, db):
         rng = random.Random(SEED)
         out = []
         for _ in range(30):
-            made = _submission(rng, _weighted(rng, KIND_WEIGHTS), rng.choice(areas), charter.commitments)
+            made = _submission(rng, _weighted(rng, KIND_WEIGHTS), rng.choice(areas), charter.commitments, "email")
             out.append((made.kind, made.description, made.contact.name, [c.code for c in made.commitments]))
         return out
 
     first = sample()
     assert first == sample()
+    assert {c for *_, codes in first for c in codes} <= {c.code for c in charter.commitments
+                                                         if c.channel in {"email", "any"}}
     assert len({description for _, description, _, _ in first}) > 20
