@@ -300,9 +300,19 @@ def record_feedback(
                      summary=f"{item.kind_label} received {how}")
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
-        db.session.commit()
+        _commit_keeping(item)
     feedback_recorded.send(item)
     return item, token
+
+
+def _commit_keeping(item: FeedbackItem) -> None:
+    """Commit without expiring what was just written: the caller reads the item straight back."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _source(api_key: ApiKey | None) -> str:
