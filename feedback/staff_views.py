@@ -108,7 +108,7 @@ def inbox():
     arguments = {key: request.args.getlist(key) for key in request.args if key != "page"}
     return render_template("feedback/inbox.html", form=form if not valid else None, filter_form=form, result=result,
                            arguments=arguments, kinds={k.value: k.label for k in FeedbackKind},
-                           can_record=current_user.has_role(*HANDLERS))
+                           can_record=current_user.has_role(*HANDLERS), today=today())
 
 
 def _csv_cell(value: object) -> str:

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -128,6 +128,17 @@ def test_inbox_pages_fifty_at_a_time(client, login_as, db):
     assert len(references(second)) == 5
     assert not set(references(first)) & set(references(second))
     assert len(references(page(client.get("/staff/feedback?page=99")))) == 5  # past the end: the last page
+
+
+def test_inbox_flags_acknowledgements_that_are_overdue_or_due_today(client, login_as):
+    set_today(date(2026, 3, 9))
+    make_feedback(acknowledgement_due_on=date(2026, 3, 6), description="late one")
+    make_feedback(acknowledgement_due_on=date(2026, 3, 9), description="today one")
+    make_feedback(acknowledgement_due_on=date(2026, 3, 6), acknowledged_at=datetime(2026, 3, 5, 10),
+                  acknowledgement_met=True, description="done one")
+    login_as(Role.VIEWER)
+    tags = [t.get_text(strip=True) for t in page(client.get("/staff/feedback")).select("tbody .govuk-tag")]
+    assert sorted(tags) == ["Due today", "On time", "Overdue since 6 Mar 2026"]
 
 
 # CSV export
