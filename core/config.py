@@ -46,6 +46,8 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Where residents' evidence files are kept (never under static/); empty means instance/uploads.
+    "CHARTERLINE_UPLOAD_DIR": "",
     # Fix "today" for demonstrations and tests (ISO date); empty means the real date.
     "CHARTERLINE_TODAY": "",
     "SQLALCHEMY_DATABASE_URI": "",

@@ -67,7 +67,7 @@ def _is_word_document(content: bytes) -> bool:
 
 
 def upload_dir() -> Path:
-    configured = current_app.config.get("CHARTERLINE_UPLOAD_DIR")
+    configured = current_app.config["CHARTERLINE_UPLOAD_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
 
