@@ -1,0 +1,1 @@
+"""Shared core of Charterline: charters, calendar, sentiment, auth, audit and outbox."""
