@@ -1,1 +1,1 @@
-"""Shared core of Charterline: charters, calendar, sentiment, auth, audit and outbox."""
+"""Shared foundations of Charterline: configuration, data model, calendar, clocks, auth, outbox and audit."""
