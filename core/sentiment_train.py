@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import random
@@ -36,6 +37,26 @@ def load_corpus(path: Path) -> list[tuple[str, str]]:
             raise ValueError(f"{path.name}:{number}: expected 'label<TAB>text' with a label in {LABELS}")
         rows.append((label, text))
     return rows
+
+
+def load_corrections(path: Path) -> list[tuple[str, str]]:
+    """(label, text) rows of a corrections CSV written by `flask sentiment corrections`."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        if next(reader, None) != ["label", "text"]:
+            raise ValueError(f"{path.name}: expected a 'label,text' header")
+        rows = []
+        for number, row in enumerate(reader, start=2):
+            if len(row) != 2 or row[0] not in LABELS or not row[1].strip():
+                raise ValueError(f"{path.name}:{number}: expected a label in {LABELS} and a text")
+            rows.append((row[0], row[1]))
+    return rows
+
+
+def without_heldout(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop any text that is in the held-out split: the measurement must stay on unseen text."""
+    heldout = {" ".join(text.casefold().split()) for _, text in load_corpus(HELDOUT_PATH)}
+    return [(label, text) for label, text in rows if " ".join(text.casefold().split()) not in heldout]
 
 
 def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -123,8 +144,19 @@ def cross_validate(rows: list[tuple[str, str]], folds: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the council feedback sentiment classifier.")
     parser.add_argument("--cv", type=int, metavar="K", help="report K-fold cross-validated macro-F1 and exit")
+    parser.add_argument("--extra", type=Path, action="append", default=[], metavar="CSV",
+                        help="officers' corrections exported by `flask sentiment corrections` (repeatable)")
     args = parser.parse_args(argv)
     rows = load_corpus(TRAIN_PATH)
+    try:
+        extra = [row for path in args.extra for row in load_corrections(path)]
+    except (OSError, ValueError) as exc:
+        print(f"sentiment_train: {exc}", file=sys.stderr)
+        return 2
+    kept = without_heldout(extra)
+    if len(kept) < len(extra):
+        print(f"left out {len(extra) - len(kept)} corrections whose text is in {HELDOUT_PATH.name}")
+    rows += kept
     if args.cv:
         print(f"{args.cv}-fold cross-validated macro-F1 on {TRAIN_PATH.name}: {cross_validate(rows, args.cv):.3f}")
         return 0
