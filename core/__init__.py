@@ -1,0 +1,1 @@
+"""Shared foundations: calendar, clocks and the services every part of Charterline stands on."""
