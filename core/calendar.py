@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate, compress
 
 import holidays
 
@@ -64,6 +65,7 @@ class _Index:
     holiday_names: dict[date, str]
 
 
+@lru_cache(maxsize=32)
 def _holiday_names(nations: tuple[str, ...], first_year: int, last_year: int) -> dict[date, str]:
     """Bank holidays (substitute days included) with names; a holiday not shared by every nation says where."""
     seen: dict[date, dict[str, list[str]]] = {}
@@ -88,19 +90,21 @@ def _label(name: str, where: list[str], nations: tuple[str, ...]) -> str:
     return f"{name} ({place})"
 
 
+@lru_cache(maxsize=8)
+def _every_day(first_year: int, last_year: int) -> tuple[date, ...]:
+    first, last = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
+    return tuple(date.fromordinal(ordinal) for ordinal in range(first, last + 1))
+
+
 def _build_index(nations: tuple[str, ...], closures: Mapping[date, str], first_year: int, last_year: int) -> _Index:
     names = _holiday_names(nations, first_year, last_year)
-    before: dict[date, int] = {}
-    through: dict[date, int] = {}
-    days: list[date] = []
-    for ordinal in range(date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal() + 1):
-        day = date.fromordinal(ordinal)
-        before[day] = len(days)
-        # Monday is weekday 0; Saturday and Sunday are never working days.
-        if day.weekday() < 5 and day not in names and day not in closures:
-            days.append(day)
-        through[day] = len(days)
-    return _Index(first_year, last_year, before, through, days, names)
+    every_day = _every_day(first_year, last_year)
+    # Monday is weekday 0; Saturday and Sunday are never working days.
+    working = [day.weekday() < 5 and day not in names and day not in closures for day in every_day]
+    running = list(accumulate(working, initial=0))
+    before = dict(zip(every_day, running[:-1], strict=True))
+    through = dict(zip(every_day, running[1:], strict=True))
+    return _Index(first_year, last_year, before, through, list(compress(every_day, working)), names)
 
 
 def _as_date(day: date) -> date:

@@ -346,10 +346,6 @@ def _days_between(after: date, through: date) -> int:
     return (through - after).days
 
 
-def _add_days(day: date, n: int) -> date:
-    return day + timedelta(days=n)
-
-
 def _fold(start: date, amount: int, pauses: Iterable[Pause], count: Callable[[date, date], int]) -> tuple[date, int]:
     """Where counting resumes after the last pause, and how many units are still to run from there."""
     cursor, remaining = start, amount
@@ -563,10 +559,9 @@ class _Explanation:
         policy = rule.extension
         out = []
         for extension in clock.extensions:
-            unit = policy.unit if policy else rule.unit
             out.append(
-                f"On {_fmt(extension.on)} the deadline was extended by {unit.count(extension.amount)}, agreed by "
-                f"{extension.agreed_by}: {extension.reason}."
+                f"On {_fmt(extension.on)} the deadline was extended by {policy.unit.count(extension.amount)}, "
+                f"agreed by {extension.agreed_by}: {extension.reason}."
             )
         if policy and rule.full_extension and not clock.extensions:
             out.append(
