@@ -1,1 +1,1 @@
-"""Shared foundations: calendar, clocks and the services every part of Charterline stands on."""
+"""Shared foundations of Charterline: configuration, data model, calendar, clocks, auth, outbox and audit."""

@@ -1,0 +1,44 @@
+# Charterline's two commands: `make run` (the app on SQLite with demo data) and `make test` (the whole suite,
+# on SQLite and then PostgreSQL). Each installs what it needs first.
+
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+export NLTK_DATA := $(CURDIR)/.nltk_data
+
+.PHONY: run test setup setup-test lint bench assets clean
+
+run: setup
+	CHARTERLINE_ENV=development $(FLASK) db upgrade
+	CHARTERLINE_ENV=development $(FLASK) demo load
+	CHARTERLINE_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup-test
+	scripts/run-tests
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	scripts/install-system-packages app
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup-test: setup
+	scripts/install-system-packages test
+	scripts/setup-test-assets
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Refresh the GOV.UK Frontend runtime files in static/ from the version pinned in package.json.
+assets:
+	scripts/refresh-govuk-frontend
+
+clean:
+	rm -rf $(VENV) node_modules .nltk_data

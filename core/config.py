@@ -1,0 +1,138 @@
+"""Configuration: documented defaults, overridden by CHARTERLINE_* and FLASK_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Environments in which Charterline may start without an explicit SECRET_KEY.
+RELAXED_ENVIRONMENTS = {"development", "testing"}
+
+#: Holiday policies the working-day calendar understands.
+CALENDARS = ("england-and-wales", "scotland", "northern-ireland", "uk")
+
+
+class ConfigError(RuntimeError):
+    """Raised when configuration would leave the service unsafe or unable to start."""
+
+
+DEFAULTS: dict[str, object] = {
+    # "production", "development" or "testing". Production refuses to start without SECRET_KEY.
+    "CHARTERLINE_ENV": "production",
+    # Shown in the page header and in letters.
+    "SERVICE_NAME": "Contact us and give feedback",
+    "COUNCIL_NAME": "Example Council",
+    # Slug of the charter (in charters/) that residents see on the feedback pages.
+    "CHARTERLINE_COUNCIL": "north-norfolk",
+    # Holiday policy of the council's default calendar (FOI always uses "uk").
+    "CHARTERLINE_CALENDAR": "england-and-wales",
+    # Public address of the service, used in links sent by email and letter.
+    "CHARTERLINE_BASE_URL": "http://127.0.0.1:5000",
+    # Outbox backend: "log" (write to the log, for development), "smtp".
+    "CHARTERLINE_OUTBOX_BACKEND": "log",
+    "CHARTERLINE_OUTBOX_FROM": "no-reply@example.gov.uk",
+    "CHARTERLINE_SMTP_HOST": "localhost",
+    "CHARTERLINE_SMTP_PORT": 25,
+    "CHARTERLINE_SMTP_USER": "",
+    "CHARTERLINE_SMTP_PASSWORD": "",
+    "CHARTERLINE_SMTP_STARTTLS": False,
+    # Failed deliveries are retried with exponential backoff up to this many attempts.
+    "CHARTERLINE_OUTBOX_MAX_ATTEMPTS": 6,
+    # Sign-in lockout: this many failures in a row locks the account for LOCKOUT_MINUTES.
+    "CHARTERLINE_LOCKOUT_ATTEMPTS": 5,
+    "CHARTERLINE_LOCKOUT_MINUTES": 15,
+    # Rate limits for public forms and APIs (Flask-Limiter syntax).
+    "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Fix "today" for demonstrations and tests (ISO date); empty means the real date.
+    "CHARTERLINE_TODAY": "",
+    "SQLALCHEMY_DATABASE_URI": "",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,  # seconds: one working day
+    "MAX_CONTENT_LENGTH": 55 * 1024 * 1024,  # five 10 MB evidence files plus the form
+}
+
+_BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _coerce(default: object, raw: str) -> object:
+    if isinstance(default, bool):
+        if raw.lower() not in _BOOL_WORDS:
+            raise ConfigError(f"{raw!r} is not a yes/no value")
+        return _BOOL_WORDS[raw.lower()]
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{raw!r} is not a whole number") from exc
+    return raw
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+    """Read settings from the environment: each default key, plus SECRET_KEY and DATABASE_URL."""
+    env = os.environ if environ is None else environ
+    settings: dict[str, object] = {}
+    for key, default in DEFAULTS.items():
+        if key in env and not isinstance(default, dict):
+            try:
+                settings[key] = _coerce(default, env[key])
+            except ConfigError as exc:
+                raise ConfigError(f"{key} is not valid: {exc}.") from exc
+    if env.get("SECRET_KEY") or env.get("FLASK_SECRET_KEY"):
+        settings["SECRET_KEY"] = env.get("SECRET_KEY") or env.get("FLASK_SECRET_KEY")
+    if env.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(env["DATABASE_URL"])
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms hosting platforms hand out and pin PostgreSQL to psycopg 3."""
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_database_url(url: str) -> None:
+    """Refuse database URLs Charterline cannot use, with one clear sentence."""
+    if not (url.startswith("sqlite:") or url.startswith("postgresql+psycopg://")):
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host/name) "
+            f"or a SQLite URL (sqlite:///path), not {url.split(':', 1)[0]!r}."
+        )
+
+
+def finalise(config: dict, instance_path: Path) -> None:
+    """Fill in derived settings and refuse unsafe ones."""
+    env_name = config["CHARTERLINE_ENV"]
+    if env_name not in {"production", "development", "testing"}:
+        raise ConfigError("CHARTERLINE_ENV must be production, development or testing.")
+    if config.get("TESTING"):
+        env_name = config["CHARTERLINE_ENV"] = "testing"
+    if not config.get("SECRET_KEY"):
+        if env_name not in RELAXED_ENVIRONMENTS:
+            raise ConfigError(
+                "SECRET_KEY is not set: set it to a long random value before starting Charterline in production."
+            )
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    if config["CHARTERLINE_CALENDAR"] not in CALENDARS:
+        raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDARS)}.")
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
+    check_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SESSION_COOKIE_SECURE"] = env_name == "production"
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A key kept in instance/ so development sessions survive restarts; never used in production."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "development-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()

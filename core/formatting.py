@@ -1,0 +1,76 @@
+"""Jinja filters and template globals: GOV.UK date style, plurals, and what the header shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from core.models import Role
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """'24 November 2026', the GOV.UK style for dates."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_date_short(value: date | datetime | None) -> str:
+    return "" if value is None else f"{value.day} {value:%b %Y}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """'24 November 2026 at 3:05pm'."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    return f"{govuk_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+def pluralise(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def percent(value: float | None, places: int = 0) -> str:
+    return "" if value is None else f"{value * 100:.{places}f}%"
+
+
+#: Staff navigation: (label, endpoint, roles that see it).
+STAFF_NAVIGATION = [
+    ("Feedback", "feedback.inbox", tuple(Role)),
+    ("Complaints", "complaints.dashboard", tuple(Role)),
+    ("Surveys", "surveys.index", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)),
+    ("Charter review", "reviews.index", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)),
+    ("Charters", "staff.charters", tuple(Role)),
+    ("Staff accounts", "staff.users", (Role.ADMIN,)),
+]
+
+
+def navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in STAFF_NAVIGATION:
+        if current_user.has_role(*roles):
+            href = url_for(endpoint)
+            items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+    return items
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(govuk_date)
+    app.add_template_filter(govuk_date_short)
+    app.add_template_filter(govuk_datetime)
+    app.add_template_filter(percent)
+    app.add_template_global(pluralise)
+
+    @app.context_processor
+    def globals_for_every_page() -> dict:
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "council_name": app.config["COUNCIL_NAME"],
+            "csp_nonce": getattr(g, "csp_nonce", ""),
+            "staff_navigation": navigation(),
+        }

@@ -1,0 +1,255 @@
+"""Shared tables: staff accounts, service areas, charters and commitments, the audit trail and the outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.timesource import now
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COMPLAINTS_OFFICER = "complaints_officer"
+    CASE_HANDLER = "case_handler"
+    POLICY_OFFICER = "policy_officer"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.COMPLAINTS_OFFICER: "Complaints officer",
+    Role.CASE_HANDLER: "Case handler",
+    Role.POLICY_OFFICER: "Policy officer",
+    Role.VIEWER: "Viewer (read only)",
+}
+
+
+class Regime(StrEnum):
+    """Which Complaint Handling Code a service area's complaints follow."""
+
+    LGSCO = "lgsco"  # Local Government and Social Care Ombudsman: council services
+    HO = "ho"  # Housing Ombudsman: the council as landlord
+
+    @property
+    def label(self) -> str:
+        return {"lgsco": "Local Government and Social Care Ombudsman", "ho": "Housing Ombudsman"}[self.value]
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    WEB_FORM = "web_form"
+    WEB_CHAT = "web_chat"
+    VISIT = "visit"
+    HOME_VISIT = "home_visit"
+    SOCIAL_MEDIA = "social_media"
+    VOICEMAIL = "voicemail"
+    ANY = "any"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.PHONE: "Phone",
+    Channel.EMAIL: "Email",
+    Channel.LETTER: "Letter",
+    Channel.WEB_FORM: "Web form",
+    Channel.WEB_CHAT: "Web chat",
+    Channel.VISIT: "Visit to our offices",
+    Channel.HOME_VISIT: "Home visit",
+    Channel.SOCIAL_MEDIA: "Social media",
+    Channel.VOICEMAIL: "Voicemail",
+    Channel.ANY: "Any way of contacting us",
+}
+
+
+class CharterStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class StaffUser(UserMixin, db.Model):
+    """A member of council staff. Residents never have accounts."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-cased sign-in address.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    #: Werkzeug scrypt hash; never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Failed sign-ins since the last success; reaching the configured limit locks the account.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_signed_in_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role == Role.ADMIN or self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.email} {self.role}>"
+
+
+class ServiceArea(db.Model):
+    """A council service that feedback and complaints are about (housing repairs, waste, council tax ...)."""
+
+    __tablename__ = "service_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: Complaint Handling Code that applies: HO for the council as landlord, LGSCO for everything else.
+    regime: Mapped[str] = mapped_column(String(10), default=Regime.LGSCO)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<ServiceArea {self.code}>"
+
+
+class Charter(db.Model):
+    """One dated version of a council's customer charter."""
+
+    __tablename__ = "charter"
+    __table_args__ = (UniqueConstraint("council_slug", "version", name="council_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_slug: Mapped[str] = mapped_column(String(60), index=True)
+    council_name: Mapped[str] = mapped_column(String(160))
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=CharterStatus.DRAFT)
+    effective_from: Mapped[date | None]
+    #: Where the wording came from (the published document), shown to staff.
+    source: Mapped[str | None] = mapped_column(Text)
+    introduction: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    published_at: Mapped[datetime | None]
+
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="charter", order_by="Commitment.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def measurable_commitments(self) -> list[Commitment]:
+        return [c for c in self.commitments if c.is_measurable]
+
+    def __repr__(self) -> str:
+        return f"<Charter {self.council_slug} v{self.version} {self.status}>"
+
+
+class Commitment(db.Model):
+    """A numbered promise in a charter, with a measurable standard where there is one."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (UniqueConstraint("charter_id", "code", name="charter_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charter.id"), index=True)
+    #: Stable across charter versions, so reports can follow one promise year to year.
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    number: Mapped[int]
+    #: The words residents see.
+    wording: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20), default=Channel.ANY)
+    #: What is measured, e.g. "reply" or "answer"; None for a promise with no measurable standard.
+    metric: Mapped[str | None] = mapped_column(String(40))
+    target_value: Mapped[float | None]
+    #: seconds, minutes, hours, working_days, calendar_days or calendar_months.
+    target_unit: Mapped[str | None] = mapped_column(String(20))
+    #: Share of cases that must meet the target (0-1), e.g. 0.9.
+    target_share: Mapped[float | None]
+    #: Deadline rule for day-based standards, e.g. "working-days:3" or "sar".
+    rule: Mapped[str | None] = mapped_column(String(40))
+
+    charter: Mapped[Charter] = relationship(back_populates="commitments")
+
+    @property
+    def is_measurable(self) -> bool:
+        return self.metric is not None and self.target_value is not None
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
+
+    def __repr__(self) -> str:
+        return f"<Commitment {self.code}>"
+
+
+class AuditEvent(db.Model):
+    """One change to a record: who made it, when, what, and the values before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(50))
+    target_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(80))
+    #: None when the system or a resident made the change.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[StaffUser | None] = relationship()
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the configured number of attempts
+    TO_PRINT = "to_print"  # a letter waiting to be printed and posted
+    POSTED = "posted"
+
+
+class OutboxMessage(db.Model):
+    """A message queued in the same transaction as the change that causes it, delivered later."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "email" or "letter".
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    to_address: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    #: standard, large_print, braille, easy_read: how a letter is to be produced.
+    format: Mapped[str] = mapped_column(String(20), default="standard")
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=now)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    sent_at: Mapped[datetime | None]
+    related_type: Mapped[str | None] = mapped_column(String(50))
+    related_id: Mapped[int | None]

@@ -1,0 +1,7 @@
+"""Residents' compliments, comments, complaints and service requests: intake, staff inbox and tracking."""
+
+from flask import Blueprint
+
+bp = Blueprint("feedback", __name__)
+
+from feedback import views  # noqa: E402,F401

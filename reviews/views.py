@@ -1,0 +1,13 @@
+"""Charter review pages."""
+
+from flask import render_template
+
+from core.auth import role_required
+from core.models import Role
+from reviews import bp
+
+
+@bp.get("/")
+@role_required(Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)
+def index():
+    return render_template("reviews/index.html")

@@ -1,0 +1,92 @@
+"""Fixtures: one app per test session on SQLite or PostgreSQL (TEST_DATABASE_URL), emptied after each test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from core.extensions import db as _db
+from core.timesource import set_today
+from tests.helpers import make_staff
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "RATELIMIT_ENABLED": False,
+        "CHARTERLINE_COUNCIL": "harrow",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Every test runs inside an app context and leaves the database empty."""
+    with app.app_context():
+        yield
+        _db.session.rollback()
+        _db.session.remove()
+        _empty_tables()
+        set_today(None)
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign in as a new staff member with the given role; returns the StaffUser."""
+
+    def sign_in(role: str, **overrides):
+        user = make_staff(role=role, password=TEST_PASSWORD, **overrides)
+        response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    return sign_in

@@ -1,0 +1,80 @@
+"""Factories (make_*) and page assertions shared by the tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from bs4 import BeautifulSoup
+
+from core.auth import hash_password
+from core.extensions import db
+from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
+
+_counter = itertools.count(1)
+
+#: Hashing is deliberately slow; tests reuse one hash per password.
+_HASHES: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
+def make_staff(*, role: str = "case_handler", password: str = "a long test password", **overrides) -> StaffUser:
+    n = next(_counter)
+    fields = {"email": f"staff{n}@example.gov.uk", "name": f"Staff Member {n}", "role": role,
+              "password_hash": _hash(password)}
+    fields.update(overrides)
+    user = StaffUser(**fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_service_area(**overrides) -> ServiceArea:
+    n = next(_counter)
+    fields = {"code": f"service-{n}", "name": f"Service {n}", "regime": "lgsco"}
+    fields.update(overrides)
+    area = ServiceArea(**fields)
+    db.session.add(area)
+    db.session.commit()
+    return area
+
+
+def make_charter(*, commitments: list[dict] | None = None, **overrides) -> Charter:
+    n = next(_counter)
+    fields = {"council_slug": "harrow", "council_name": "Test Council", "title": f"Charter {n}", "version": 1,
+              "status": CharterStatus.PUBLISHED, "effective_from": date(2026, 4, 1)}
+    fields.update(overrides)
+    charter = Charter(**fields)
+    specs = commitments if commitments is not None else [
+        {"code": "T-01", "wording": "We will reply to your email within 3 working days.", "channel": "email",
+         "metric": "reply", "target_value": 3, "target_unit": "working_days", "target_share": 0.9,
+         "rule": "working-days:3"},
+        {"code": "T-02", "wording": "We will treat you with respect.", "channel": "any"},
+    ]
+    charter.commitments = [Commitment(number=i + 1, **spec) for i, spec in enumerate(specs)]
+    db.session.add(charter)
+    db.session.commit()
+    return charter
+
+
+def page(response, status: int = 200) -> BeautifulSoup:
+    """Parse an HTML response and check the page rules every Charterline page keeps."""
+    assert response.status_code == status, f"expected {status}, got {response.status_code}"
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    h1s = soup.find_all("h1")
+    assert len(h1s) == 1, f"expected one h1, found {len(h1s)}"
+    title = soup.title.get_text(strip=True)
+    heading = " ".join(h1s[0].get_text().split())
+    expected_start = ("Error: " if soup.select(".govuk-error-summary") else "") + heading
+    assert title.startswith(expected_start), f"title {title!r} does not start with {expected_start!r}"
+    for link in soup.select(".govuk-error-summary a"):
+        target = link["href"].lstrip("#")
+        assert soup.find(id=target) is not None, f"error summary links to missing id #{target}"
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "duplicate ids on the page"
+    return soup
