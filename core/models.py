@@ -253,3 +253,58 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     related_type: Mapped[str | None] = mapped_column(String(50))
     related_id: Mapped[int | None]
+
+
+class ReplyMethod(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+
+
+class Resident(db.Model):
+    """A resident's contact details, shared by feedback, complaints and surveys. Anonymised, never deleted."""
+
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    #: How they want us to reply: email, phone or letter.
+    reply_by: Mapped[str | None] = mapped_column(String(10))
+    #: Reasonable adjustments asked for (Equality Act 2010; Complaint Handling Code 5.6):
+    #: large_print, braille, easy_read, interpreter, bsl, other.
+    adjustments: Mapped[list] = mapped_column(JSON, default=list)
+    adjustments_other: Mapped[str | None] = mapped_column(Text)
+    #: Interpreter language when "interpreter" is asked for.
+    language: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    anonymised_at: Mapped[datetime | None]
+
+    @property
+    def letter_format(self) -> str:
+        """How letters to this resident are produced."""
+        for wanted in ("braille", "large_print", "easy_read"):
+            if wanted in (self.adjustments or []):
+                return wanted
+        return "standard"
+
+
+class SentimentMixin:
+    """Sentiment scored once when the text is written, with the scorer's version, and an officer's correction."""
+
+    sentiment_polarity: Mapped[float | None]
+    sentiment_subjectivity: Mapped[float | None]
+    #: positive, neutral or negative, as scored.
+    sentiment_label: Mapped[str | None] = mapped_column(String(10), index=True)
+    sentiment_version: Mapped[str | None] = mapped_column(String(20))
+    #: An officer's correction; reports use it in place of the scored label.
+    sentiment_override_label: Mapped[str | None] = mapped_column(String(10))
+    sentiment_override_by_id: Mapped[int | None]
+    sentiment_override_at: Mapped[datetime | None]
+
+    @property
+    def effective_sentiment(self) -> str | None:
+        return self.sentiment_override_label or self.sentiment_label

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("feedback", __name__)
 
-from feedback import views  # noqa: E402,F401
+from feedback import models, views  # noqa: E402,F401

@@ -1,0 +1,31 @@
+"""Signals and hooks that let a lower package react to a higher one without importing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sent by feedback when a resident or officer records an item; sender is the FeedbackItem.
+feedback_recorded = _signals.signal("feedback-recorded")
+#: Sent by feedback when a resident withdraws an item; sender is the FeedbackItem.
+feedback_withdrawn = _signals.signal("feedback-withdrawn")
+#: Sent by complaints when a complaint is closed after its final response; sender is the Complaint.
+#: Keyword arguments: feedback (the FeedbackItem), regime ("lgsco" or "ho").
+complaint_closed = _signals.signal("complaint-closed")
+
+#: Functions that add a section to a resident's tracking page: f(feedback_item) -> Markup or None.
+TRACKING_SECTIONS: list[Callable] = []
+
+
+def register_tracking_section(render: Callable) -> Callable:
+    """Let a higher package (complaints) show its part of a case on the tracking page feedback owns."""
+    if render not in TRACKING_SECTIONS:
+        TRACKING_SECTIONS.append(render)
+    return render
+
+
+def tracking_sections(item) -> list:
+    return [html for html in (render(item) for render in TRACKING_SECTIONS) if html]

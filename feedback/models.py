@@ -1,0 +1,152 @@
+"""Feedback tables: each compliment, comment, complaint or service request, its tags, messages and files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import Commitment, Resident, SentimentMixin, ServiceArea
+from core.timesource import now
+
+
+class FeedbackKind(StrEnum):
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+    COMPLAINT = "complaint"
+    # A first report of something to put right (Complaint Handling Codes 1.2-1.4): recorded, not a complaint.
+    SERVICE_REQUEST = "service_request"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def prefix(self) -> str:
+        """Reference prefix, e.g. CMP-2026-00042."""
+        return {"compliment": "CPL", "comment": "COM", "complaint": "CMP", "service_request": "SR"}[self.value]
+
+
+class FeedbackStatus(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+feedback_commitment = Table(
+    "feedback_commitment",
+    db.metadata,
+    Column("feedback_id", ForeignKey("feedback_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id"), primary_key=True, index=True),
+)
+
+
+class FeedbackItem(SentimentMixin, db.Model):
+    """One piece of feedback from a resident, however it reached the council."""
+
+    __tablename__ = "feedback_item"
+    __table_args__ = (
+        Index("ix_feedback_item_kind_status", "kind", "status"),
+        Index("ix_feedback_item_received_on", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public reference, e.g. CMP-2026-00042.
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=FeedbackStatus.RECEIVED)
+    #: How it reached us: web_form, phone, email, letter, visit, web_chat, social_media ...
+    channel: Mapped[str] = mapped_column(String(20))
+    service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"), index=True)
+    #: The day the council received it: day 0 of every clock.
+    received_on: Mapped[date]
+    received_at: Mapped[datetime] = mapped_column(default=now)
+    #: What happened, in the resident's words.
+    description: Mapped[str] = mapped_column(Text)
+    happened_on: Mapped[date | None]
+    #: What the resident would like to happen.
+    outcome_wanted: Mapped[str | None] = mapped_column(Text)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    #: SHA-256 of the private tracking token; the token itself is only ever sent to the resident.
+    tracking_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Staff member who recorded it on the resident's behalf (None when the resident used the web form).
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledgement_due_on: Mapped[date | None]
+    #: Why staff reclassified it (complaint <-> service request), if they did.
+    reclassified_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    #: Optimistic locking: two officers cannot silently overwrite each other.
+    version_id: Mapped[int] = mapped_column(default=1)
+    #: Theme labels found in the text (see core.themes).
+    themes: Mapped[list] = mapped_column(JSON, default=list)
+
+    service_area: Mapped[ServiceArea | None] = relationship()
+    resident: Mapped[Resident | None] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(secondary=feedback_commitment)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def kind_label(self) -> str:
+        return FeedbackKind(self.kind).label
+
+    def __repr__(self) -> str:
+        return f"<FeedbackItem {self.reference}>"
+
+
+class FeedbackMessage(db.Model):
+    """A message on a feedback item's tracking page, from staff or from the resident."""
+
+    __tablename__ = "feedback_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    #: "staff" or "resident".
+    author: Mapped[str] = mapped_column(String(10))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Attachment(db.Model):
+    """An evidence file, stored under a random name outside static/."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Detected from the file's content, not its name.
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by: Mapped[str] = mapped_column(String(10), default="resident")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class EqualityMonitoring(db.Model):
+    """Optional equality answers, kept apart from the case: no link to the resident or the item."""
+
+    __tablename__ = "equality_monitoring"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submitted_on: Mapped[date]
+    service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    sex: Mapped[str | None] = mapped_column(String(30))
+    disability: Mapped[str | None] = mapped_column(String(30))
+    ethnicity: Mapped[str | None] = mapped_column(String(60))
+    religion: Mapped[str | None] = mapped_column(String(60))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(30))
