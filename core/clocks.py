@@ -346,26 +346,48 @@ def _days_between(after: date, through: date) -> int:
     return (through - after).days
 
 
-def _fold(start: date, amount: int, pauses: Iterable[Pause], count: Callable[[date, date], int]) -> tuple[date, int]:
-    """Where counting resumes after the last pause, and how many units are still to run from there."""
-    cursor, remaining = start, amount
+@dataclass(frozen=True)
+class _Scale:
+    """How a rule counts: units between two days, the day n units on (rolled to a working day), and the total."""
+
+    count: Callable[[date, date], int]
+    finish: Callable[[date, int], date]
+    amount: int
+
+
+def _scale(rule: Rule, calendar: WorkingCalendar, clock: _Clock) -> _Scale:
+    if rule.unit is Unit.WORKING_DAYS:
+        return _Scale(calendar.working_days_between, calendar.add_working_days, _amount(rule, clock))
+
+    def finish(cursor: date, n: int) -> date:
+        # Calendar-day and month deadlines that land on a non-working day move to the next working day.
+        return calendar.roll_forward(cursor + timedelta(days=n))
+
+    return _Scale(_days_between, finish, _calendar_days(rule, clock))
+
+
+def _fold(start: date, scale: _Scale, pauses: Iterable[Pause]) -> tuple[date | None, int]:
+    """Where counting resumes after the pauses, and how many units are still to run from there.
+
+    The day is None while a pause is still open. A pause that begins after the time has run out changes nothing.
+    """
+    cursor, remaining = start, scale.amount
     for pause in pauses:
-        used = max(0, count(cursor, pause.first_day - ONE_DAY))
+        if pause.first_day > scale.finish(cursor, remaining):
+            break
+        used = max(0, scale.count(cursor, pause.first_day - ONE_DAY))
         # The rest of the time runs after the pause, with at least one day left.
         remaining = max(remaining - used, 1)
-        cursor = max(cursor, pause.last_day or pause.first_day)
+        if pause.last_day is None:
+            return None, remaining
+        cursor = max(cursor, pause.last_day)
     return cursor, remaining
 
 
 def _due(rule: Rule, calendar: WorkingCalendar, clock: _Clock) -> date | None:
-    if clock.open_pause:
-        return None
-    if rule.unit is Unit.WORKING_DAYS:
-        cursor, remaining = _fold(clock.start, _amount(rule, clock), clock.pauses, calendar.working_days_between)
-        return calendar.add_working_days(cursor, remaining)
-    cursor, remaining = _fold(clock.start, _calendar_days(rule, clock), clock.pauses, _days_between)
-    # Calendar-day and month deadlines that land on a non-working day move to the next working day.
-    return calendar.roll_forward(cursor + timedelta(days=remaining))
+    scale = _scale(rule, calendar, clock)
+    cursor, remaining = _fold(clock.start, scale, clock.pauses)
+    return None if cursor is None else scale.finish(cursor, remaining)
 
 
 def add_months(day: date, months: int) -> date:
@@ -380,7 +402,10 @@ def _fmt(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _apply(rule: Rule, calendar: WorkingCalendar, clock: _Clock, entry: LedgerEntry, previous: date | None) -> None:
+def _apply(
+    rule: Rule, calendar: WorkingCalendar | None, clock: _Clock, entry: LedgerEntry, previous: date | None
+) -> None:
+    """Fold one ledger entry into ``clock``; with a calendar, also check it against the due date as it stands."""
     if clock.open_pause:
         raise ClockError(
             f"The {rule.name} clock is paused from {_fmt(clock.open_pause.first_day)}: record when the pause "
@@ -405,7 +430,7 @@ def _apply(rule: Rule, calendar: WorkingCalendar, clock: _Clock, entry: LedgerEn
         clock.extensions.append(entry)
 
 
-def _check_pause(rule: Rule, calendar: WorkingCalendar, clock: _Clock, pause: Pause) -> None:
+def _check_pause(rule: Rule, calendar: WorkingCalendar | None, clock: _Clock, pause: Pause) -> None:
     if pause.last_day is not None and pause.last_day < pause.first_day:
         raise ClockError(f"A pause cannot end ({_fmt(pause.last_day)}) before it starts ({_fmt(pause.first_day)})")
     if clock.pauses and pause.first_day <= clock.pauses[-1].last_day:
@@ -413,14 +438,14 @@ def _check_pause(rule: Rule, calendar: WorkingCalendar, clock: _Clock, pause: Pa
             f"A pause cannot start on {_fmt(pause.first_day)}: the previous pause of the {rule.name} clock "
             f"ran to {_fmt(clock.pauses[-1].last_day)}"
         )
-    due = _due(rule, calendar, clock)
-    if pause.first_day > due:
+    due = _due(rule, calendar, clock) if calendar else None
+    if due and pause.first_day > due:
         raise ClockError(
             f"The {rule.name} clock was due on {_fmt(due)}, so it cannot be paused from {_fmt(pause.first_day)}"
         )
 
 
-def _check_extension(rule: Rule, calendar: WorkingCalendar, clock: _Clock, extension: Extension) -> None:
+def _check_extension(rule: Rule, calendar: WorkingCalendar | None, clock: _Clock, extension: Extension) -> None:
     policy = rule.extension
     if policy is None:
         raise ClockError(f"The {rule.name} clock cannot be extended ({rule.citation})")
@@ -438,19 +463,28 @@ def _check_extension(rule: Rule, calendar: WorkingCalendar, clock: _Clock, exten
         raise ClockError(
             f"{asked} more than the {policy.unit.count(policy.cap)} allowed for {policy.rule_name} ({policy.citation})"
         )
-    due = _due(rule, calendar, clock)
-    if extension.on > due:
+    due = _due(rule, calendar, clock) if calendar else None
+    if due and extension.on > due:
         raise ClockError(
             f"An extension must be agreed on or before the due date it extends: the {rule.name} clock was due on "
             f"{_fmt(due)}, and {_fmt(extension.on)} is too late ({policy.citation})"
         )
 
 
-def compute(rule: Rule | str, start: date, calendar: WorkingCalendar, ledger: Sequence[LedgerEntry] = ()) -> Deadline:
+def compute(
+    rule: Rule | str,
+    start: date,
+    calendar: WorkingCalendar,
+    ledger: Sequence[LedgerEntry] = (),
+    *,
+    strict: bool = True,
+) -> Deadline:
     """The due date for ``rule`` started on ``start`` (day 0), after applying ``ledger`` in order.
 
     ``calendar`` is the council's calendar; rules that define working days themselves (FOI, EIR, SAR)
     use their own. Raises ``ClockError`` for an unknown rule or a ledger entry the rule does not allow.
+    ``strict=False`` re-derives a stored ledger without checking pauses and extensions against the due date:
+    they were checked when recorded, and a later change to the calendar must not make that history invalid.
     """
     if isinstance(rule, str):
         rule = get_rule(rule)
@@ -459,7 +493,7 @@ def compute(rule: Rule | str, start: date, calendar: WorkingCalendar, ledger: Se
     try:
         previous = None
         for entry in ledger:
-            _apply(rule, used, clock, entry, previous)
+            _apply(rule, used if strict else None, clock, entry, previous)
             previous = entry.on
         due = _due(rule, used, clock)
     except CalendarError as error:
@@ -629,7 +663,7 @@ class _Explanation:
         out += self._pause_lines(_days_between, "day")
         if self.deadline.due is None:
             return out
-        cursor, remaining = _fold(clock.start, _calendar_days(rule, clock), clock.pauses, _days_between)
+        cursor, remaining = _fold(clock.start, _scale(rule, self.calendar, clock), clock.pauses)
         moved = cursor + timedelta(days=remaining)
         if clock.pauses:
             out.append(f"With the pauses, the time runs out on {_fmt(moved)}.")
@@ -664,12 +698,8 @@ class _Explanation:
 
     def _remaining(self) -> str:
         """What will be left of the time when the open pause ends."""
-        rule, clock = self.rule, self.clock
-        if rule.unit is Unit.WORKING_DAYS:
-            _, left = _fold(clock.start, _amount(rule, clock), clock.pauses, self.calendar.working_days_between)
-            return Unit.WORKING_DAYS.count(left)
-        _, left = _fold(clock.start, _calendar_days(rule, clock), clock.pauses, _days_between)
-        return Unit.CALENDAR_DAYS.count(left)
+        _, left = _fold(self.clock.start, _scale(self.rule, self.calendar, self.clock), self.clock.pauses)
+        return (Unit.WORKING_DAYS if self.rule.unit is Unit.WORKING_DAYS else Unit.CALENDAR_DAYS).count(left)
 
 
 def _ordinal(n: int) -> str:

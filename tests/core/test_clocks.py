@@ -510,3 +510,18 @@ def test_due_dates_never_fall_on_a_non_working_day(name, calendar, closures, sta
         assert paused.calendar.is_working_day(paused.due)
         assert paused.due > first + timedelta(days=pause_days)
         assert paused.due >= plain.due
+
+
+def test_stored_ledger_is_not_checked_again_against_a_changed_calendar():
+    # Agreed on the due date (29 December, with a 24 December closure); the closure later goes, and the
+    # due date comes forward, but the extension recorded then still applies.
+    ledger = [Extension(D("2026-12-29"), 2, "a site visit is needed", "Complaints manager")]
+    with pytest.raises(ClockError, match="is too late"):
+        due("lgsco-stage1-response", "2026-12-10", ledger=ledger)
+    stored = compute("lgsco-stage1-response", D("2026-12-10"), get_calendar(EW), ledger, strict=False)
+    assert stored.due == D("2026-12-30")
+
+
+def test_a_pause_after_the_time_ran_out_changes_nothing():
+    ledger = [Pause(D("2026-04-01"), D("2026-04-02"), "waiting for the requester")]
+    assert compute("foi", D("2026-03-02"), get_calendar(EW), ledger, strict=False).due == D("2026-03-31")
