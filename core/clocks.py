@@ -5,12 +5,18 @@ How the ledger works, applied in order after the clock starts on day 0:
 - A ``Pause`` stops the clock from its first day to its last day, both included: no day in that span
   counts (FOIA s.10(2): the days from the fees notice to the day the fee arrives are disregarded). Days
   counted before the pause are kept; the rest of the time runs from the day after the pause ends, with at
-  least one day left. A pause with no last day means the clock is stopped now, so there is no due date.
+  least one day left. A pause must start on or before the due date as it stands. A pause with no last
+  day means the clock is stopped now, so there is no due date.
 - An ``Extension`` adds time, in the unit of the rule's extension (working days, or months for SAR). It
   needs a reason and who agreed it, must be agreed on or before the due date it extends, and all
   extensions together may not exceed the rule's cap.
 - A ``Reset`` restarts the clock: its day becomes the new day 0 (FOIA s.1(3): a clarified request is
   treated as received when the clarification arrives). Earlier pauses and extensions no longer apply.
+
+Calendar-day and month clocks pause the same way, counting calendar days, and roll the result forward to a
+working day. A stored ledger is re-derived without the due-date checks (``strict=False``): a calendar change
+after an entry was recorded must not make it invalid, and a pause that then begins after the time has run
+out changes nothing.
 """
 
 from __future__ import annotations
