@@ -48,6 +48,8 @@ class Clock(db.Model):
     __table_args__ = (
         Index("ix_clock_subject", "subject_type", "subject_id"),
         Index("ix_clock_open_due", "status", "due_on"),
+        # Recomputation walks open clocks in id order, a batch at a time.
+        Index("ix_clock_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
