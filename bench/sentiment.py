@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+# Run from a checkout as `python bench/sentiment.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textblob import TextBlob  # noqa: E402

@@ -27,6 +27,10 @@ def test_feedback_items_are_registered():
     assert (entry.text, entry.themes, entry.name) == ("description", "themes", "feedback_item")
 
 
+def test_the_version_fits_the_stored_column():
+    assert len(VERSION) <= FeedbackItem.__table__.c.sentiment_version.type.length
+
+
 def test_new_feedback_is_scored_with_version_and_themes():
     item = make_feedback("Still waiting for a call back, nobody has rung me in three weeks.")
     assert item.sentiment_label == "negative"
