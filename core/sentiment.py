@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from core.sentiment_features import FEATURES_REVISION, extract
 
@@ -15,8 +16,7 @@ LABELS = ("positive", "neutral", "negative")
 MODEL_PATH = Path(__file__).with_name("sentiment_model.json")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentiment:
+class Sentiment(NamedTuple):
     """One scored text. Polarity runs from -1 (negative) to 1 (positive); subjectivity from 0 to 1."""
 
     polarity: float
@@ -62,9 +62,11 @@ def probabilities(text: str, model: Model) -> tuple[float, float, float, float]:
     columns = tuple(zip(*filter(None, map(model.weights.get, names)), strict=True))
     if columns:
         s0, s1, s2 = s0 + sum(columns[0]), s1 + sum(columns[1]), s2 + sum(columns[2])
-    for value, triple in ((positive, model.lexicon_positive), (negative, model.lexicon_negative),
-                          (subjectivity, model.lexicon_subjectivity)):
-        s0, s1, s2 = s0 + triple[0] * value, s1 + triple[1] * value, s2 + triple[2] * value
+    (p0, p1, p2), (n0, n1, n2) = model.lexicon_positive, model.lexicon_negative
+    u0, u1, u2 = model.lexicon_subjectivity
+    s0 += p0 * positive + n0 * negative + u0 * subjectivity
+    s1 += p1 * positive + n1 * negative + u1 * subjectivity
+    s2 += p2 * positive + n2 * negative + u2 * subjectivity
     top = max(s0, s1, s2)
     e0, e1, e2 = math.exp(s0 - top), math.exp(s1 - top), math.exp(s2 - top)
     total = e0 + e1 + e2

@@ -127,6 +127,7 @@ def test_intensifiers_strengthen_the_next_word():
 def test_tokens_fix_common_slips():
     assert tokens("Noone rang, thankyou for nothing") == ["nobody", "rang", ",", "thank", "you", "for", "nothing"]
     assert tokens("No-one didnt reply") == ["nobody", "didn't", "reply"]
+    assert tokens("They didn’t ring") == ["they", "didn't", "ring"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t "])
