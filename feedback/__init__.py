@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("feedback", __name__)
+bp = Blueprint("feedback", __name__, cli_group="feedback")
 
-from feedback import models, views  # noqa: E402,F401
+from feedback import api, commands, demo, models, staff_views, views  # noqa: E402,F401

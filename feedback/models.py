@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import Commitment, Resident, SentimentMixin, ServiceArea
+from core.models import Channel, Commitment, Resident, SentimentMixin, ServiceArea, StaffUser
 from core.sentiment_registry import register_scored_text
 from core.timesource import now
 
@@ -24,6 +24,11 @@ class FeedbackKind(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def noun(self) -> str:
+        """How the kind reads in a sentence: "your complaint", "your service request"."""
+        return self.value.replace("_", " ")
 
     @property
     def prefix(self) -> str:
@@ -86,6 +91,19 @@ class FeedbackItem(SentimentMixin, db.Model):
     acknowledgement_due_on: Mapped[date | None]
     #: Why staff reclassified it (complaint <-> service request), if they did.
     reclassified_reason: Mapped[str | None] = mapped_column(Text)
+    #: The kind the resident chose. Staff may reclassify, but the resident can always insist on a complaint
+    #: (Complaint Handling Codes 1.3: they must be given the choice).
+    resident_kind: Mapped[str] = mapped_column(String(20), default=lambda ctx: ctx.get_current_parameters()["kind"])
+    #: The service request a complaint was raised about; the request carries on alongside it (HO Code FAQ, LGSCO 1.7).
+    raised_from_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    #: The charter commitment whose acknowledgement standard applies, if the charter has one for the channel.
+    acknowledgement_commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id"), index=True)
+    #: The deadline rule that gave acknowledgement_due_on (kept so the date can explain itself).
+    acknowledgement_rule: Mapped[str | None] = mapped_column(String(40))
+    #: Whether the acknowledgement was sent on or before its due date; None until it is sent.
+    acknowledgement_met: Mapped[bool | None]
+    #: The API key a council system used to send it, if it came through the API.
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
     withdrawn_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     #: Optimistic locking: two officers cannot silently overwrite each other.
@@ -95,13 +113,35 @@ class FeedbackItem(SentimentMixin, db.Model):
 
     service_area: Mapped[ServiceArea | None] = relationship()
     resident: Mapped[Resident | None] = relationship()
-    commitments: Mapped[list[Commitment]] = relationship(secondary=feedback_commitment)
+    commitments: Mapped[list[Commitment]] = relationship(secondary=feedback_commitment, order_by=Commitment.number)
+    acknowledgement_commitment: Mapped[Commitment | None] = relationship(
+        foreign_keys=[acknowledgement_commitment_id])
+    recorded_by: Mapped[StaffUser | None] = relationship(foreign_keys=[recorded_by_id])
+    messages: Mapped[list[FeedbackMessage]] = relationship(order_by="FeedbackMessage.id")
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
     __mapper_args__ = {"version_id_col": version_id}
 
     @property
     def kind_label(self) -> str:
         return FeedbackKind(self.kind).label
+
+    @property
+    def kind_noun(self) -> str:
+        return FeedbackKind(self.kind).noun
+
+    @property
+    def status_label(self) -> str:
+        return FeedbackStatus(self.status).label
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the resident can still add to it or withdraw it."""
+        return self.status not in {FeedbackStatus.CLOSED, FeedbackStatus.WITHDRAWN}
 
     def __repr__(self) -> str:
         return f"<FeedbackItem {self.reference}>"
@@ -123,6 +163,8 @@ class FeedbackMessage(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+    staff: Mapped[StaffUser | None] = relationship()
 
 
 class Attachment(db.Model):
@@ -155,3 +197,53 @@ class EqualityMonitoring(db.Model):
     ethnicity: Mapped[str | None] = mapped_column(String(60))
     religion: Mapped[str | None] = mapped_column(String(60))
     sexual_orientation: Mapped[str | None] = mapped_column(String(30))
+
+    service_area: Mapped[ServiceArea | None] = relationship()
+
+
+class FeedbackDraft(db.Model):
+    """A resident's answers while they go through the form; deleted when sent, purged when abandoned."""
+
+    __tablename__ = "feedback_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the random key in the resident's session cookie.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Evidence files already stored: stored_name, original_name, content_type and size of each.
+    uploads: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now, index=True)
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number issued in each year, so references stay short and never repeat."""
+
+    __tablename__ = "feedback_reference_counter"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class ApiKey(db.Model):
+    """A key that lets one council system (website, CRM, kiosk) use the feedback API."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: The first characters of the key, so staff can tell keys apart; the rest is never stored.
+    prefix: Mapped[str] = mapped_column(String(12))
+    #: SHA-256 of the whole key.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Requests this key may make each minute.
+    per_minute: Mapped[int] = mapped_column(default=120)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    revoked_at: Mapped[datetime | None]
+
+    created_by: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

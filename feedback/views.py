@@ -1,9 +1,93 @@
-"""Feedback pages."""
+"""Residents' pages: the feedback form one question at a time, the confirmation, and the private tracking page."""
 
-from flask import render_template
+from __future__ import annotations
 
-from core.auth import ANY_STAFF, role_required
-from feedback import bp
+from datetime import date
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from markupsafe import escape
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.events import tracking_sections
+from core.extensions import db, limiter
+from core.models import ServiceArea
+from core.timesource import today
+from feedback import bp, journey
+from feedback.forms import (
+    KIND_LABELS,
+    AdjustmentsForm,
+    CheckAnswersForm,
+    CommitmentsForm,
+    ComplainForm,
+    ConfirmForm,
+    ContactForm,
+    DetailsForm,
+    EqualityForm,
+    EvidenceForm,
+    KeepComplaintForm,
+    KindForm,
+    RemoveFileForm,
+    ReplyForm,
+    ServiceForm,
+    TrackFilesForm,
+    TrackMessageForm,
+    WithdrawForm,
+    apply_problems,
+    text,
+)
+from feedback.models import FeedbackItem, FeedbackKind
+from feedback.queries import item_by_reference
+from feedback.rules import (
+    ADJUSTMENTS,
+    CONTACT_LABELS,
+    DESCRIPTION_WORDING,
+    NEEDS_CONTACT,
+    REPLY_METHODS,
+    Problem,
+    adjustment_problems,
+    contact_problems,
+    description_problems,
+    reply_problems,
+    submission_problems,
+    text_problems,
+)
+from feedback.services import (
+    FeedbackError,
+    add_files,
+    add_resident_message,
+    complain_about,
+    explain_acknowledgement,
+    find_by_token,
+    keep_as_complaint,
+    record_feedback,
+    tracking_url,
+    withdraw,
+)
+from feedback.uploads import MAX_FILES, delete_stored, store_all
+
+SENT_KEY = "feedback_sent"
+
+
+def public_rate_limit() -> str:
+    return current_app.config["CHARTERLINE_PUBLIC_RATE_LIMIT"]
+
+
+def limited(view):
+    """The public rate limit on a form's submissions."""
+    return limiter.limit(public_rate_limit, methods=["POST"])(view)
+
+
+#: Every tracking page shares one limit per address, so guessing tokens is slow.
+tracking_limit = limiter.shared_limit(public_rate_limit, scope="tracking")
+
+
+@bp.after_request
+def never_cache(response):
+    # Feedback pages carry personal details and private links: no browser or proxy may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/feedback")
@@ -11,7 +95,360 @@ def start():
     return render_template("feedback/start.html")
 
 
-@bp.get("/staff/feedback")
-@role_required(*ANY_STAFF)
-def inbox():
-    return render_template("feedback/inbox.html")
+def _changing() -> bool:
+    return request.args.get("change") == "1"
+
+
+def _form_action() -> str:
+    return url_for(request.endpoint, change=1) if _changing() else request.path
+
+
+def with_draft(view):
+    """Question pages after the first need the answers so far; without them, start again."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        draft = journey.current_draft()
+        if draft is None or not draft.answers.get("kind"):
+            return redirect(url_for("feedback.kind"))
+        return view(draft, *args, **kwargs)
+
+    return wrapped
+
+
+def _saved(answers: dict) -> dict | None:
+    """Earlier answers fill in a question when it is shown; a submission stands on what was sent."""
+    return answers if request.method == "GET" else None
+
+
+def _question(template: str, form, draft=None, **context):
+    answers = draft.answers if draft else {}
+    return render_template(template, form=form, action=_form_action(), answers=answers,
+                           back=journey.previous_url(request.endpoint, answers), **context)
+
+
+def _onwards(draft):
+    return redirect(journey.next_url(request.endpoint, draft.answers, changing=_changing()))
+
+
+@bp.route("/feedback/type", methods=["GET", "POST"])
+@limited
+def kind():
+    draft = journey.current_draft()
+    form = KindForm(data=_saved({"kind": draft.answers.get("kind") if draft else None}))
+    if form.validate_on_submit():
+        draft = journey.current_draft(create=True)
+        journey.save_answers(draft, kind=form.kind.data)
+        return _onwards(draft)
+    return _question("feedback/kind.html", form, draft)
+
+
+@bp.route("/feedback/service", methods=["GET", "POST"])
+@limited
+@with_draft
+def service(draft):
+    form = ServiceForm(data=_saved({"service_area": draft.answers.get("service_area")}))
+    areas = db.session.scalars(
+        select(ServiceArea).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)).all()
+    form.service_area.choices = [SelectChoice(a.code, a.name) for a in areas] + [
+        SelectChoice(journey.NOT_SURE, "I'm not sure")]
+    if form.validate_on_submit():
+        journey.save_answers(draft, service_area=form.service_area.data)
+        return _onwards(draft)
+    return _question("feedback/service.html", form, draft)
+
+
+@bp.route("/feedback/promises", methods=["GET", "POST"])
+@limited
+@with_draft
+def commitments(draft):
+    charter = journey.active_charter()
+    if charter is None or not charter.commitments:
+        return _onwards(draft)
+    form = CommitmentsForm(data=_saved({"commitments": draft.answers.get("commitments") or []}))
+    form.commitments.choices = [SelectChoice(c.code, c.wording) for c in charter.commitments] + [
+        SelectChoice(journey.NOT_SURE, "None of these, or I'm not sure")]
+    if form.validate_on_submit():
+        journey.save_answers(draft, commitments=form.commitments.data)
+        return _onwards(draft)
+    return _question("feedback/commitments.html", form, draft)
+
+
+@bp.route("/feedback/details", methods=["GET", "POST"])
+@limited
+@with_draft
+def details(draft):
+    answers = draft.answers
+    happened = answers.get("happened_on")
+    form = DetailsForm(data=_saved({
+        "description": answers.get("description"), "outcome_wanted": answers.get("outcome_wanted"),
+        "happened_on": date.fromisoformat(happened) if happened else None}))
+    kind_value = answers["kind"]
+    form.description.label.text = DESCRIPTION_WORDING[FeedbackKind(kind_value)][0]
+    asks_outcome = kind_value in NEEDS_CONTACT
+    if form.validate_on_submit():
+        outcome = text(form.outcome_wanted) if asks_outcome else None
+        if apply_problems(form, description_problems(kind_value, text(form.description), outcome)):
+            journey.save_answers(draft, description=text(form.description), outcome_wanted=outcome,
+                                 happened_on=form.happened_on.data.isoformat() if form.happened_on.data else None)
+            return _onwards(draft)
+    return _question("feedback/details.html", form, draft, asks_outcome=asks_outcome)
+
+
+@bp.route("/feedback/evidence", methods=["GET", "POST"])
+@limited
+@with_draft
+def evidence(draft):
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        uploads = [u for u in request.files.getlist("files") if u and u.filename]
+        if not uploads:
+            apply_problems(form, [Problem("files", "Select a file to upload")])
+        else:
+            stored, problems = store_all(uploads, already=len(draft.uploads or []))
+            journey.set_uploads(draft, [*(draft.uploads or []), *(s.as_dict() for s in stored)])
+            if not apply_problems(form, [Problem("files", message) for message in problems]):
+                return _evidence_page(form, draft)
+            flash(f"{len(stored)} file{'' if len(stored) == 1 else 's'} uploaded.", "success")
+            return redirect(_form_action())
+    return _evidence_page(form, draft)
+
+
+def _evidence_page(form: EvidenceForm, draft):
+    return _question("feedback/evidence.html", form, draft, files=journey.stored_files(draft), max_files=MAX_FILES)
+
+
+@bp.post("/feedback/evidence/remove")
+@limited
+@with_draft
+def remove_evidence(draft):
+    form = RemoveFileForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kept = [u for u in draft.uploads or [] if u["stored_name"] != form.stored_name.data]
+    if len(kept) < len(draft.uploads or []):
+        delete_stored(form.stored_name.data)
+        journey.set_uploads(draft, kept)
+        flash("File removed.", "success")
+    return redirect(url_for("feedback.evidence", **request.args))
+
+
+@bp.post("/feedback/evidence/continue")
+@limited
+@with_draft
+def evidence_done(draft):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    journey.save_answers(draft, evidence_seen=True)
+    return redirect(journey.next_url("feedback.evidence", draft.answers, changing=_changing()))
+
+
+@bp.route("/feedback/contact", methods=["GET", "POST"])
+@limited
+@with_draft
+def contact(draft):
+    form = ContactForm(data=_saved(draft.answers.get("contact") or {}))
+    needed = draft.answers["kind"] in NEEDS_CONTACT
+    if form.validate_on_submit():
+        details = {name: text(getattr(form, name)) for name in ("name", "email", "phone", "address", "postcode")}
+        answers = {**draft.answers, "contact": details}
+        if apply_problems(form, contact_problems(answers["kind"], journey.contact_of(answers))):
+            journey.save_answers(draft, contact=details)
+            return _onwards(draft)
+    return _question("feedback/contact.html", form, draft, needed=needed)
+
+
+REPLY_DETAIL = {"email": "email", "phone": "phone", "letter": "address"}
+
+
+@bp.route("/feedback/reply", methods=["GET", "POST"])
+@limited
+@with_draft
+def reply(draft):
+    details = journey.contact_of(draft.answers)
+    ways = details.ways_to_reply()
+    if not ways:
+        return _onwards(draft)
+    form = ReplyForm(data=_saved({"reply_by": draft.answers.get("reply_by")}))
+    form.reply_by.choices = [SelectChoice(way, REPLY_METHODS[way]) for way in ways]
+    if form.validate_on_submit():
+        details.reply_by = form.reply_by.data or None
+        if apply_problems(form, reply_problems(details)):
+            journey.save_answers(draft, reply_by=details.reply_by)
+            return _onwards(draft)
+    return _question("feedback/reply.html", form, draft, details=details)
+
+
+@bp.route("/feedback/adjustments", methods=["GET", "POST"])
+@limited
+@with_draft
+def adjustments(draft):
+    answers = draft.answers
+    form = AdjustmentsForm(data=_saved({
+        "adjustments": answers.get("adjustments") or [], "language": answers.get("language"),
+        "adjustments_other": answers.get("adjustments_other")}))
+    if form.validate_on_submit():
+        chosen = form.adjustments.data
+        update = {"adjustments": chosen,
+                  "language": text(form.language) if "interpreter" in chosen else None,
+                  "adjustments_other": text(form.adjustments_other) if "other" in chosen else None}
+        problems = adjustment_problems(journey.contact_of({**answers, **update}))
+        problems += _adjustment_lengths(update)
+        if apply_problems(form, problems):
+            journey.save_answers(draft, **update)
+            return _onwards(draft)
+    return _question("feedback/adjustments.html", form, draft)
+
+
+def _adjustment_lengths(update: dict) -> list[Problem]:
+    return text_problems({"language": update["language"], "adjustments_other": update["adjustments_other"]},
+                         CONTACT_LABELS)
+
+
+@bp.route("/feedback/about-you", methods=["GET", "POST"])
+@limited
+@with_draft
+def equality(draft):
+    form = EqualityForm(data=_saved(draft.answers.get("equality") or {}))
+    if form.is_submitted() and form.skip.data:
+        journey.save_answers(draft, equality=None, equality_seen=True)
+        return _onwards(draft)
+    if form.validate_on_submit():
+        journey.save_answers(draft, equality=form.answers() or None, equality_seen=True)
+        return _onwards(draft)
+    return _question("feedback/equality.html", form, draft)
+
+
+@bp.route("/feedback/check", methods=["GET", "POST"])
+@limited
+@with_draft
+def check(draft):
+    unfinished = journey.first_unfinished(draft.answers)
+    if unfinished:
+        return redirect(url_for(unfinished, change=1))
+    form = CheckAnswersForm()
+    submission = journey.submission_of(draft.answers)
+    if form.validate_on_submit():
+        if form.website.data:
+            # Only a robot fills in the hidden field: record nothing, keep nothing, say nothing useful.
+            journey.discard(draft, delete_files=True)
+            return redirect(url_for("feedback.sent"))
+        if submission_problems(submission):
+            return redirect(url_for(journey.STEPS[0].endpoint, change=1))
+        item, token = record_feedback(submission, channel="web_form", received_on=today(), by=None,
+                                      files=journey.stored_files(draft))
+        journey.discard(draft, delete_files=False)
+        session[SENT_KEY] = {"reference": item.reference, "token": token}
+        return redirect(url_for("feedback.confirmation"))
+    return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
+                     noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,
+                     files=journey.stored_files(draft), has_commitment_step=journey.STEPS[2].applies(draft.answers))
+
+
+@bp.get("/feedback/confirmation")
+def confirmation():
+    sent = session.get(SENT_KEY)
+    item = item_by_reference(sent["reference"]) if sent else None
+    if item is None:
+        return redirect(url_for("feedback.start"))
+    return render_template("feedback/confirmation.html", item=item, tracking_link=tracking_url(sent["token"]),
+                           track_path=url_for("feedback.track", token=sent["token"]),
+                           explanation=explain_acknowledgement(item))
+
+
+@bp.get("/feedback/sent")
+def sent():
+    return render_template("feedback/sent.html")
+
+
+# The private tracking page
+
+def _tracked(token: str) -> FeedbackItem:
+    item = find_by_token(token)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/track/<token>")
+@tracking_limit
+def track(token: str):
+    item = _tracked(token)
+    return render_template("feedback/track.html", item=item, token=token, explanation=explain_acknowledgement(item),
+                           sections=tracking_sections(item))
+
+
+@bp.route("/track/<token>/message", methods=["GET", "POST"])
+@tracking_limit
+def track_message(token: str):
+    item = _tracked(token)
+    form = TrackMessageForm()
+    if form.validate_on_submit():
+        try:
+            add_resident_message(item, form.body.data.strip())
+        except FeedbackError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            flash("We have added your information.", "success")
+            return redirect(url_for("feedback.track", token=token))
+    return render_template("feedback/track_message.html", form=form, item=item, token=token)
+
+
+@bp.route("/track/<token>/files", methods=["GET", "POST"])
+@tracking_limit
+def track_files(token: str):
+    item = _tracked(token)
+    form = TrackFilesForm()
+    if form.validate_on_submit():
+        uploads = [u for u in request.files.getlist("files") if u and u.filename]
+        if not uploads:
+            form.files.errors.append("Select a file to upload")
+        elif not item.is_open:
+            form.files.errors.append(f"This {item.kind_noun} is {item.status_label.lower()}, so it cannot be changed")
+        else:
+            stored, problems = store_all(uploads, already=len(item.attachments))
+            if stored:
+                add_files(item, stored, by=None)
+            if not problems:
+                flash(f"We have added {len(stored)} file{'' if len(stored) == 1 else 's'}.", "success")
+                return redirect(url_for("feedback.track", token=token))
+            form.files.errors.extend(problems)
+    return render_template("feedback/track_files.html", form=form, item=item, token=token, max_files=MAX_FILES)
+
+
+@bp.route("/track/<token>/withdraw", methods=["GET", "POST"])
+@tracking_limit
+def track_withdraw(token: str):
+    item = _tracked(token)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw(item, reason=(form.reason.data or "").strip() or None)
+        except FeedbackError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            flash(f"You have withdrawn your {escape(item.kind_noun)}.", "success")
+            return redirect(url_for("feedback.track", token=token))
+    return render_template("feedback/track_withdraw.html", form=form, item=item, token=token)
+
+
+@bp.route("/track/<token>/complaint", methods=["GET", "POST"])
+@tracking_limit
+def track_complaint(token: str):
+    item = _tracked(token)
+    if item.kind != FeedbackKind.SERVICE_REQUEST or not item.is_open:
+        abort(404)
+    if item.resident_kind == FeedbackKind.COMPLAINT:
+        form = KeepComplaintForm()
+        if form.validate_on_submit():
+            keep_as_complaint(item)
+            flash("We will handle this as a complaint.", "success")
+            return redirect(url_for("feedback.track", token=token))
+        return render_template("feedback/track_keep_complaint.html", form=form, item=item, token=token)
+    form = ComplainForm()
+    if form.validate_on_submit():
+        complaint, new_token = complain_about(item, form.description.data.strip())
+        flash(f"We have received your complaint. Your reference is {complaint.reference}. "
+              "Keep this page's address: it is your private link to this complaint.", "success")
+        return redirect(url_for("feedback.track", token=new_token))
+    return render_template("feedback/track_complain.html", form=form, item=item, token=token)

@@ -78,3 +78,37 @@ def page(response, status: int = 200) -> BeautifulSoup:
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     assert len(ids) == len(set(ids)), "duplicate ids on the page"
     return soup
+
+
+def make_resident(**overrides):
+    from core.models import Resident
+
+    n = next(_counter)
+    fields = {"name": f"Resident {n}", "email": f"resident{n}@example.com", "reply_by": "email", "adjustments": []}
+    fields.update(overrides)
+    resident = Resident(**fields)
+    db.session.add(resident)
+    db.session.commit()
+    return resident
+
+
+def make_feedback(**overrides):
+    """A feedback item recorded as if through the online form; pass `token=` to know its tracking token."""
+    from feedback.models import FeedbackItem, FeedbackKind
+    from feedback.services import token_hash
+
+    n = next(_counter)
+    token = overrides.pop("token", f"test-token-{n}-{'x' * 30}")
+    kind = overrides.pop("kind", FeedbackKind.COMPLAINT.value)
+    # Numbered from 90000 so they never meet the references the service itself issues.
+    fields = {"reference": f"{FeedbackKind(kind).prefix}-2026-{90000 + n}", "kind": kind, "channel": "web_form",
+              "received_on": date(2026, 3, 2), "description": f"Feedback number {n}: the bin was missed.",
+              "tracking_token_hash": token_hash(token), "acknowledgement_due_on": date(2026, 3, 9),
+              "acknowledgement_rule": "working-days:5"}
+    if "resident" not in overrides:
+        fields["resident"] = make_resident()
+    fields.update(overrides)
+    item = FeedbackItem(**fields)
+    db.session.add(item)
+    db.session.commit()
+    return item

@@ -1,0 +1,23 @@
+"""How feedback works out its due dates: the shared clock engine over the council's calendar and closure dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.clock_service import calendar_for_app
+from core.clocks import compute
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A due date and how it was worked out, one plain-English sentence per line."""
+
+    due: date
+    explanation: list[str]
+
+
+def due_date(rule: str, start: date) -> DueDate:
+    """The due date for a deadline `rule` ("lgsco-stage1-ack", "working-days:3", "calendar-days:1") from day 0."""
+    deadline = compute(rule, start, calendar_for_app())
+    return DueDate(deadline.due, deadline.explain())

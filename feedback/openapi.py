@@ -1,0 +1,208 @@
+"""The OpenAPI description of the feedback API, built from the same limits and choices the API enforces."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from feedback.models import FeedbackKind, FeedbackStatus
+from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
+
+#: Top-level fields a submission may have.
+API_FIELDS = {"kind", "description", "service_area", "commitments", "happened_on", "outcome_wanted", "channel",
+              "received_on", "resident", "equality"}
+#: Fields of the resident object.
+RESIDENT_FIELDS = {"name", "email", "phone", "address", "postcode", "reply_by", "adjustments", "adjustments_other",
+                   "language"}
+
+
+def _text(limit_name: str, description: str) -> dict:
+    return {"type": "string", "maxLength": LIMITS[limit_name], "description": description}
+
+
+def _date(description: str) -> dict:
+    return {"type": "string", "format": "date", "description": description}
+
+
+def _submission_schema() -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "description"],
+        "properties": {
+            "kind": {"type": "string", "enum": [k.value for k in FeedbackKind],
+                     "description": "A service request is a first report of something to put right "
+                                    "(Complaint Handling Codes 1.2-1.4); the resident can always choose complaint."},
+            "description": _text("description", "What happened, in the resident's words."),
+            "service_area": {"type": "string", "description": "Service area code, as listed on the charter."},
+            "commitments": {"type": "array", "items": {"type": "string"},
+                            "description": "Codes of the charter commitments it concerns."},
+            "happened_on": _date("When it happened; not in the future."),
+            "outcome_wanted": _text("outcome_wanted", "What the resident would like us to do."),
+            "channel": {"type": "string", "enum": [c.value for c in API_CHANNELS], "default": "web_form",
+                        "description": "How it reached the council."},
+            "received_on": _date("Day 0 of every clock: the day the council received it. Defaults to today."),
+            "resident": {"$ref": "#/components/schemas/Resident"},
+            "equality": {"$ref": "#/components/schemas/EqualityMonitoring"},
+        },
+    }
+
+
+def _resident_schema() -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Required for complaints and service requests: a name, and an email address, telephone "
+                       "number or postal address.",
+        "properties": {
+            "name": _text("name", "Full name."),
+            "email": {**_text("email", "Email address."), "format": "email"},
+            "phone": _text("phone", "Telephone number."),
+            "address": _text("address", "Postal address."),
+            "postcode": _text("postcode", "UK postcode."),
+            "reply_by": {"type": "string", "enum": list(REPLY_METHODS),
+                         "description": "How they want us to reply; we must have the matching detail."},
+            "adjustments": {"type": "array", "items": {"type": "string", "enum": list(ADJUSTMENTS)},
+                            "description": "Reasonable adjustments (Equality Act 2010; Complaint Handling Codes 5.6)."},
+            "adjustments_other": _text("adjustments_other", "Required when adjustments includes other."),
+            "language": _text("language", "Required when adjustments includes interpreter."),
+        },
+    }
+
+
+def _equality_schema() -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Optional equality monitoring answers, stored apart from the feedback.",
+        "properties": {
+            name: {"type": "string", "enum": [code for code, _ in options], "description": question}
+            for name, (question, options) in EQUALITY_QUESTIONS.items()
+        },
+    }
+
+
+def _created_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["reference", "kind", "status", "received_on", "acknowledgement_due_on", "tracking_url"],
+        "additionalProperties": False,
+        "properties": {
+            "reference": {"type": "string", "pattern": "^[A-Z]{2,3}-[0-9]{4}-[0-9]{5,}$"},
+            "kind": {"type": "string", "enum": [k.value for k in FeedbackKind]},
+            "status": {"type": "string", "enum": [s.value for s in FeedbackStatus]},
+            "received_on": {"type": "string", "format": "date"},
+            "acknowledgement_due_on": {"type": "string", "format": "date"},
+            "tracking_url": {"type": "string", "format": "uri",
+                             "description": "The resident's private tracking page: give it only to them."},
+        },
+    }
+
+
+def _feedback_schema() -> dict:
+    nullable_date = {"type": ["string", "null"], "format": "date"}
+    nullable_moment = {"type": ["string", "null"], "format": "date-time"}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reference", "kind", "status", "channel", "service_area", "commitments", "received_on",
+                     "acknowledgement_due_on", "acknowledged_at", "withdrawn_at", "closed_at"],
+        "properties": {
+            "reference": {"type": "string"},
+            "kind": {"type": "string", "enum": [k.value for k in FeedbackKind]},
+            "status": {"type": "string", "enum": [s.value for s in FeedbackStatus]},
+            "channel": {"type": "string"},
+            "service_area": {"type": ["string", "null"]},
+            "commitments": {"type": "array", "items": {"type": "string"}},
+            "received_on": {"type": "string", "format": "date"},
+            "acknowledgement_due_on": nullable_date,
+            "acknowledged_at": nullable_moment,
+            "withdrawn_at": nullable_moment,
+            "closed_at": nullable_moment,
+        },
+    }
+
+
+def _errors_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["errors"],
+        "additionalProperties": False,
+        "properties": {"errors": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["message"], "additionalProperties": False,
+            "properties": {"field": {"type": "string", "description": "Dotted path of the field, e.g. resident.email"},
+                           "message": {"type": "string"}},
+        }}},
+    }
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+
+
+def spec() -> dict:
+    """The OpenAPI 3.1 document served at /api/v1/openapi.json."""
+    common = {
+        "401": _error_response("No API key, or a key that is not valid"),
+        "403": _error_response("The API key has been revoked"),
+        "429": _error_response("Too many requests for this key; try again in a minute"),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{current_app.config['COUNCIL_NAME']} feedback API", "version": "1.0.0",
+                 "description": "Send residents' compliments, comments, complaints and service requests from the "
+                                "council's website, CRM or kiosks, and check their progress."},
+        "servers": [{"url": current_app.config["CHARTERLINE_BASE_URL"].rstrip("/")}],
+        "security": [{"apiKey": []}],
+        "paths": {
+            "/api/v1/feedback": {"post": {
+                "operationId": "createFeedback",
+                "summary": "Record a piece of feedback",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FeedbackSubmission"}}}},
+                "responses": {
+                    "201": {**_json("FeedbackCreated", "Recorded; the acknowledgement is on its way"),
+                            "headers": {"Location": {"schema": {"type": "string"},
+                                                     "description": "Where to read its progress"}}},
+                    "400": _error_response("The body is not JSON"),
+                    **common,
+                    "422": _error_response("The feedback has problems, listed field by field"),
+                },
+            }},
+            "/api/v1/feedback/{reference}": {"get": {
+                "operationId": "getFeedback",
+                "summary": "Progress of feedback this key sent",
+                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"},
+                                "example": "CMP-2026-00042"}],
+                "responses": {
+                    "200": _json("Feedback", "Its progress"),
+                    **common,
+                    "404": _error_response("No feedback with this reference was sent with this key"),
+                },
+            }},
+            "/api/v1/openapi.json": {"get": {
+                "operationId": "getOpenApi",
+                "summary": "This description",
+                "security": [],
+                "responses": {"200": {"description": "The OpenAPI document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+        },
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
+                                           "description": "An API key issued by an administrator"}},
+            "schemas": {
+                "FeedbackSubmission": _submission_schema(),
+                "Resident": _resident_schema(),
+                "EqualityMonitoring": _equality_schema(),
+                "FeedbackCreated": _created_schema(),
+                "Feedback": _feedback_schema(),
+                "Errors": _errors_schema(),
+            },
+        },
+    }

@@ -1,0 +1,160 @@
+"""Feedback reads for the staff inbox, its CSV export and the API: filtering, counting and sorting happen in SQL."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from core.extensions import db
+from core.models import Commitment, Resident, ServiceArea, StaffUser
+from feedback.models import FeedbackItem, feedback_commitment
+
+#: Items on one page of the inbox.
+PER_PAGE = 50
+
+#: Sentiment filter value for items that have not been scored.
+NOT_SCORED = "not_scored"
+SENTIMENTS = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative", NOT_SCORED: "Not scored"}
+
+
+@dataclass
+class InboxFilters:
+    q: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    service: str | None = None
+    commitment: str | None = None
+    channel: str | None = None
+    sentiment: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    sort: str = "received"
+    order: str = "desc"
+
+
+def effective_sentiment():
+    """An officer's correction wins over the scored label."""
+    return func.coalesce(FeedbackItem.sentiment_override_label, FeedbackItem.sentiment_label)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(filters: InboxFilters) -> list:
+    conditions = []
+    if filters.q:
+        pattern = _like(filters.q.strip())
+        conditions.append(or_(
+            FeedbackItem.reference.ilike(pattern, escape="\\"),
+            FeedbackItem.description.ilike(pattern, escape="\\"),
+            Resident.name.ilike(pattern, escape="\\"),
+            Resident.email.ilike(pattern, escape="\\"),
+        ))
+    for column, value in ((FeedbackItem.kind, filters.kind), (FeedbackItem.status, filters.status),
+                          (FeedbackItem.channel, filters.channel), (ServiceArea.code, filters.service)):
+        if value:
+            conditions.append(column == value)
+    if filters.commitment:
+        # By code, so an item tagged under an earlier version of the charter still matches.
+        conditions.append(exists(
+            select(1).select_from(feedback_commitment.join(Commitment))
+            .where(feedback_commitment.c.feedback_id == FeedbackItem.id, Commitment.code == filters.commitment)
+        ))
+    if filters.sentiment == NOT_SCORED:
+        conditions.append(effective_sentiment().is_(None))
+    elif filters.sentiment:
+        conditions.append(effective_sentiment() == filters.sentiment)
+    if filters.received_from:
+        conditions.append(FeedbackItem.received_on >= filters.received_from)
+    if filters.received_to:
+        conditions.append(FeedbackItem.received_on <= filters.received_to)
+    return conditions
+
+
+_SORTS = {
+    "received": FeedbackItem.received_on,
+    "reference": FeedbackItem.reference,
+    "kind": FeedbackItem.kind,
+    "status": FeedbackItem.status,
+    "ack_due": FeedbackItem.acknowledgement_due_on,
+}
+
+
+def filtered(filters: InboxFilters, *columns) -> Select:
+    """Items (or the given columns) matching the filters, in the chosen order."""
+    statement = (
+        select(*columns) if columns else select(FeedbackItem)
+    ).select_from(FeedbackItem).outerjoin(ServiceArea, FeedbackItem.service_area_id == ServiceArea.id).outerjoin(
+        Resident, FeedbackItem.resident_id == Resident.id).where(*_conditions(filters))
+    sort = _SORTS.get(filters.sort, FeedbackItem.received_on)
+    if filters.order == "asc":
+        return statement.order_by(sort.asc(), FeedbackItem.id.asc())
+    return statement.order_by(sort.desc(), FeedbackItem.id.desc())
+
+
+@dataclass
+class InboxPage:
+    items: list[FeedbackItem]
+    total: int
+    page: int
+    pages: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.total else (self.page - 1) * PER_PAGE + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PER_PAGE, self.total)
+
+
+def inbox_page(filters: InboxFilters, page: int = 1) -> InboxPage:
+    statement = filtered(filters)
+    counted = filtered(filters, FeedbackItem.kind).order_by(None).subquery()
+    by_kind = dict(db.session.execute(select(counted.c.kind, func.count()).group_by(counted.c.kind)).all())
+    total = sum(by_kind.values())
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(
+        statement.options(selectinload(FeedbackItem.service_area), selectinload(FeedbackItem.resident))
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    return InboxPage(list(items), total, page, pages, by_kind)
+
+
+EXPORT_HEADINGS = ["Reference", "Type", "Status", "Channel", "Service", "Received on", "Acknowledgement due",
+                   "Acknowledged on", "Acknowledged on time", "Charter commitments", "Sentiment", "Recorded by",
+                   "What the resident told us"]
+
+
+def export_rows(filters: InboxFilters) -> Iterator[tuple]:
+    """The filtered list as rows for a spreadsheet, streamed from the database."""
+    commitment_codes = (
+        select(func.aggregate_strings(Commitment.code, "; "))
+        .select_from(feedback_commitment.join(Commitment))
+        .where(feedback_commitment.c.feedback_id == FeedbackItem.id)
+        .scalar_subquery()
+    )
+    statement = filtered(
+        filters, FeedbackItem.reference, FeedbackItem.kind, FeedbackItem.status, FeedbackItem.channel,
+        ServiceArea.name, FeedbackItem.received_on, FeedbackItem.acknowledgement_due_on,
+        FeedbackItem.acknowledged_at, FeedbackItem.acknowledgement_met, commitment_codes, effective_sentiment(),
+        StaffUser.name, FeedbackItem.description,
+    ).outerjoin(StaffUser, FeedbackItem.recorded_by_id == StaffUser.id)
+    yield from db.session.execute(statement.execution_options(yield_per=500))
+
+
+def item_by_reference(reference: str) -> FeedbackItem | None:
+    return db.session.scalar(select(FeedbackItem).where(FeedbackItem.reference == reference))
+
+
+def service_areas() -> list[ServiceArea]:
+    return list(db.session.scalars(select(ServiceArea).order_by(ServiceArea.name)))

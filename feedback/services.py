@@ -1,0 +1,490 @@
+"""Feedback writes: recording, acknowledging, tagging, reclassifying, messages, files, withdrawal and API keys."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import math
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import flag_modified
+
+from core.audit import changes, record_audit
+from core.charters import published_charter
+from core.events import feedback_recorded, feedback_withdrawn
+from core.extensions import db
+from core.models import Channel, Charter, CharterStatus, Commitment, Regime, Resident, ServiceArea, StaffUser
+from core.outbox import queue_message
+from core.timesource import now, today
+from feedback import integrations
+from feedback.models import (
+    ApiKey,
+    Attachment,
+    EqualityMonitoring,
+    FeedbackItem,
+    FeedbackKind,
+    FeedbackMessage,
+    FeedbackStatus,
+    ReferenceCounter,
+)
+from feedback.rules import ContactDetails, Submission, normalise_postcode
+from feedback.uploads import MAX_FILES, StoredFile
+
+#: Without a charter standard for the channel, acknowledge within the complaint codes' 5 working days (6.2).
+DEFAULT_ACKNOWLEDGEMENT_RULE = "working-days:5"
+
+#: Charter channels whose standards also cover another way in (charters promise "your email or web form").
+_CHANNEL_FAMILY = {
+    Channel.WEB_FORM: {Channel.WEB_FORM, Channel.EMAIL},
+    Channel.EMAIL: {Channel.EMAIL, Channel.WEB_FORM},
+    Channel.VOICEMAIL: {Channel.VOICEMAIL, Channel.PHONE},
+}
+
+#: Information-rights requests have statutory clocks of their own and are not feedback.
+_INFORMATION_REQUESTS = ("freedom of information", "subject access", "environmental information")
+
+
+class FeedbackError(Exception):
+    """A change the rules do not allow; the message says why and is safe to show."""
+
+
+class StaleVersion(FeedbackError):
+    """Someone else changed the item after this page was loaded."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A private tracking token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def tracking_url(token: str) -> str:
+    return f"{current_app.config['CHARTERLINE_BASE_URL'].rstrip('/')}/track/{token}"
+
+
+def active_charter() -> Charter | None:
+    return published_charter(current_app.config["CHARTERLINE_COUNCIL"])
+
+
+@contextmanager
+def one_writer_at_a_time() -> Iterator[None]:
+    """Queue SQLite writers on a file lock, so each starts the moment the one before commits.
+
+    SQLite allows one writer at a time and makes the others poll with growing sleeps (1, 2, 5 ... 100 ms), which
+    under a steady stream of submissions costs far more than the writes. PostgreSQL locks rows itself.
+    """
+    database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.writer-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def next_reference(kind: str, year: int) -> str:
+    """The next reference for the year, such as CMP-2026-00042, taken atomically so it never repeats.
+
+    On PostgreSQL the number is taken in a transaction of its own, so the counter row is locked for a moment
+    rather than for the whole submission; a submission that then fails leaves a gap, never a repeat. SQLite has
+    one writer at a time anyway, so there it is part of the submission's own transaction.
+    """
+    table = ReferenceCounter.__table__
+    postgres = db.engine.dialect.name == "postgresql"
+    statement = (
+        (postgresql.insert if postgres else sqlite.insert)(table).values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    if postgres:
+        with db.engine.begin() as connection:
+            number = connection.execute(statement).scalar_one()
+    else:
+        number = db.session.execute(statement).scalar_one()
+    return f"{FeedbackKind(kind).prefix}-{year}-{number:05d}"
+
+
+# Acknowledgement: which standard applies and when it is due
+
+def published_charter_id():
+    """The charter residents see, as a subquery: its newest published version."""
+    return (
+        select(Charter.id)
+        .where(Charter.council_slug == current_app.config["CHARTERLINE_COUNCIL"],
+               Charter.status == CharterStatus.PUBLISHED)
+        .order_by(Charter.version.desc()).limit(1).scalar_subquery()
+    )
+
+
+def acknowledgement_standard(channel: str) -> Commitment | None:
+    """The published charter's acknowledgement promise for this way of contacting us, if it makes one."""
+    channels = _CHANNEL_FAMILY.get(Channel(channel), {Channel(channel)}) | {Channel.ANY}
+    candidates = db.session.scalars(
+        select(Commitment).where(Commitment.charter_id == published_charter_id(), Commitment.metric == "acknowledge",
+                                 Commitment.channel.in_([c.value for c in channels]))
+        .order_by(Commitment.number)
+    )
+    for commitment in candidates:
+        if _rule_of(commitment) and not any(words in commitment.wording.lower() for words in _INFORMATION_REQUESTS):
+            return commitment
+    return None
+
+
+def published_commitments(codes: Sequence[str]) -> list[Commitment]:
+    """The commitments with these codes in the charter residents see, in charter order."""
+    if not codes:
+        return []
+    return list(db.session.scalars(
+        select(Commitment).where(Commitment.charter_id == published_charter_id(), Commitment.code.in_(list(codes)))
+        .order_by(Commitment.number)
+    ))
+
+
+def _rule_of(commitment: Commitment) -> str | None:
+    """A day-based deadline rule for a commitment's standard; within N hours counts as calendar days."""
+    if commitment.rule and commitment.rule.split(":")[0] in {"working-days", "calendar-days"}:
+        return commitment.rule
+    if commitment.target_unit == "hours" and commitment.target_value:
+        return f"calendar-days:{max(1, math.ceil(commitment.target_value / 24))}"
+    return None
+
+
+def code_rule(item: FeedbackItem) -> str:
+    """The complaint code's stage 1 acknowledgement: Housing Ombudsman for the council as landlord, else LGSCO."""
+    regime = item.service_area.regime if item.service_area else Regime.LGSCO
+    return f"{regime}-stage1-ack"
+
+
+def plan_acknowledgement(item: FeedbackItem) -> None:
+    """Set when the acknowledgement is due and which charter promise it is measured against.
+
+    A complaint must meet both the charter's standard and the complaint code, so the earlier date applies.
+    """
+    standard = acknowledgement_standard(item.channel)
+    rules = [_rule_of(standard)] if standard else []
+    if item.kind == FeedbackKind.COMPLAINT or not rules:
+        rules.append(code_rule(item) if item.kind == FeedbackKind.COMPLAINT else DEFAULT_ACKNOWLEDGEMENT_RULE)
+    rule, due = min(((rule, integrations.due_date(rule, item.received_on).due) for rule in rules),
+                    key=lambda pair: pair[1])
+    item.acknowledgement_commitment = standard
+    item.acknowledgement_rule = rule
+    item.acknowledgement_due_on = due
+
+
+def explain_acknowledgement(item: FeedbackItem) -> list[str]:
+    if not item.acknowledgement_rule:
+        return []
+    return integrations.due_date(item.acknowledgement_rule, item.received_on).explanation
+
+
+def mark_acknowledged(item: FeedbackItem) -> None:
+    """Record the acknowledgement time against the standard: met if on or before the due date."""
+    item.acknowledged_at = now()
+    item.acknowledgement_met = today() <= item.acknowledgement_due_on if item.acknowledgement_due_on else None
+    if item.status == FeedbackStatus.RECEIVED:
+        item.status = FeedbackStatus.ACKNOWLEDGED
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str  # "email" or "letter"
+    to: str
+    format: str
+
+
+def delivery_for(resident: Resident | None) -> Delivery | None:
+    """Where written replies go: the resident's chosen way if it is writing, otherwise any written way we have."""
+    if resident is None:
+        return None
+    letter_to = "\n".join(p for p in (resident.name, resident.address, resident.postcode) if p)
+    email = Delivery("email", resident.email, "standard") if resident.email else None
+    letter = Delivery("letter", letter_to, resident.letter_format) if resident.address else None
+    preferred = letter if resident.reply_by == "letter" else email
+    return preferred or email or letter
+
+
+def render_text(template: str, **context) -> str:
+    """A plain-text email or letter body (rendered without the web page context, so it works from commands)."""
+    return current_app.jinja_env.get_template(template).render(council_name=current_app.config["COUNCIL_NAME"],
+                                                               **context)
+
+
+def send_acknowledgement(item: FeedbackItem, token: str, *, shown_on_screen: bool) -> None:
+    """Queue the acknowledgement in the resident's chosen format; the confirmation page also counts."""
+    delivery = delivery_for(item.resident)
+    if delivery is not None:
+        body = render_text("feedback/acknowledgement.txt", item=item, tracking_url=tracking_url(token))
+        queue_message(to=delivery.to, subject=f"We have received your {item.kind_noun}: {item.reference}",
+                      body=body, channel=delivery.channel, format=delivery.format, related=item)
+    if delivery is not None or shown_on_screen:
+        mark_acknowledged(item)
+
+
+# Recording
+
+def _resident_from(contact: ContactDetails) -> Resident | None:
+    if not contact.has_any():
+        return None
+    wanted = list(dict.fromkeys(contact.adjustments))
+    return Resident(
+        name=contact.name, email=contact.email.lower() if contact.email else None, phone=contact.phone,
+        address=contact.address, postcode=normalise_postcode(contact.postcode) if contact.postcode else None,
+        reply_by=contact.reply_by, adjustments=wanted,
+        adjustments_other=contact.adjustments_other if "other" in wanted else None,
+        language=contact.language if "interpreter" in wanted else None,
+    )
+
+
+def record_feedback(
+    submission: Submission,
+    *,
+    channel: str,
+    received_on: date,
+    by: StaffUser | None,
+    files: Sequence[StoredFile] = (),
+    api_key: ApiKey | None = None,
+    acknowledge: bool = True,
+    raised_from: FeedbackItem | None = None,
+) -> tuple[FeedbackItem, str]:
+    """Record a submission that has passed its checks; returns the item and its private tracking token.
+
+    A complaint raised from a service request belongs to the same resident as the request.
+    """
+    token = new_token()
+    item = FeedbackItem(
+        kind=submission.kind, resident_kind=submission.kind, channel=channel,
+        service_area=submission.service_area, received_on=received_on, description=submission.description,
+        happened_on=submission.happened_on, outcome_wanted=submission.outcome_wanted,
+        resident=raised_from.resident if raised_from else _resident_from(submission.contact),
+        tracking_token_hash=token_hash(token),
+        recorded_by_id=by.id if by else None, api_key_id=api_key.id if api_key else None,
+        raised_from_id=raised_from.id if raised_from else None,
+    )
+    item.commitments = list(submission.commitments)
+    plan_acknowledgement(item)
+    # Everything above only reads. The writes come last and together, so writers wait for each other briefly.
+    with one_writer_at_a_time():
+        item.reference = next_reference(submission.kind, received_on.year)
+        db.session.add(item)
+        for stored in files[:MAX_FILES]:
+            item.attachments.append(_attachment(stored, "staff" if by else "resident"))
+        if submission.equality:
+            db.session.add(EqualityMonitoring(submitted_on=received_on, service_area=submission.service_area,
+                                              **submission.equality))
+        how = f"by {item.channel_label.lower()} on {received_on:%d %B %Y}" if by else f"through the {_source(api_key)}"
+        record_audit(item, "feedback.recorded", by=by, after={"kind": item.kind, "channel": channel,
+                                                              "received_on": received_on},
+                     summary=f"{item.kind_label} received {how}")
+        if acknowledge:
+            send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
+        _commit_keeping(item)
+    feedback_recorded.send(item)
+    return item, token
+
+
+def _commit_keeping(item: FeedbackItem) -> None:
+    """Commit without expiring what was just written: the caller reads the item straight back."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _source(api_key: ApiKey | None) -> str:
+    return f"API ({api_key.name})" if api_key else "online form"
+
+
+def _attachment(stored: StoredFile, uploaded_by: str) -> Attachment:
+    return Attachment(original_name=stored.original_name, stored_name=stored.stored_name,
+                      content_type=stored.content_type, size=stored.size, uploaded_by=uploaded_by)
+
+
+# Staff changes
+
+def check_version(item: FeedbackItem, version: int | None) -> None:
+    """Refuse a change made from a page loaded before someone else's change (optimistic locking)."""
+    if version is not None and version != item.version_id:
+        raise StaleVersion("Someone else changed this item while you were looking at it. "
+                           "Check the latest details below and make your change again.")
+
+
+def retag(item: FeedbackItem, *, service_area: ServiceArea | None, commitments: list[Commitment], by: StaffUser,
+          version: int | None = None) -> None:
+    """Change the service area and charter commitments an item is tagged with."""
+    check_version(item, version)
+    before = {"service_area": _area_code(item.service_area), "commitments": [c.code for c in item.commitments]}
+    after = {"service_area": _area_code(service_area), "commitments": [c.code for c in commitments]}
+    if before == after:
+        return
+    item.service_area = service_area
+    item.commitments = list(commitments)
+    # A change of commitments alone would not touch the row; flag it so the version moves on.
+    flag_modified(item, "service_area_id")
+    record_audit(item, "feedback.retagged", by=by, before=before, after=after,
+                 summary="Service and commitments changed")
+    db.session.commit()
+
+
+def _area_code(area: ServiceArea | None) -> str | None:
+    return area.code if area else None
+
+
+def reclassify(item: FeedbackItem, kind: str, *, reason: str, by: StaffUser, version: int | None = None) -> None:
+    """Change what kind of feedback an item is, with a reason the resident sees (Complaint Handling Codes 1.2-1.4)."""
+    check_version(item, version)
+    new_kind = FeedbackKind(kind)
+    if new_kind == item.kind:
+        raise FeedbackError(f"This is already a {new_kind.noun}. Select a different type")
+    old_kind = FeedbackKind(item.kind)
+    before, after = changes(item, {"kind": new_kind.value, "reclassified_reason": reason})
+    record_audit(item, "feedback.reclassified", by=by, before=before, after=after,
+                 summary=f"Reclassified from {old_kind.noun} to {new_kind.noun}: {reason}")
+    body = f"We are now handling this as a {new_kind.noun} rather than a {old_kind.noun}. {reason}"
+    if new_kind != FeedbackKind.COMPLAINT:
+        body += " If you want us to handle it as a complaint, you can tell us on this page."
+    item.messages.append(FeedbackMessage(author="staff", staff_id=by.id, body=body))
+    if item.acknowledged_at is None:
+        plan_acknowledgement(item)
+    db.session.commit()
+
+
+def update_status(item: FeedbackItem, status: str, *, by: StaffUser, version: int | None = None) -> None:
+    check_version(item, version)
+    new_status = FeedbackStatus(status)
+    if new_status == FeedbackStatus.WITHDRAWN:
+        raise FeedbackError("Only the resident can withdraw their feedback")
+    if new_status == item.status:
+        return
+    before, after = changes(item, {"status": new_status.value})
+    if new_status == FeedbackStatus.ACKNOWLEDGED and item.acknowledged_at is None:
+        mark_acknowledged(item)
+    if new_status == FeedbackStatus.CLOSED:
+        item.closed_at = now()
+    record_audit(item, "feedback.status_changed", by=by, before=before, after=after,
+                 summary=f"Status changed to {new_status.label.lower()}")
+    db.session.commit()
+
+
+def send_staff_message(item: FeedbackItem, body: str, *, by: StaffUser) -> FeedbackMessage:
+    """A message for the resident: shown on their tracking page and sent to them in their chosen format."""
+    message = FeedbackMessage(author="staff", staff_id=by.id, body=body)
+    item.messages.append(message)
+    delivery = delivery_for(item.resident)
+    if delivery is not None:
+        queue_message(to=delivery.to, subject=f"A message about your {item.kind_noun}: {item.reference}",
+                      body=render_text("feedback/staff_message.txt", item=item, body=body),
+                      channel=delivery.channel, format=delivery.format, related=item)
+    record_audit(item, "feedback.message_sent", by=by, summary="Message sent to the resident")
+    db.session.commit()
+    return message
+
+
+def add_files(item: FeedbackItem, files: list[StoredFile], *, by: StaffUser | None) -> None:
+    if len(item.attachments) + len(files) > MAX_FILES:
+        raise FeedbackError(f"You cannot add more than {MAX_FILES} files")
+    for stored in files:
+        item.attachments.append(_attachment(stored, "staff" if by else "resident"))
+    names = ", ".join(f.original_name for f in files)
+    record_audit(item, "feedback.files_added", by=by, after={"files": [f.original_name for f in files]},
+                 summary=f"Files added: {names}")
+    db.session.commit()
+
+
+# Resident actions from the tracking page
+
+def _require_open(item: FeedbackItem) -> None:
+    if not item.is_open:
+        raise FeedbackError(f"This {item.kind_noun} is {item.status_label.lower()}, so it cannot be changed")
+
+
+def add_resident_message(item: FeedbackItem, body: str) -> None:
+    _require_open(item)
+    item.messages.append(FeedbackMessage(author="resident", body=body))
+    record_audit(item, "feedback.resident_message", by=None, summary="The resident added information")
+    db.session.commit()
+
+
+def withdraw(item: FeedbackItem, *, reason: str | None) -> None:
+    """The resident withdraws: a state, never a deletion."""
+    _require_open(item)
+    before, after = changes(item, {"status": FeedbackStatus.WITHDRAWN.value})
+    item.withdrawn_at = now()
+    if reason:
+        item.messages.append(FeedbackMessage(author="resident", body=f"I have withdrawn this. {reason}"))
+    record_audit(item, "feedback.withdrawn", by=None, before=before, after=after,
+                 summary="Withdrawn by the resident")
+    db.session.commit()
+    feedback_withdrawn.send(item)
+
+
+def keep_as_complaint(item: FeedbackItem) -> None:
+    """The resident insists on the complaint staff reclassified: their choice stands (Codes 1.3)."""
+    _require_open(item)
+    if item.resident_kind != FeedbackKind.COMPLAINT or item.kind == FeedbackKind.COMPLAINT:
+        raise FeedbackError("This was not sent as a complaint")
+    before, after = changes(item, {"kind": FeedbackKind.COMPLAINT.value})
+    record_audit(item, "feedback.kept_as_complaint", by=None, before=before, after=after,
+                 summary="The resident chose to keep this as a complaint")
+    item.messages.append(FeedbackMessage(author="resident", body="I want this handled as a complaint."))
+    db.session.commit()
+
+
+def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:
+    """A complaint about how a service request is being handled; the request carries on alongside it."""
+    _require_open(item)
+    submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
+                            service_area=item.service_area, commitments=list(item.commitments))
+    return record_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
+                           raised_from=item)
+
+
+def find_by_token(token: str) -> FeedbackItem | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(FeedbackItem).where(FeedbackItem.tracking_token_hash == token_hash(token)))
+
+
+# API keys
+
+#: Keys start with this, so a leaked key is easy to recognise in logs and code.
+API_KEY_PREFIX = "cl_"
+
+
+def issue_api_key(*, name: str, per_minute: int, by: StaffUser) -> tuple[ApiKey, str]:
+    """A new API key; the key itself is returned once and only its hash is kept."""
+    raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(name=name, prefix=raw[:10], key_hash=token_hash(raw), per_minute=per_minute, created_by_id=by.id)
+    db.session.add(key)
+    record_audit(key, "api_key.issued", by=by, after={"name": name, "per_minute": per_minute},
+                 summary=f"API key issued for {name}")
+    db.session.commit()
+    return key, raw
+
+
+def revoke_api_key(key: ApiKey, *, by: StaffUser) -> None:
+    if key.revoked_at is not None:
+        return
+    key.revoked_at = now()
+    record_audit(key, "api_key.revoked", by=by, summary=f"API key for {key.name} revoked")
+    db.session.commit()
+
+
+def find_api_key(raw: str | None) -> ApiKey | None:
+    if not raw or len(raw) > 200:
+        return None
+    return db.session.scalar(select(ApiKey).where(ApiKey.key_hash == token_hash(raw)))

@@ -1,0 +1,365 @@
+"""Staff pages: the feedback inbox and its export, recording on a resident's behalf, each item, and API keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.audit import history_for
+from core.auth import ANY_STAFF, role_required
+from core.extensions import db
+from core.models import Role, ServiceArea
+from core.timesource import today
+from feedback import bp, queries
+from feedback.forms import (
+    ApiKeyForm,
+    ConfirmForm,
+    InboxFilterForm,
+    ReclassifyForm,
+    RecordFeedbackForm,
+    RetagForm,
+    StaffFilesForm,
+    StaffMessageForm,
+    StatusForm,
+    apply_problems,
+    channel_choices,
+    text,
+)
+from feedback.models import ApiKey, Attachment, FeedbackItem, FeedbackKind, FeedbackStatus
+from feedback.rules import (
+    ADJUSTMENTS,
+    REPLY_METHODS,
+    ContactDetails,
+    Submission,
+    adjustment_problems,
+    contact_problems,
+    description_problems,
+    reply_problems,
+)
+from feedback.services import (
+    FeedbackError,
+    active_charter,
+    add_files,
+    explain_acknowledgement,
+    issue_api_key,
+    published_commitments,
+    reclassify,
+    record_feedback,
+    retag,
+    revoke_api_key,
+    send_staff_message,
+    tracking_url,
+    update_status,
+)
+from feedback.uploads import MAX_FILES, path_of, store_all
+
+#: Who may change feedback: the people who handle it. Everyone on the staff may read it.
+HANDLERS = (Role.COMPLAINTS_OFFICER, Role.CASE_HANDLER)
+
+
+# The inbox
+
+def _filter_form() -> InboxFilterForm:
+    form = InboxFilterForm(formdata=request.args if request.args else None)
+    everything = [SelectChoice("", "All")]
+    form.kind.choices = everything + [SelectChoice(k.value, k.label) for k in FeedbackKind]
+    form.status.choices = everything + [SelectChoice(s.value, s.label) for s in FeedbackStatus]
+    form.service.choices = everything + [SelectChoice(a.code, a.name) for a in queries.service_areas()]
+    charter = active_charter()
+    form.commitment.choices = everything + [
+        SelectChoice(c.code, f"{c.code}: {c.wording[:60]}{'…' if len(c.wording) > 60 else ''}")
+        for c in (charter.commitments if charter else [])]
+    form.channel.choices = everything + channel_choices()
+    form.sentiment.choices = everything + [SelectChoice(k, v) for k, v in queries.SENTIMENTS.items()]
+    return form
+
+
+def _filters(form: InboxFilterForm) -> queries.InboxFilters:
+    return queries.InboxFilters(
+        q=text(form.q), kind=form.kind.data or None, status=form.status.data or None,
+        service=form.service.data or None, commitment=form.commitment.data or None,
+        channel=form.channel.data or None, sentiment=form.sentiment.data or None,
+        received_from=form.received_from.data, received_to=form.received_to.data,
+        sort=form.sort.data or "received", order=form.order.data or "desc",
+    )
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@bp.get("/staff/feedback")
+@role_required(*ANY_STAFF)
+def inbox():
+    form = _filter_form()
+    valid = not request.args or form.validate()
+    filters = _filters(form) if valid else queries.InboxFilters()
+    result = queries.inbox_page(filters, _page_number())
+    arguments = {key: request.args.getlist(key) for key in request.args if key != "page"}
+    return render_template("feedback/inbox.html", form=form if not valid else None, filter_form=form, result=result,
+                           arguments=arguments, kinds={k.value: k.label for k in FeedbackKind},
+                           can_record=current_user.has_role(*HANDLERS), today=today())
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "Yes" if value else "No"
+    text_value = str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text_value if text_value[:1] in {"=", "+", "-", "@", "\t", "\r"} else text_value
+
+
+def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(queries.EXPORT_HEADINGS)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@bp.get("/staff/feedback/export.csv")
+@role_required(*ANY_STAFF)
+def export():
+    form = _filter_form()
+    if request.args and not form.validate():
+        return redirect(url_for("feedback.inbox", **request.args.to_dict(flat=False)))
+    rows = queries.export_rows(_filters(form))
+    return Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=feedback-{today():%Y-%m-%d}.csv"})
+
+
+# Recording on a resident's behalf
+
+def _service_choices() -> list[SelectChoice]:
+    areas = db.session.scalars(select(ServiceArea).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name))
+    return [SelectChoice("", "Not known")] + [SelectChoice(a.code, a.name) for a in areas]
+
+
+def _commitment_choices() -> list[SelectChoice]:
+    charter = active_charter()
+    return [SelectChoice(c.code, f"{c.code}: {c.wording}") for c in (charter.commitments if charter else [])]
+
+
+def _chosen(codes: list[str]) -> list:
+    return published_commitments(codes or [])
+
+
+def _area(code: str | None) -> ServiceArea | None:
+    return db.session.scalar(select(ServiceArea).where(ServiceArea.code == code)) if code else None
+
+
+def _recorded_submission(form: RecordFeedbackForm) -> Submission:
+    contact = ContactDetails(
+        name=text(form.name), email=text(form.email), phone=text(form.phone), address=text(form.address),
+        postcode=text(form.postcode), reply_by=form.reply_by.data or None,
+        adjustments=[a for a in form.adjustments.data or [] if a in ADJUSTMENTS],
+        language=text(form.language), adjustments_other=text(form.adjustments_other),
+    )
+    return Submission(kind=form.kind.data or "", description=text(form.description) or "",
+                      service_area=_area(form.service_area.data), commitments=_chosen(form.commitments.data),
+                      happened_on=form.happened_on.data, outcome_wanted=text(form.outcome_wanted), contact=contact)
+
+
+@bp.route("/staff/feedback/new", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def record():
+    form = RecordFeedbackForm()
+    form.service_area.choices = _service_choices()
+    form.commitments.choices = _commitment_choices()
+    if form.is_submitted():
+        # Every problem at once: the form's own checks and the rules shared with the resident's form.
+        valid = form.validate()
+        submission = _recorded_submission(form)
+        problems = description_problems(submission.kind, submission.description, submission.outcome_wanted)
+        problems += contact_problems(submission.kind, submission.contact)
+        problems += reply_problems(submission.contact) + adjustment_problems(submission.contact)
+        if apply_problems(form, problems) and valid:
+            item, token = record_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
+                                          by=current_user)
+            flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
+                         "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
+                kind=item.kind_noun, reference=item.reference, link=tracking_url(token)), "success")
+            return redirect(url_for("feedback.item", reference=item.reference))
+    return render_template("feedback/record.html", form=form)
+
+
+# One item
+
+def _item_or_404(reference: str) -> FeedbackItem:
+    item = queries.item_by_reference(reference)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/staff/feedback/<reference>")
+@role_required(*ANY_STAFF)
+def item(reference: str):
+    found = _item_or_404(reference)
+    related = db.session.scalars(select(FeedbackItem).where(FeedbackItem.raised_from_id == found.id)).all()
+    raised_from = db.session.get(FeedbackItem, found.raised_from_id) if found.raised_from_id else None
+    return render_template("feedback/item.html", item=found, history=history_for(found),
+                           explanation=explain_acknowledgement(found), can_change=current_user.has_role(*HANDLERS),
+                           adjustments=ADJUSTMENTS, reply_methods=REPLY_METHODS, related=related,
+                           raised_from=raised_from)
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _done(found: FeedbackItem, message: str):
+    flash(message, "success")
+    return redirect(url_for("feedback.item", reference=found.reference))
+
+
+@bp.route("/staff/feedback/<reference>/tags", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def tags(reference: str):
+    found = _item_or_404(reference)
+    form = RetagForm(data={"version": found.version_id, "service_area": _area_code(found),
+                           "commitments": [c.code for c in found.commitments]})
+    form.service_area.choices = _service_choices()
+    form.commitments.choices = _commitment_choices()
+    if form.validate_on_submit():
+        try:
+            retag(found, service_area=_area(form.service_area.data), commitments=_chosen(form.commitments.data),
+                  by=current_user, version=_version(form))
+        except FeedbackError as exc:
+            form.service_area.errors.append(str(exc))
+        else:
+            return _done(found, "Service and commitments saved.")
+    return render_template("feedback/tags.html", form=form, item=found)
+
+
+def _area_code(found: FeedbackItem) -> str:
+    return found.service_area.code if found.service_area else ""
+
+
+@bp.route("/staff/feedback/<reference>/reclassify", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def reclassify_item(reference: str):
+    found = _item_or_404(reference)
+    form = ReclassifyForm(data={"version": found.version_id, "kind": found.kind})
+    if form.validate_on_submit():
+        try:
+            reclassify(found, form.kind.data, reason=form.reason.data.strip(), by=current_user,
+                       version=_version(form))
+        except FeedbackError as exc:
+            form.kind.errors.append(str(exc))
+        else:
+            return _done(found, f"Now handled as a {escape(found.kind_noun)}. The resident has been told why.")
+    return render_template("feedback/reclassify.html", form=form, item=found)
+
+
+@bp.route("/staff/feedback/<reference>/status", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def status(reference: str):
+    found = _item_or_404(reference)
+    form = StatusForm(data={"version": found.version_id, "status": found.status})
+    if form.validate_on_submit():
+        try:
+            update_status(found, form.status.data, by=current_user, version=_version(form))
+        except FeedbackError as exc:
+            form.status.errors.append(str(exc))
+        else:
+            return _done(found, f"Status is now {escape(found.status_label.lower())}.")
+    return render_template("feedback/status.html", form=form, item=found)
+
+
+@bp.route("/staff/feedback/<reference>/message", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def message(reference: str):
+    found = _item_or_404(reference)
+    form = StaffMessageForm()
+    if form.validate_on_submit():
+        send_staff_message(found, form.body.data.strip(), by=current_user)
+        return _done(found, "Message sent to the resident.")
+    return render_template("feedback/message.html", form=form, item=found)
+
+
+@bp.route("/staff/feedback/<reference>/files", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def files(reference: str):
+    found = _item_or_404(reference)
+    form = StaffFilesForm()
+    if form.validate_on_submit():
+        uploads = [u for u in request.files.getlist("files") if u and u.filename]
+        if not uploads:
+            form.files.errors.append("Select a file to upload")
+        else:
+            stored, problems = store_all(uploads, already=len(found.attachments))
+            if stored:
+                add_files(found, stored, by=current_user)
+            if not problems:
+                return _done(found, f"{len(stored)} file{'' if len(stored) == 1 else 's'} added.")
+            form.files.errors.extend(problems)
+    return render_template("feedback/files.html", form=form, item=found, max_files=MAX_FILES)
+
+
+@bp.get("/staff/feedback/<reference>/files/<int:attachment_id>")
+@role_required(*HANDLERS)
+def download(reference: str, attachment_id: int):
+    found = _item_or_404(reference)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.feedback_id != found.id:
+        abort(404)
+    try:
+        path = path_of(attachment.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    # Always a download, with the type we detected: never rendered in the browser.
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+# API keys (administrators)
+
+@bp.get("/admin/api-keys")
+@role_required(Role.ADMIN)
+def api_keys():
+    keys = db.session.scalars(select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc()))
+    return render_template("feedback/api_keys.html", keys=keys.all(), confirm=ConfirmForm())
+
+
+@bp.route("/admin/api-keys/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_api_key():
+    form = ApiKeyForm()
+    if form.validate_on_submit():
+        key, raw = issue_api_key(name=form.name.data.strip(), per_minute=form.per_minute.data, by=current_user)
+        return render_template("feedback/api_key_issued.html", key=key, raw=raw)
+    return render_template("feedback/api_key_new.html", form=form)
+
+
+@bp.post("/admin/api-keys/<int:key_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke_key(key_id: int):
+    key = db.get_or_404(ApiKey, key_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    revoke_api_key(key, by=current_user)
+    flash(f"The key for {escape(key.name)} no longer works.", "success")
+    return redirect(url_for("feedback.api_keys"))
