@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -199,7 +200,8 @@ def restriction_context(resident: Resident, payload: dict, *, regime: str, by: S
 
 def render_body(kind: str, context: dict) -> str:
     # Straight from the Jinja environment: letters are also drafted outside a request (commands, demo data).
-    return current_app.jinja_env.get_template(f"complaints/letters/{kind}.txt").render(**context).strip() + "\n"
+    text = current_app.jinja_env.get_template(f"complaints/letters/{kind}.txt").render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def required_parts(kind: str, context: dict) -> list[tuple[str, str]]:

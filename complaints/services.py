@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -68,6 +71,10 @@ _LETTER_RULES = {
 }
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 class ComplaintRuleError(Exception):
     """A change the procedure does not allow; the message names the rule."""
 
@@ -94,11 +101,22 @@ def _check_version(record: object, version: int | None) -> None:
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleCaseError(STALE) from exc
+    db.session.commit()
+
+
+def _atomic(change: Callable[P, R]) -> Callable[P, R]:
+    """A write that lost a race with another officer's (any flush can find the row's version moved on) is rolled
+    back and refused with a clear message, never applied over theirs."""
+
+    @wraps(change)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return change(*args, **kwargs)
+        except StaleDataError as exc:
+            db.session.rollback()
+            raise StaleCaseError(STALE) from exc
+
+    return guarded
 
 
 def _snapshot(complaint: Complaint) -> dict:
@@ -179,6 +197,7 @@ def _set_item_status(item: FeedbackItem, status: FeedbackStatus) -> None:
 # --- Opening and assigning ----------------------------------------------------------------------------------
 
 
+@_atomic
 def open_complaint(item: FeedbackItem, *, by: StaffUser | None = None) -> Complaint:
     """Put a complaint under the procedure at stage 1; its acknowledgement clock starts on the day received.
 
@@ -201,6 +220,7 @@ def open_complaint(item: FeedbackItem, *, by: StaffUser | None = None) -> Compla
     return complaint
 
 
+@_atomic
 def assign_handler(complaint: Complaint, stage: int, handler: StaffUser, *, by: StaffUser,
                    version: int | None = None) -> None:
     _check_version(complaint, version)
@@ -439,6 +459,7 @@ def _context(complaint: Complaint, kind: str, payload: dict, by: StaffUser, on: 
     return letters.complaint_context(complaint, kind, payload, by=by, on=on)
 
 
+@_atomic
 def _draft(complaint: Complaint, kind: LetterKind, payload: dict, *, by: StaffUser, on: date,
            version: int | None) -> ComplaintLetter:
     _check_version(complaint, version)
@@ -511,6 +532,7 @@ def default_review_date(on: date, months: int) -> date:
     return date(year, month + 1, on.day)
 
 
+@_atomic
 def send_letter(letter: ComplaintLetter, *, subject: str, body: str, by: StaffUser, on: date,
                 version: int | None = None) -> None:
     """Send a draft as edited: check the step is still allowed, record it, queue the letter, keep it verbatim."""
@@ -548,6 +570,7 @@ def _announce_closed(complaint: Complaint) -> None:
 # --- Steps without a letter ---------------------------------------------------------------------------------
 
 
+@_atomic
 def redefine_points(complaint: Complaint, points: list[str], *, by: StaffUser, version: int | None = None) -> None:
     """Change the definition agreed with the resident, before the response is sent."""
     _check_version(complaint, version)
@@ -563,6 +586,7 @@ def redefine_points(complaint: Complaint, points: list[str], *, by: StaffUser, v
     _commit()
 
 
+@_atomic
 def pause_clock(complaint: Complaint, *, reason: str, by: StaffUser, on: date, version: int | None = None) -> None:
     """Stop the response clock, only with a recorded reason (the Codes give no general power to stop it)."""
     _check_version(complaint, version)
@@ -584,6 +608,7 @@ def pause_clock(complaint: Complaint, *, reason: str, by: StaffUser, on: date, v
     _commit()
 
 
+@_atomic
 def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int | None = None) -> None:
     _check_version(complaint, version)
     clock = running_clock(complaint)
@@ -597,6 +622,7 @@ def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int
     _commit()
 
 
+@_atomic
 def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, on: date,
              version: int | None = None) -> None:
     _check_version(complaint, version)
@@ -614,6 +640,7 @@ def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, 
     _commit()
 
 
+@_atomic
 def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = None, by: StaffUser | None = None,
              version: int | None = None) -> None:
     """The resident asks for stage 2; no reason is needed (Complaint Handling Code 6.12)."""
@@ -637,6 +664,7 @@ def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = Non
     _commit()
 
 
+@_atomic
 def close_after_stage1(complaint: Complaint, *, by: StaffUser, on: date, version: int | None = None) -> None:
     """Close a case whose stage 1 response settled it; the resident can still ask for stage 2."""
     _check_version(complaint, version)
@@ -668,6 +696,7 @@ def _draft_response(complaint: Complaint, by: StaffUser) -> ComplaintResponse:
     return response
 
 
+@_atomic
 def save_findings(complaint: Complaint, findings: dict[int, tuple[str, str]], *, by: StaffUser,
                   version: int | None = None) -> None:
     """Record upheld, partly upheld or not upheld, with reasons, for every defined point (Code 6.7)."""
@@ -699,6 +728,7 @@ def _touch(complaint: Complaint) -> None:
     flag_modified(complaint, "state")
 
 
+@_atomic
 def add_remedy(complaint: Complaint, *, kind: str, description: str, responsible: str, due_on: date | None,
                amount: Decimal | None = None, point_id: int | None = None, referral: OmbudsmanReferral | None = None,
                by: StaffUser, version: int | None = None) -> Remedy:
@@ -734,6 +764,7 @@ def add_remedy(complaint: Complaint, *, kind: str, description: str, responsible
     return remedy
 
 
+@_atomic
 def complete_remedy(remedy: Remedy, *, note: str | None, by: StaffUser, on: date,
                     version: int | None = None) -> None:
     """An outstanding action is done (Complaint Handling Code 6.6: tracked to completion)."""
@@ -752,6 +783,7 @@ def complete_remedy(remedy: Remedy, *, note: str | None, by: StaffUser, on: date
 # --- Ombudsman referrals ------------------------------------------------------------------------------------
 
 
+@_atomic
 def add_referral(complaint: Complaint, *, ombudsman: str, reference: str, kind: str, received_on: date | None,
                  by: StaffUser, on: date) -> OmbudsmanReferral:
     if ombudsman not in {r.value for r in Regime}:
@@ -772,6 +804,7 @@ def add_referral(complaint: Complaint, *, ombudsman: str, reference: str, kind: 
     return referral
 
 
+@_atomic
 def decide_referral(referral: OmbudsmanReferral, *, decision: str, decided_on: date | None, notes: str | None,
                     by: StaffUser, on: date, version: int | None = None) -> None:
     _check_version(referral, version)
@@ -802,6 +835,7 @@ def commitment_choices(complaint: Complaint) -> list[Commitment]:
     return list(complaint.feedback.commitments)
 
 
+@_atomic
 def add_learning_action(complaint: Complaint, *, description: str, owner: str, due_on: date | None,
                         commitment_ids: list[int], by: StaffUser) -> LearningAction:
     if not learning_allowed(complaint):
@@ -824,6 +858,7 @@ def add_learning_action(complaint: Complaint, *, description: str, owner: str, d
     return action
 
 
+@_atomic
 def update_learning_action(action: LearningAction, *, status: str, what_we_changed: str | None, by: StaffUser,
                            on: date, version: int | None = None) -> None:
     _check_version(action, version)
@@ -844,6 +879,7 @@ def update_learning_action(action: LearningAction, *, status: str, what_we_chang
 # --- Restrictions register ----------------------------------------------------------------------------------
 
 
+@_atomic
 def review_restriction(restriction: Restriction, *, decision: str, reason: str, next_review_on: date | None,
                        by: StaffUser, on: date, version: int | None = None) -> None:
     """At review a restriction ends, or continues with reasons and a new review date."""
