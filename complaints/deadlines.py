@@ -1,12 +1,11 @@
-"""Every complaint due date in one place: the stage clocks of each Complaint Handling Code, counted in working days.
+"""Every complaint due date in one place: the stage clocks of each Complaint Handling Code, on the council's calendar.
 
-The rest of the complaints package asks this module, and only this module, for due dates and working-day counts,
-so the counting engine behind it can change without touching the procedure. Working days here are Monday to
-Friday except the bank holidays of the council's calendar setting (``CHARTERLINE_CALENDAR``), from the
-``holidays`` package, offline.
+The complaints package asks this module, and only this module, for due dates and working-day counts. The
+arithmetic and the explanations come from the shared clock engine (core.clocks, rules ``lgsco-stage1-ack`` ...
+``ho-stage2-response``) on the council's calendar (its holiday policy plus closure dates, core.clock_service).
 
-Counting follows the rule both Codes use: the day the clock starts is day 0, the next working day is day 1, and
-a duty is met if done on or before the due date; it is overdue from the day after.
+Counting follows the Codes: the day the clock starts is day 0, the next working day is day 1, and a duty is met
+if done on or before the due date; it is overdue from the day after.
 """
 
 from __future__ import annotations
@@ -14,58 +13,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
-from flask import current_app, has_app_context
+from flask import g
 
-ONE_DAY = timedelta(days=1)
-
-#: Which bank holidays each calendar setting observes (the "uk" policy is the union of all four nations).
-_SUBDIVISIONS = {
-    "england-and-wales": ("ENG",),
-    "scotland": ("SCT",),
-    "northern-ireland": ("NIR",),
-    "uk": ("ENG", "WLS", "SCT", "NIR"),
-}
+from core import clocks
+from core.calendar import WorkingCalendar
+from core.clock_service import calendar_for_app
+from core.extensions import db
 
 ACKNOWLEDGE = "acknowledge"
 RESPOND = "respond"
 
-#: Working days for each clock. Both Codes (2024, aligned): acknowledge within 5 working days (6.2 and 6.11);
-#: respond within 10 working days of acknowledging at stage 1 (6.3) and 20 at stage 2.
-CLOCK_DAYS = {(1, ACKNOWLEDGE): 5, (1, RESPOND): 10, (2, ACKNOWLEDGE): 5, (2, RESPOND): 20}
 
-#: Extension allowed "without good reason": 10 working days at stage 1 (6.4); 20 at stage 2, as councils
-#: applying both Codes set it out. Anything longer needs a recorded good reason and a complaints officer's approval.
-EXTENSION_CAP = {1: 10, 2: 20}
+def rule_name(regime: str, stage: int, clock: str) -> str:
+    """The clock engine's rule, e.g. ``lgsco-stage1-ack`` or ``ho-stage2-response``."""
+    return f"{regime}-stage{stage}-{'ack' if clock == ACKNOWLEDGE else 'response'}"
 
-CODE_NAMES = {"lgsco": "LGSCO Complaint Handling Code", "ho": "Housing Ombudsman Complaint Handling Code"}
 
-_CITATIONS = {(1, ACKNOWLEDGE): "6.2", (1, RESPOND): "6.3", (2, ACKNOWLEDGE): "6.11", (2, RESPOND): "stage 2"}
+#: Working days for each clock (the same in both Codes): acknowledge within 5 (6.2, 6.11); respond within 10 of
+#: acknowledging at stage 1 (6.3) and 20 at stage 2.
+CLOCK_DAYS = {(stage, clock): clocks.get_rule(rule_name("lgsco", stage, clock)).amount
+              for stage in (1, 2) for clock in (ACKNOWLEDGE, RESPOND)}
 
-_DUTIES = {
-    (1, ACKNOWLEDGE): "acknowledge and define a stage 1 complaint",
-    (1, RESPOND): "respond at stage 1",
-    (2, ACKNOWLEDGE): "acknowledge and define a request for a stage 2 review",
-    (2, RESPOND): "give the stage 2 final response",
-}
-
-_STARTED = {
-    (1, ACKNOWLEDGE): "Complaint received",
-    (1, RESPOND): "Complaint acknowledged",
-    (2, ACKNOWLEDGE): "Stage 2 review requested",
-    (2, RESPOND): "Stage 2 review acknowledged",
-}
+#: Extension allowed "without good reason": 10 working days at stage 1 (Code 6.4), 20 at stage 2. Anything
+#: longer needs a recorded good reason and a complaints officer's approval.
+EXTENSION_CAP = {stage: clocks.get_rule(rule_name("lgsco", stage, RESPOND)).extension.cap for stage in (1, 2)}
 
 
 @dataclass(frozen=True)
 class Extension:
-    """Extra working days agreed on ``on``."""
+    """Extra working days agreed on ``on`` by ``agreed_by``."""
 
     on: date
     days: int
     reason: str
+    agreed_by: str
 
 
 @dataclass(frozen=True)
@@ -77,13 +59,13 @@ class Pause:
     reason: str
 
 
-def rule_name(regime: str, stage: int, clock: str) -> str:
-    """The name of the deadline rule, e.g. ``lgsco-stage1-ack`` or ``ho-stage2-response``."""
-    return f"{regime}-stage{stage}-{'ack' if clock == ACKNOWLEDGE else 'response'}"
-
-
-def citation(regime: str, stage: int, clock: str) -> str:
-    return f"{CODE_NAMES[regime]} {_CITATIONS[(stage, clock)]}"
+def calendar(fresh: bool = False) -> WorkingCalendar:
+    """The council's calendar, read once per request or command (``fresh`` reads the closure dates again)."""
+    if fresh or "complaints_calendar" not in g:
+        # Reading the closure dates must not flush a change that is half made.
+        with db.session.no_autoflush:
+            g.complaints_calendar = calendar_for_app()
+    return g.complaints_calendar
 
 
 def stage_due(
@@ -96,79 +78,60 @@ def stage_due(
 ) -> tuple[date | None, list[str]]:
     """The due date of one stage clock started on ``start`` (day 0), and how it was worked out, line by line.
 
-    The due date is None while the clock is paused.
+    The due date is None while the clock is paused. The rules (reasons, caps, dates) are checked by the
+    complaints services when each extension or pause is recorded, so a stored history is never refused here.
     """
-    amount = CLOCK_DAYS[(stage, clock)] + sum(e.days for e in extensions)
-    due = _count(start, amount, pauses)
-    lines = [
-        f"The council must {_DUTIES[(stage, clock)]} within {_days(CLOCK_DAYS[(stage, clock)])} "
-        f"({citation(regime, stage, clock)}; rule {rule_name(regime, stage, clock)}).",
-        f"Working days are Monday to Friday, except bank holidays in {_places()}.",
-        f"{_STARTED[(stage, clock)]} on {long_date(start)} (day 0).",
-    ]
-    for extension in extensions:
-        lines.append(f"On {long_date(extension.on)} the deadline was extended by {_days(extension.days)}: "
-                     f"{extension.reason}.")
-    for pause in pauses:
-        if pause.last_day is None:
-            lines.append(f"The clock has been paused since {long_date(pause.first_day)}: {pause.reason}.")
-        else:
-            lines.append(f"The clock was paused from {long_date(pause.first_day)} to {long_date(pause.last_day)}: "
-                         f"{pause.reason}. Those days did not count.")
-    if due is None:
-        lines.append("There is no due date while the clock is paused.")
-        return None, lines
-    for day, name in holidays_between(start, due):
-        lines.append(f"{long_date(day)} was not counted: {name}, a bank holiday.")
-    lines.append(f"Due by {long_date(due)}. It is on time if done on or before that day, "
-                 f"and overdue from {long_date(due + ONE_DAY)}.")
-    return due, lines
+    rule = clocks.get_rule(rule_name(regime, stage, clock))
+    ledger, beyond = _ledger(rule, extensions, pauses)
+    working = calendar()
+    deadline = clocks.compute(rule, start, working, ledger, strict=False)
+    lines = deadline.explain()
+    if not beyond or deadline.due is None:
+        return deadline.due, lines
+    # The engine allows extensions up to the Code's limit; days approved beyond it (with a good reason, by a
+    # complaints officer) are added after, and explained.
+    due = working.add_working_days(deadline.due, sum(days for _, days in beyond))
+    extra = [f"On {long_date(e.on)} a further {_days(days)} beyond the usual limit of "
+             f"{_days(rule.extension.cap)} was approved by {e.agreed_by}: {e.reason}." for e, days in beyond]
+    extra += [f"{long_date(day)} was not counted: {reason}." for day, reason in
+              working.days_not_worked(deadline.due, due) if day.weekday() < 5]
+    due_line = (f"Due by {long_date(due)}. It is on time if done on or before that day, and overdue from "
+                f"{long_date(due + timedelta(days=1))}.")
+    return due, [*lines[:-1], *extra, due_line]
 
 
-def _count(start: date, amount: int, pauses: Sequence[Pause]) -> date | None:
-    if any(p.last_day is None for p in pauses):
-        return None
-    day, counted = start, 0
-    while counted < amount:
-        day += ONE_DAY
-        if is_working_day(day) and not any(p.first_day <= day <= p.last_day for p in pauses):
-            counted += 1
-    return day
+def _ledger(rule: clocks.Rule, extensions: Sequence[Extension], pauses: Sequence[Pause]):
+    """The clock engine's ledger, in date order, with extension days beyond the rule's cap set aside."""
+    room = rule.extension.cap if rule.extension else 0
+    entries: list[tuple[date, int, object]] = [(e.on, 1, e) for e in extensions]
+    entries += [(p.first_day, 0, p) for p in pauses]
+    ledger: list[clocks.LedgerEntry] = []
+    beyond: list[tuple[Extension, int]] = []
+    for _, _, entry in sorted(entries, key=lambda item: (item[0], item[1])):
+        if isinstance(entry, Pause):
+            ledger.append(clocks.Pause(entry.first_day, entry.last_day, entry.reason))
+            continue
+        within = min(entry.days, room)
+        room -= within
+        if within:
+            ledger.append(clocks.Extension(entry.on, within, entry.reason, entry.agreed_by))
+        if entry.days > within:
+            beyond.append((entry, entry.days - within))
+    return ledger, beyond
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(_calendar_name(), day.year)
+    return calendar().is_working_day(day)
 
 
 def add_working_days(day: date, n: int) -> date:
     """The working day ``n`` working days after ``day`` (day 0)."""
-    counted = 0
-    while counted < n:
-        day += ONE_DAY
-        counted += is_working_day(day)
-    return day
+    return calendar().add_working_days(day, n)
 
 
 def working_days_until(today: date, due: date) -> int:
     """Working days left until ``due``: 0 on the due date itself, negative once it has passed."""
-    if due >= today:
-        return _working_days_in(today, due)
-    return -_working_days_in(due, today)
-
-
-def _working_days_in(after: date, through: date) -> int:
-    """Working days in the span after ``after`` up to and including ``through``."""
-    return sum(is_working_day(after + timedelta(days=n)) for n in range(1, (through - after).days + 1))
-
-
-def holidays_between(after: date, through: date) -> list[tuple[date, str]]:
-    """Bank holidays on weekdays after ``after`` up to and including ``through``, with their names."""
-    found = []
-    for year in range(after.year, through.year + 1):
-        for day, name in _holidays(_calendar_name(), year).items():
-            if after < day <= through and day.weekday() < 5:
-                found.append((day, name))
-    return sorted(found)
+    return calendar().working_days_between(today, due)
 
 
 def long_date(day: date) -> str:
@@ -178,23 +141,3 @@ def long_date(day: date) -> str:
 
 def _days(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
-
-
-def _calendar_name() -> str:
-    if has_app_context():
-        return current_app.config["CHARTERLINE_CALENDAR"]
-    return "england-and-wales"
-
-
-def _places() -> str:
-    return {"england-and-wales": "England and Wales", "scotland": "Scotland", "northern-ireland": "Northern Ireland",
-            "uk": "any part of the United Kingdom"}[_calendar_name()]
-
-
-@lru_cache(maxsize=64)
-def _holidays(calendar_name: str, year: int) -> dict[date, str]:
-    names: dict[date, str] = {}
-    for subdivision in _SUBDIVISIONS[calendar_name]:
-        for day, name in holidays.country_holidays("GB", subdiv=subdivision, years=year).items():
-            names.setdefault(day, name)
-    return names

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from complaints import services
-from complaints.deadlines import add_working_days, is_working_day
+from complaints.deadlines import add_working_days, calendar
 from complaints.models import Complaint, Exclusion, Outcome, RemedyKind
 from core.charters import published_charter
 from core.demo import register_demo_step
@@ -253,10 +253,7 @@ def _background(cast: _Cast, rng: random.Random, on: date, start: int) -> int:
 
 
 def _working_days_before(day: date, n: int) -> date:
-    while n > 0:
-        day -= timedelta(days=1)
-        n -= is_working_day(day)
-    return day
+    return calendar().subtract_working_days(day, n)
 
 
 def load_demo_complaints() -> str:

@@ -289,6 +289,7 @@ class ComplaintExtension(db.Model):
     new_due_on: Mapped[date]
 
     approved_by: Mapped[StaffUser | None] = relationship(foreign_keys=[approved_by_id])
+    recorded_by: Mapped[StaffUser | None] = relationship(foreign_keys=[recorded_by_id])
 
 
 class ComplaintPause(db.Model):

@@ -136,8 +136,14 @@ def _text(value: str | None) -> str:
 
 
 def _ledger(clock: ComplaintClock) -> tuple[list[deadlines.Extension], list[deadlines.Pause]]:
-    return ([deadlines.Extension(e.agreed_on, e.days, e.reason) for e in clock.extensions],
+    return ([deadlines.Extension(e.agreed_on, e.days, e.good_reason or e.reason, _agreed_by(e))
+             for e in clock.extensions],
             [deadlines.Pause(p.first_day, p.last_day, p.reason) for p in clock.pauses])
+
+
+def _agreed_by(extension: ComplaintExtension) -> str:
+    person = extension.approved_by or extension.recorded_by
+    return person.name if person else "the council"
 
 
 def explain(clock: ComplaintClock) -> list[str]:
@@ -314,9 +320,9 @@ def _validate_extension(complaint: Complaint, payload: dict, by: StaffUser, on: 
             "and a complaints officer's approval (Complaint Handling Code 6.4)")
 
 
-def _due_after_extension(clock: ComplaintClock, days: int, on: date, reason: str) -> date:
+def _due_after_extension(clock: ComplaintClock, days: int, on: date, reason: str, by: StaffUser) -> date:
     extensions, pauses = _ledger(clock)
-    extensions.append(deadlines.Extension(on, days, reason))
+    extensions.append(deadlines.Extension(on, days, reason, by.name))
     return deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on,
                                extensions, pauses)[0]
 
@@ -493,7 +499,7 @@ def prepare_extension(complaint: Complaint, *, days: int, reason: str, good_reas
     _validate_extension(complaint, payload, by, on)
     clock = complaint.clock(complaint.stage, deadlines.RESPOND)
     payload["previous_due_on"] = clock.due_on.isoformat()
-    payload["new_due_on"] = _due_after_extension(clock, days, on, payload["reason"]).isoformat()
+    payload["new_due_on"] = _due_after_extension(clock, days, on, payload["reason"], by).isoformat()
     return _draft(complaint, LetterKind.EXTENSION, payload, by=by, on=on, version=version)
 
 
@@ -912,9 +918,33 @@ def review_restriction(restriction: Restriction, *, decision: str, reason: str, 
 
 @dataclass
 class ReminderReport:
+    moved: int = 0
     due_soon: int = 0
     breaches: int = 0
     reviews: int = 0
+
+
+@_atomic
+def recompute_due_dates() -> int:
+    """Work out each running clock's due date again on today's calendar (closure dates may have changed).
+
+    Returns how many moved; each move is an audit event on the case.
+    """
+    deadlines.calendar(fresh=True)
+    moved = 0
+    for complaint in db.session.scalars(select(Complaint).where(Complaint.is_open.is_(True)).order_by(Complaint.id)):
+        clock = running_clock(complaint)
+        was = clock.due_on
+        _recompute(clock)
+        if clock.due_on != was:
+            before = _snapshot(complaint)
+            _refresh(complaint)
+            _audit(complaint, "complaint.due_date_moved", None, before,
+                   f"Due date moved from {deadlines.long_date(was) if was else 'none'} to "
+                   f"{deadlines.long_date(clock.due_on) if clock.due_on else 'none'}: the council's calendar changed")
+            moved += 1
+    db.session.commit()
+    return moved
 
 
 def _officer_addresses() -> list[str]:
@@ -945,7 +975,7 @@ def _case_link(complaint: Complaint) -> str:
 
 def send_reminders(on: date) -> ReminderReport:
     """Queue each reminder and breach notice once: a key per clock and due date records what was sent."""
-    report = ReminderReport()
+    report = ReminderReport(moved=recompute_due_dates())
     horizon = deadlines.add_working_days(on, current_app.config["CHARTERLINE_COMPLAINT_REMINDER_DAYS"])
     officers = _officer_addresses()
     soon = select(Complaint).where(Complaint.is_open.is_(True), Complaint.due_on >= on, Complaint.due_on <= horizon)
