@@ -137,7 +137,7 @@ class ResidentEscalateForm(FlaskForm):
     note = TextAreaField("Is there anything you want us to know? (optional)", widget=GovTextArea(),
                          description="You do not have to give a reason.",
                          validators=[Optional(), _too_long(4000, "What you want us to know")])
-    submit = SubmitField("Ask for a review", widget=GovSubmitInput())
+    submit = SubmitField("Ask for a review (stage 2)", widget=GovSubmitInput())
 
 
 def findings_form(points, data=None) -> FlaskForm:
