@@ -19,7 +19,7 @@ from complaints.models import (
     state_label,
 )
 from core.extensions import db
-from core.models import Commitment, ServiceArea, StaffUser
+from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
 from feedback.models import FeedbackItem, feedback_commitment
 
 #: Due within this many working days is "due soon" (amber); before today is overdue (red).
@@ -93,8 +93,7 @@ def due_tag(due_on: date | None, today: date, soon_limit: date) -> tuple[str, st
     return "On track", "green"
 
 
-def _filtered(filters: Filters, today: date, *, with_state: bool = True) -> Select:
-    query = select(Complaint).join(Complaint.feedback)
+def _conditions(filters: Filters, today: date) -> list:
     conditions = []
     if filters.mine is not None:
         conditions.append(Complaint.handler_id == filters.mine)
@@ -111,8 +110,14 @@ def _filtered(filters: Filters, today: date, *, with_state: bool = True) -> Sele
                                          feedback_commitment.c.commitment_id == filters.commitment_id))
     if filters.due is not None:
         conditions += _due_conditions(filters.due, today)
-    if with_state:
-        conditions += _state_conditions(filters.state)
+    return conditions + _state_conditions(filters.state)
+
+
+def _filtered(query: Select, filters: Filters, today: date, *, join_item: bool) -> Select:
+    """``query`` narrowed by the filters; the feedback item is joined only when the filters or the page need it."""
+    if join_item or filters.service_id is not None:
+        query = query.join(Complaint.feedback)
+    conditions = _conditions(filters, today)
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -150,6 +155,7 @@ class DashboardPage:
     rows: list[Complaint]
     total: int
     filters: Filters
+    counts: list[tuple[str, int]]
     restricted_residents: set[int] = field(default_factory=set)
 
     @property
@@ -158,21 +164,22 @@ class DashboardPage:
 
 
 def dashboard(filters: Filters, today: date) -> DashboardPage:
-    """One page of cases, with the total, for the officer dashboard."""
-    base = _filtered(filters, today)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
-    query = (_ordered(base, filters.sort).options(contains_eager(Complaint.feedback).joinedload(
-        FeedbackItem.service_area), joinedload(Complaint.handler))
+    """One page of cases, with the counts by state (and so the total), for the officer dashboard."""
+    counts = _state_counts(filters, today)
+    query = (_ordered(_filtered(select(Complaint), filters, today, join_item=True), filters.sort)
+             .options(contains_eager(Complaint.feedback).joinedload(FeedbackItem.service_area),
+                      joinedload(Complaint.handler))
              .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE))
     rows = list(db.session.scalars(query).unique())
     residents = {c.feedback.resident_id for c in rows if c.feedback.resident_id}
-    return DashboardPage(rows, total, filters, restricted_residents(residents))
+    return DashboardPage(rows, sum(n for _, n in counts), filters, counts, restricted_residents(residents))
 
 
-def state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:
-    """How many cases are in each stage and state, within the current filters."""
-    base = _filtered(filters, today).with_only_columns(Complaint.stage, Complaint.state, func.count())
-    rows = db.session.execute(base.group_by(Complaint.stage, Complaint.state)).all()
+def _state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:
+    """How many cases are in each stage and state, within the filters; counted in the index where it can be."""
+    query = _filtered(select(Complaint.stage, Complaint.state, func.count()).select_from(Complaint), filters, today,
+                      join_item=False)
+    rows = db.session.execute(query.group_by(Complaint.stage, Complaint.state)).all()
     order = {s.value: i for i, s in enumerate(ComplaintState)}
     rows.sort(key=lambda r: (order.get(r[1], 99), r[0]))
     return [(state_label(stage, state), count) for stage, state, count in rows]
@@ -180,7 +187,7 @@ def state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:
 
 def export_rows(filters: Filters, today: date, batch: int = 1000) -> Iterator[Complaint]:
     """Every case matching the filters, in dashboard order, loaded a batch at a time."""
-    query = _ordered(_filtered(filters, today), filters.sort).options(
+    query = _ordered(_filtered(select(Complaint), filters, today, join_item=True), filters.sort).options(
         contains_eager(Complaint.feedback).joinedload(FeedbackItem.service_area), joinedload(Complaint.handler))
     offset = 0
     while True:
@@ -227,10 +234,19 @@ def service_areas() -> list[ServiceArea]:
 
 
 def commitments_in_use() -> list[Commitment]:
-    """Commitments that at least one complaint touches, for the dashboard filter."""
-    used = select(feedback_commitment.c.commitment_id).join(
-        Complaint, Complaint.feedback_id == feedback_commitment.c.feedback_id)
-    return list(db.session.scalars(select(Commitment).where(Commitment.id.in_(used)).order_by(Commitment.code)))
+    """Commitments of the published charters, for the dashboard filter."""
+    return list(db.session.scalars(
+        select(Commitment).join(Commitment.charter).where(Charter.status == CharterStatus.PUBLISHED)
+        .order_by(Commitment.code)))
+
+
+def complaints_not_opened(limit: int = 50) -> list[FeedbackItem]:
+    """Open feedback items recorded (or reclassified) as complaints that are not yet under the procedure."""
+    return list(db.session.scalars(
+        select(FeedbackItem).outerjoin(Complaint, Complaint.feedback_id == FeedbackItem.id)
+        .where(FeedbackItem.kind == "complaint", FeedbackItem.status.not_in(("closed", "withdrawn")),
+               Complaint.id.is_(None))
+        .order_by(FeedbackItem.received_on, FeedbackItem.id).limit(limit)))
 
 
 def complaint_for_token_hash(token_hash: str) -> Complaint | None:

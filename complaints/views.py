@@ -105,7 +105,7 @@ def _dashboard(filters: queries.Filters, *, mine: bool):
     data = queries.dashboard(filters, on)
     return render_template(
         "complaints/dashboard.html", data=data, filters=filters, mine=mine, today=on,
-        soon_limit=queries.due_soon_limit(on), counts=queries.state_counts(filters, on),
+        soon_limit=queries.due_soon_limit(on), counts=data.counts,
         handlers=queries.handlers(), services=queries.service_areas(), commitments=queries.commitments_in_use(),
         sorts=queries.SORTS, due_tag=queries.due_tag, page_title="My cases" if mine else "Complaints",
         query_args={k: v for k, v in request.args.items() if k != "page"},
@@ -200,6 +200,13 @@ def case(complaint_id: int):
         today=on, soon_limit=queries.due_soon_limit(on),
         due_tag=queries.due_tag, long_date=deadlines.long_date, cap=deadlines.EXTENSION_CAP,
     )
+
+
+@bp.get("/not-yet-opened")
+@role_required(*ANY_STAFF)
+def not_opened():
+    return render_template("complaints/not_opened.html", items=queries.complaints_not_opened(),
+                           page_title="Complaints not yet in the procedure", can_open=_me().has_role(*WORKERS))
 
 
 @bp.post("/open/<int:feedback_id>")

@@ -451,3 +451,20 @@ def test_tracking_section_is_empty_for_other_feedback(app):
     db.session.commit()
     with app.test_request_context("/"):
         assert tracking_section(item) is None
+
+
+def test_feedback_changed_into_a_complaint_is_put_into_the_procedure(client, login_as):
+    from feedback.models import FeedbackItem
+
+    login_as(Role.CASE_HANDLER)
+    item = FeedbackItem(reference="SR-2026-00001", kind="complaint", channel="phone", received_on=TODAY,
+                        description="Reclassified from a service request")
+    db.session.add(item)
+    db.session.commit()
+    soup = page(client.get("/complaints/not-yet-opened"))
+    assert "SR-2026-00001" in soup.select_one("tbody").text
+    response = client.post(f"/complaints/open/{item.id}", follow_redirects=True)
+    assert _redirected(response)
+    complaint = db.session.scalar(db.select(Complaint).where(Complaint.feedback_id == item.id))
+    assert complaint.stage == 1 and complaint.due_on == date(2026, 3, 25)
+    assert "Every complaint is in the procedure" in page(client.get("/complaints/not-yet-opened")).text
