@@ -7,7 +7,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -37,6 +50,11 @@ _STATE_LABELS = {
     (2, "received"): "Stage 2: review requested",
     (2, "acknowledged"): "Stage 2: reviewing",
 }
+
+
+def running():
+    """Cases with a clock running, written the way the partial indexes are (``is_open = 1`` / ``is_open``)."""
+    return Complaint.is_open == true()
 
 
 def state_label(stage: int, state: str) -> str:
@@ -151,11 +169,13 @@ class Complaint(db.Model):
     __table_args__ = (
         # Complaint Handling Code 5.2: exactly two stages, never an informal "stage 0".
         CheckConstraint("stage IN (1, 2)", name="complaint_two_stages"),
-        # The dashboard's lists: open cases by due date, overall and per handler. Stage and state ride along so
-        # the counts by state are read from the index alone.
-        Index("ix_complaint_open_due", "is_open", "due_on", "stage", "state"),
-        Index("ix_complaint_handler_open_due", "handler_id", "is_open", "due_on", "stage", "state"),
-        Index("ix_complaint_state", "stage", "state"),
+        # The dashboard's lists: open cases by due date, overall and per handler. Partial indexes hold only the
+        # few cases with a running clock, and carry stage and state so the counts by state come from the index.
+        Index("ix_complaint_open_due", "due_on", "stage", "state",
+              sqlite_where=text("is_open = 1"), postgresql_where=text("is_open")),
+        Index("ix_complaint_open_handler_due", "handler_id", "due_on", "stage", "state",
+              sqlite_where=text("is_open = 1"), postgresql_where=text("is_open")),
+        Index("ix_complaint_handler", "handler_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +188,8 @@ class Complaint(db.Model):
     stage2_handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     #: The handler of the current stage (kept with the stage handlers for the dashboard's index).
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    #: A clock is running (received or acknowledged at either stage).
+    #: A clock is running (received or acknowledged at either stage). Query it as ``running()`` so the partial
+    #: indexes apply.
     is_open: Mapped[bool] = mapped_column(default=True)
     #: Due date of the running clock; None when no clock runs or it is paused.
     due_on: Mapped[date | None]

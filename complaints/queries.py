@@ -16,6 +16,7 @@ from complaints.models import (
     LearningAction,
     LearningStatus,
     Restriction,
+    running,
     state_label,
 )
 from core.extensions import db
@@ -122,19 +123,19 @@ def _filtered(query: Select, filters: Filters, today: date, *, join_item: bool) 
 
 
 def _due_conditions(due: str, today: date) -> list:
-    # Only cases with a running clock have a due date; "is_open" keeps the index on (is_open, due_on) usable.
+    # Only cases with a running clock have a due date; saying so lets the partial indexes answer.
     soon = due_soon_limit(today)
-    running = Complaint.is_open.is_(True)
+    open_now = running()
     if due == "overdue":
-        return [running, Complaint.due_on < today]
+        return [open_now, Complaint.due_on < today]
     if due == "due_soon":
-        return [running, Complaint.due_on >= today, Complaint.due_on <= soon]
-    return [running, Complaint.due_on > soon]
+        return [open_now, Complaint.due_on >= today, Complaint.due_on <= soon]
+    return [open_now, Complaint.due_on > soon]
 
 
 def _state_conditions(state: str) -> list:
     if state == "open":
-        return [Complaint.is_open.is_(True)]
+        return [running()]
     if state == "all":
         return []
     return [Complaint.state == state]

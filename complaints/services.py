@@ -37,6 +37,7 @@ from complaints.models import (
     RemedyKind,
     Reminder,
     Restriction,
+    running,
 )
 from core.audit import record_audit
 from core.events import complaint_closed, feedback_recorded, feedback_withdrawn
@@ -98,10 +99,6 @@ def can_work_on(complaint: Complaint, user: StaffUser) -> bool:
 def _check_version(record: object, version: int | None) -> None:
     if version is not None and record.version_id != version:
         raise StaleCaseError(STALE)
-
-
-def _commit() -> None:
-    db.session.commit()
 
 
 def _atomic(change: Callable[P, R]) -> Callable[P, R]:
@@ -222,7 +219,7 @@ def open_complaint(item: FeedbackItem, *, by: StaffUser | None = None) -> Compla
     _start_clock(complaint, deadlines.ACKNOWLEDGE, item.received_on)
     _refresh(complaint)
     _audit(complaint, "complaint.opened", by, {}, f"Complaint opened at stage 1 under the {regime.label}'s Code")
-    _commit()
+    db.session.commit()
     return complaint
 
 
@@ -247,7 +244,7 @@ def assign_handler(complaint: Complaint, stage: int, handler: StaffUser, *, by: 
     setattr(complaint, f"stage{stage}_handler_id", handler.id)
     _refresh(complaint)
     _audit(complaint, "complaint.handler_assigned", by, before, f"Stage {stage} handler: {handler.name}")
-    _commit()
+    db.session.commit()
 
 
 # --- Letters that record a step when they are sent ----------------------------------------------------------
@@ -377,11 +374,7 @@ def _apply_refusal(complaint: Complaint, payload: dict, by: StaffUser, on: date,
 
 
 def _validate_response(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    _require_state(complaint, ComplaintState.ACKNOWLEDGED,
-                   "A response can be sent once the complaint has been acknowledged and defined "
-                   "(Complaint Handling Code 6.2)")
-    if complaint.stage == 2 and by.id == complaint.stage1_handler_id:
-        raise ComplaintRuleError(SAME_HANDLER)
+    _check_can_write(complaint, by)
     response = complaint.response_for(complaint.stage)
     points = complaint.points_for(complaint.stage)
     if response is None or any(response.finding_for(p) is None for p in points):
@@ -564,7 +557,7 @@ def send_letter(letter: ComplaintLetter, *, subject: str, body: str, by: StaffUs
     letter.subject, letter.body, letter.status = subject, body + "\n", "sent"
     letter.sent_by_id, letter.sent_at, letter.outbox_message_id = by.id, now(), message.id
     _audit(complaint, f"complaint.{kind.value}_sent", by, before, summary)
-    _commit()
+    db.session.commit()
     if before["state"] != ComplaintState.CLOSED and complaint.state == ComplaintState.CLOSED:
         _announce_closed(complaint)
 
@@ -589,7 +582,7 @@ def redefine_points(complaint: Complaint, points: list[str], *, by: StaffUser, v
     _replace_points(complaint, summaries)
     _audit(complaint, "complaint.redefined", by, before, f"Stage {complaint.stage} definition changed "
                                                          f"({len(summaries)} points)")
-    _commit()
+    db.session.commit()
 
 
 @_atomic
@@ -611,7 +604,7 @@ def pause_clock(complaint: Complaint, *, reason: str, by: StaffUser, on: date, v
     _recompute(clock)
     _refresh(complaint)
     _audit(complaint, "complaint.paused", by, before, f"Clock paused: {_text(reason)}")
-    _commit()
+    db.session.commit()
 
 
 @_atomic
@@ -625,7 +618,7 @@ def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int
     _refresh(complaint)
     _audit(complaint, "complaint.restarted", by, before,
            f"Clock restarted; now due {deadlines.long_date(clock.due_on)}")
-    _commit()
+    db.session.commit()
 
 
 @_atomic
@@ -643,7 +636,7 @@ def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, 
         _set_item_status(complaint.feedback, FeedbackStatus.WITHDRAWN)
     _refresh(complaint)
     _audit(complaint, "complaint.withdrawn", by, before, "Withdrawn" + (f": {_text(reason)}" if _text(reason) else ""))
-    _commit()
+    db.session.commit()
 
 
 @_atomic
@@ -667,7 +660,7 @@ def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = Non
     _refresh(complaint)
     who = "the resident on the tracking page" if via == "resident" else "staff for the resident"
     _audit(complaint, "complaint.escalated", by, before, f"Stage 2 review requested, recorded by {who}")
-    _commit()
+    db.session.commit()
 
 
 @_atomic
@@ -682,19 +675,24 @@ def close_after_stage1(complaint: Complaint, *, by: StaffUser, on: date, version
     _set_item_status(complaint.feedback, FeedbackStatus.CLOSED)
     _refresh(complaint)
     _audit(complaint, "complaint.closed", by, before, "Closed after the stage 1 response")
-    _commit()
+    db.session.commit()
     _announce_closed(complaint)
 
 
 # --- Responses and remedies ---------------------------------------------------------------------------------
 
 
-def _draft_response(complaint: Complaint, by: StaffUser) -> ComplaintResponse:
+def _check_can_write(complaint: Complaint, by: StaffUser) -> None:
     _require_state(complaint, ComplaintState.ACKNOWLEDGED,
                    "A response can be written once the complaint has been acknowledged and defined "
                    "(Complaint Handling Code 6.2)")
     if complaint.stage == 2 and by.id == complaint.stage1_handler_id:
         raise ComplaintRuleError(SAME_HANDLER)
+
+
+def _draft_response(complaint: Complaint, by: StaffUser) -> ComplaintResponse:
+    """The response being written at this stage, started if need be (call after every check has passed)."""
+    _check_can_write(complaint, by)
     response = complaint.response_for(complaint.stage)
     if response is None:
         response = ComplaintResponse(stage=complaint.stage)
@@ -707,13 +705,14 @@ def save_findings(complaint: Complaint, findings: dict[int, tuple[str, str]], *,
                   version: int | None = None) -> None:
     """Record upheld, partly upheld or not upheld, with reasons, for every defined point (Code 6.7)."""
     _check_version(complaint, version)
-    response = _draft_response(complaint, by)
+    _check_can_write(complaint, by)
     points = complaint.points_for(complaint.stage)
     valid = {o.value for o in Outcome}
     for point in points:
         outcome, reasons = findings.get(point.id, ("", ""))
         if outcome not in valid or not _text(reasons):
             raise ComplaintRuleError(EVERY_POINT)
+    response = _draft_response(complaint, by)
     before = _snapshot(complaint)
     for point in points:
         outcome, reasons = findings[point.id]
@@ -726,7 +725,7 @@ def save_findings(complaint: Complaint, findings: dict[int, tuple[str, str]], *,
     _touch(complaint)
     _audit(complaint, "complaint.findings_saved", by, before,
            f"Stage {complaint.stage} findings saved: {overall_outcome(response.findings).replace('_', ' ')}")
-    _commit()
+    db.session.commit()
 
 
 def _touch(complaint: Complaint) -> None:
@@ -766,7 +765,7 @@ def add_remedy(complaint: Complaint, *, kind: str, description: str, responsible
     source = "ordered by the Ombudsman" if referral else f"stage {complaint.stage} response"
     _audit(complaint, "complaint.remedy_added", by, before,
            f"Remedy ({RemedyKind(kind).label.lower()}, {source}): {_text(description)}")
-    _commit()
+    db.session.commit()
     return remedy
 
 
@@ -783,7 +782,7 @@ def complete_remedy(remedy: Remedy, *, note: str | None, by: StaffUser, on: date
     remedy.completion_note = _text(note) or None
     _touch(complaint)
     _audit(complaint, "complaint.remedy_completed", by, before, f"Remedy done: {remedy.description}")
-    _commit()
+    db.session.commit()
 
 
 # --- Ombudsman referrals ------------------------------------------------------------------------------------
@@ -806,7 +805,7 @@ def add_referral(complaint: Complaint, *, ombudsman: str, reference: str, kind: 
     _touch(complaint)
     _audit(complaint, "complaint.referral_added", by, before,
            f"{Regime(ombudsman).label} {kind} {_text(reference)} recorded")
-    _commit()
+    db.session.commit()
     return referral
 
 
@@ -823,7 +822,7 @@ def decide_referral(referral: OmbudsmanReferral, *, decision: str, decided_on: d
     referral.decision, referral.decided_on, referral.notes = decision, decided_on, _text(notes) or None
     _audit(complaint, "complaint.referral_decided", by, before,
            f"Ombudsman decision on {referral.reference}: {ReferralDecision(decision).label.lower()}")
-    _commit()
+    db.session.commit()
 
 
 # --- Learning -----------------------------------------------------------------------------------------------
@@ -860,7 +859,7 @@ def add_learning_action(complaint: Complaint, *, description: str, owner: str, d
     before = _snapshot(complaint)
     _touch(complaint)
     _audit(complaint, "complaint.learning_added", by, before, f"Learning action: {_text(description)}")
-    _commit()
+    db.session.commit()
     return action
 
 
@@ -879,7 +878,7 @@ def update_learning_action(action: LearningAction, *, status: str, what_we_chang
     action.completed_on = on if status == LearningStatus.DONE else None
     _audit(complaint, "complaint.learning_updated", by, before,
            f"Learning action {LearningStatus(status).label.lower()}: {action.description}")
-    _commit()
+    db.session.commit()
 
 
 # --- Restrictions register ----------------------------------------------------------------------------------
@@ -896,21 +895,21 @@ def review_restriction(restriction: Restriction, *, decision: str, reason: str, 
         raise ComplaintRuleError("This restriction has already ended")
     if not _text(reason):
         raise ComplaintRuleError("Enter the reason for the decision: the resident is told why")
+    if decision not in ("end", "continue"):
+        raise ComplaintRuleError("Choose whether the restriction ends or continues")
+    if decision == "continue" and (next_review_on is None or next_review_on <= on):
+        raise ComplaintRuleError("Enter the next review date, in the future")
     before = {"review_on": restriction.review_on, "ended_on": restriction.ended_on}
     restriction.last_reviewed_on = on
     if decision == "end":
         restriction.ended_on, restriction.end_reason = on, _text(reason)
         summary = f"Restriction ended: {_text(reason)}"
-    elif decision == "continue":
-        if next_review_on is None or next_review_on <= on:
-            raise ComplaintRuleError("Enter the next review date, in the future")
+    else:
         restriction.review_on = next_review_on
         summary = f"Restriction continues until a review on {deadlines.long_date(next_review_on)}: {_text(reason)}"
-    else:
-        raise ComplaintRuleError("Choose whether the restriction ends or continues")
     record_audit(restriction, "restriction.reviewed", by=by, before=before,
                  after={"review_on": restriction.review_on, "ended_on": restriction.ended_on}, summary=summary)
-    _commit()
+    db.session.commit()
 
 
 # --- Reminders ----------------------------------------------------------------------------------------------
@@ -932,7 +931,7 @@ def recompute_due_dates() -> int:
     """
     deadlines.calendar(fresh=True)
     moved = 0
-    for complaint in db.session.scalars(select(Complaint).where(Complaint.is_open.is_(True)).order_by(Complaint.id)):
+    for complaint in db.session.scalars(select(Complaint).where(running()).order_by(Complaint.id)):
         clock = running_clock(complaint)
         was = clock.due_on
         _recompute(clock)
@@ -978,7 +977,7 @@ def send_reminders(on: date) -> ReminderReport:
     report = ReminderReport(moved=recompute_due_dates())
     horizon = deadlines.add_working_days(on, current_app.config["CHARTERLINE_COMPLAINT_REMINDER_DAYS"])
     officers = _officer_addresses()
-    soon = select(Complaint).where(Complaint.is_open.is_(True), Complaint.due_on >= on, Complaint.due_on <= horizon)
+    soon = select(Complaint).where(running(), Complaint.due_on >= on, Complaint.due_on <= horizon)
     for complaint in db.session.scalars(soon.order_by(Complaint.due_on, Complaint.id)):
         clock = running_clock(complaint)
         to = [complaint.handler.email] if complaint.handler else officers
@@ -988,7 +987,7 @@ def send_reminders(on: date) -> ReminderReport:
         report.due_soon += _remind_once(f"due:{clock.id}:{complaint.due_on}", to,
                                         f"Complaint {complaint.reference} is due soon", body, on=on,
                                         complaint=complaint)
-    late = select(Complaint).where(Complaint.is_open.is_(True), Complaint.due_on < on)
+    late = select(Complaint).where(running(), Complaint.due_on < on)
     for complaint in db.session.scalars(late.order_by(Complaint.due_on, Complaint.id)):
         clock = running_clock(complaint)
         handler = complaint.handler.name if complaint.handler else "no handler assigned"
