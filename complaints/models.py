@@ -170,10 +170,11 @@ class Complaint(db.Model):
         # Complaint Handling Code 5.2: exactly two stages, never an informal "stage 0".
         CheckConstraint("stage IN (1, 2)", name="complaint_two_stages"),
         # The dashboard's lists: open cases by due date, overall and per handler. Partial indexes hold only the
-        # few cases with a running clock, and carry stage and state so the counts by state come from the index.
-        Index("ix_complaint_open_due", "due_on", "stage", "state",
+        # few cases with a running clock, in the lists' order (due date, then id) so a page stops early, and
+        # carry stage and state so the counts by state come from the index alone.
+        Index("ix_complaint_open_due", "due_on", "id", "stage", "state",
               sqlite_where=text("is_open = 1"), postgresql_where=text("is_open")),
-        Index("ix_complaint_open_handler_due", "handler_id", "due_on", "stage", "state",
+        Index("ix_complaint_open_handler_due", "handler_id", "due_on", "id", "stage", "state",
               sqlite_where=text("is_open = 1"), postgresql_where=text("is_open")),
         Index("ix_complaint_handler", "handler_id"),
     )
