@@ -137,6 +137,9 @@ class _Builder:
                                 description="Payment for the time and trouble caused", responsible="Finance team",
                                 due_on=add_working_days(on, 10), amount=Decimal("75.00"), by=by)
         self._send(services.prepare_response(complaint, by=by, on=on), by, on)
+        for remedy in complaint.remedies:  # the apology is made in the letter itself
+            if remedy.kind == RemedyKind.APOLOGY and remedy.completed_on is None:
+                services.complete_remedy(remedy, note="In the response letter", by=by, on=on)
 
     def escalate(self, on: date) -> None:
         services.escalate(self.complaint, on=on, via="resident")

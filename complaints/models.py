@@ -49,6 +49,10 @@ _STATE_LABELS = {
     (1, "responded"): "Stage 1: responded",
     (2, "received"): "Stage 2: review requested",
     (2, "acknowledged"): "Stage 2: reviewing",
+    (1, "closed"): "Closed after stage 1",
+    (2, "closed"): "Closed after the final response",
+    (2, "refused"): "Stage 2 refused",
+    (2, "withdrawn"): "Withdrawn at stage 2",
 }
 
 

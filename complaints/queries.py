@@ -184,8 +184,10 @@ def _state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:
     query = _filtered(select(Complaint.stage, Complaint.state, func.count()).select_from(Complaint), filters, today,
                       join_item=False)
     rows = db.session.execute(query.group_by(Complaint.stage, Complaint.state)).all()
+    # Cases still moving first (stage by stage), then finished ones.
     order = {s.value: i for i, s in enumerate(ComplaintState)}
-    rows.sort(key=lambda r: (order.get(r[1], 99), r[0]))
+    finished = order[ComplaintState.CLOSED]
+    rows.sort(key=lambda r: (order[r[1]] >= finished, r[0], order[r[1]]))
     return [(state_label(stage, state), count) for stage, state, count in rows]
 
 

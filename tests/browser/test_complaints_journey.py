@@ -226,7 +226,7 @@ def test_a_complaint_through_every_path(page, live_server, cast):
     assert (db.session.get(Complaint, case.id).state, db.session.get(Complaint, other.id).state) == \
         ("closed", "refused")
     page.goto(f"{base}/?state=all")
-    assert re.search(r"Closed\s+1", page.locator(".app-counts").inner_text())
+    assert re.search(r"Closed after the final response\s+1", page.locator(".app-counts").inner_text())
 
 
 def test_every_other_complaints_page_is_accessible(page, live_server, cast):
