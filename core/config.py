@@ -46,6 +46,17 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Complaints: how residents reach the complaints team, printed in every complaint letter.
+    "CHARTERLINE_COMPLAINTS_EMAIL": "complaints@example.gov.uk",
+    "CHARTERLINE_COMPLAINTS_PHONE": "",
+    # `flask complaints remind` tells the handler this many working days before each due date.
+    "CHARTERLINE_COMPLAINT_REMINDER_DAYS": 2,
+    # Where breach notices go; empty means every active complaints officer.
+    "CHARTERLINE_BREACH_NOTICE_TO": "",
+    # Restrictions on contact (unreasonable behaviour): months until the first review, and the working days
+    # before a review date when the deciding officer is reminded. Councils set their own, e.g. 11 or 12 months.
+    "CHARTERLINE_RESTRICTION_REVIEW_MONTHS": 6,
+    "CHARTERLINE_RESTRICTION_REMINDER_DAYS": 10,
     # Fix "today" for demonstrations and tests (ISO date); empty means the real date.
     "CHARTERLINE_TODAY": "",
     "SQLALCHEMY_DATABASE_URI": "",
