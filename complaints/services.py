@@ -40,7 +40,7 @@ from complaints.models import (
     running,
 )
 from core.audit import record_audit
-from core.events import complaint_closed, feedback_recorded, feedback_withdrawn
+from core.events import complaint_closed, feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Commitment, Regime, Role, StaffUser
 from core.outbox import queue_message
@@ -1024,6 +1024,13 @@ def _open_when_recorded(item: FeedbackItem, **_extra) -> None:
     if item.kind == FeedbackKind.COMPLAINT:
         recorder = db.session.get(StaffUser, item.recorded_by_id) if item.recorded_by_id else None
         open_complaint(item, by=recorder)
+
+
+@feedback_reclassified.connect
+def _open_when_reclassified(item: FeedbackItem, *, by: StaffUser, **_extra) -> None:
+    """Feedback that staff reclassify as a complaint enters the procedure at once, like one recorded as such."""
+    if item.kind == FeedbackKind.COMPLAINT:
+        open_complaint(item, by=by)
 
 
 @feedback_withdrawn.connect

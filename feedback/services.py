@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.audit import changes, record_audit
 from core.charters import published_charter
-from core.events import feedback_recorded, feedback_withdrawn
+from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, Resident, ServiceArea, StaffUser
 from core.outbox import queue_message
@@ -361,6 +361,7 @@ def reclassify(item: FeedbackItem, kind: str, *, reason: str, by: StaffUser, ver
     if item.acknowledged_at is None:
         plan_acknowledgement(item)
     db.session.commit()
+    feedback_reclassified.send(item, by=by)
 
 
 def update_status(item: FeedbackItem, status: str, *, by: StaffUser, version: int | None = None) -> None:
