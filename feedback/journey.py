@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Commitment, ServiceArea
+from feedback.forms import NO_ADJUSTMENTS, NOT_SURE
 from feedback.models import FeedbackDraft, FeedbackKind
 from feedback.rules import (
     ContactDetails,
@@ -25,8 +26,6 @@ from feedback.services import active_charter, published_commitments, token_hash
 from feedback.uploads import StoredFile, delete_stored
 
 SESSION_KEY = "feedback_draft"
-NOT_SURE = "not-sure"
-NO_ADJUSTMENTS = "none"
 
 
 def current_draft(*, create: bool = False) -> FeedbackDraft | None:

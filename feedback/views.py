@@ -17,6 +17,7 @@ from core.timesource import today
 from feedback import bp, journey
 from feedback.forms import (
     KIND_LABELS,
+    NOT_SURE,
     AdjustmentsForm,
     CheckAnswersForm,
     CommitmentsForm,
@@ -151,7 +152,7 @@ def service(draft):
     areas = db.session.scalars(
         select(ServiceArea).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)).all()
     form.service_area.choices = [SelectChoice(a.code, a.name) for a in areas] + [
-        SelectChoice(journey.NOT_SURE, "I'm not sure")]
+        SelectChoice(NOT_SURE, "I'm not sure")]
     if form.validate_on_submit():
         journey.save_answers(draft, service_area=form.service_area.data)
         return _onwards(draft)
@@ -167,7 +168,7 @@ def commitments(draft):
         return _onwards(draft)
     form = CommitmentsForm(data=_saved({"commitments": draft.answers.get("commitments") or []}))
     form.commitments.choices = [SelectChoice(c.code, c.wording) for c in charter.commitments] + [
-        SelectChoice(journey.NOT_SURE, "None of these, or I'm not sure")]
+        SelectChoice(NOT_SURE, "None of these, or I'm not sure")]
     if form.validate_on_submit():
         journey.save_answers(draft, commitments=form.commitments.data)
         return _onwards(draft)
