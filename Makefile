@@ -24,10 +24,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) scripts/setup_nltk_data.py
 	touch $@
 
 setup-test: setup
 	scripts/install-system-packages test
+	$(PY) scripts/setup_nltk_data.py
 	scripts/setup-test-assets
 
 lint: setup

@@ -6,11 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
+from core.calendar import CALENDAR_NAMES
+
 #: Environments in which Charterline may start without an explicit SECRET_KEY.
 RELAXED_ENVIRONMENTS = {"development", "testing"}
 
-#: Holiday policies the working-day calendar understands.
-CALENDARS = ("england-and-wales", "scotland", "northern-ireland", "uk")
 
 
 class ConfigError(RuntimeError):
@@ -46,6 +46,17 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Complaints: how residents reach the complaints team, printed in every complaint letter.
+    "CHARTERLINE_COMPLAINTS_EMAIL": "complaints@example.gov.uk",
+    "CHARTERLINE_COMPLAINTS_PHONE": "",
+    # `flask complaints remind` tells the handler this many working days before each due date.
+    "CHARTERLINE_COMPLAINT_REMINDER_DAYS": 2,
+    # Where breach notices go; empty means every active complaints officer.
+    "CHARTERLINE_BREACH_NOTICE_TO": "",
+    # Restrictions on contact (unreasonable behaviour): months until the first review, and the working days
+    # before a review date when the deciding officer is reminded. Councils set their own, e.g. 11 or 12 months.
+    "CHARTERLINE_RESTRICTION_REVIEW_MONTHS": 6,
+    "CHARTERLINE_RESTRICTION_REMINDER_DAYS": 10,
     # Where residents' evidence files are kept (never under static/); empty means instance/uploads.
     "CHARTERLINE_UPLOAD_DIR": "",
     # Fix "today" for demonstrations and tests (ISO date); empty means the real date.
@@ -123,8 +134,8 @@ def finalise(config: dict, instance_path: Path) -> None:
                 "SECRET_KEY is not set: set it to a long random value before starting Charterline in production."
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
-    if config["CHARTERLINE_CALENDAR"] not in CALENDARS:
-        raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDARS)}.")
+    if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
+        raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
     check_database_url(config["SQLALCHEMY_DATABASE_URI"])

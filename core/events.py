@@ -10,6 +10,9 @@ _signals = Namespace()
 
 #: Sent by feedback when a resident or officer records an item; sender is the FeedbackItem.
 feedback_recorded = _signals.signal("feedback-recorded")
+#: Sent by feedback when staff change what kind of feedback an item is; sender is the FeedbackItem,
+#: keyword argument `by` the StaffUser.
+feedback_reclassified = _signals.signal("feedback-reclassified")
 #: Sent by feedback when a resident withdraws an item; sender is the FeedbackItem.
 feedback_withdrawn = _signals.signal("feedback-withdrawn")
 #: Sent by complaints when a complaint is closed after its final response; sender is the Complaint.

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.audit import changes, record_audit
 from core.charters import published_charter
-from core.events import feedback_recorded, feedback_withdrawn
+from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, Resident, ServiceArea, StaffUser
 from core.outbox import queue_message
@@ -248,15 +248,6 @@ def _resident_from(contact: ContactDetails) -> Resident | None:
     )
 
 
-def _apply_scores(item: FeedbackItem) -> None:
-    score = integrations.score_text(item.description)
-    item.sentiment_polarity = score.polarity
-    item.sentiment_subjectivity = score.subjectivity
-    item.sentiment_label = score.label
-    item.sentiment_version = score.version
-    item.themes = integrations.themes_for(item.description)
-
-
 def record_feedback(
     submission: Submission,
     *,
@@ -283,7 +274,6 @@ def record_feedback(
         raised_from_id=raised_from.id if raised_from else None,
     )
     item.commitments = list(submission.commitments)
-    _apply_scores(item)
     plan_acknowledgement(item)
     # Everything above only reads. The writes come last and together, so writers wait for each other briefly.
     with one_writer_at_a_time():
@@ -371,6 +361,7 @@ def reclassify(item: FeedbackItem, kind: str, *, reason: str, by: StaffUser, ver
     if item.acknowledged_at is None:
         plan_acknowledgement(item)
     db.session.commit()
+    feedback_reclassified.send(item, by=by)
 
 
 def update_status(item: FeedbackItem, status: str, *, by: StaffUser, version: int | None = None) -> None:

@@ -112,3 +112,33 @@ def make_feedback(**overrides):
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def make_complaint(**overrides):
+    """A complaint under the procedure at stage 1, on a new feedback item; overrides go to the feedback item
+    (service_area, resident, received_on, happened_on, description, commitments ...) or, for `handler`, assign
+    the stage 1 handler."""
+    from complaints.services import open_complaint
+    from core.models import Resident
+    from feedback.models import FeedbackItem
+
+    n = next(_counter)
+    handler = overrides.pop("handler", None)
+    fields = {
+        "reference": f"CMP-TEST-{n:05d}", "kind": "complaint", "channel": "web_form",
+        "received_on": date(2026, 3, 2), "description": "The repair was not done and nobody called me back.",
+    }
+    fields.update(overrides)
+    if "service_area" not in fields and "service_area_id" not in fields:
+        fields["service_area"] = make_service_area()
+    if "resident" not in fields and "resident_id" not in fields:
+        fields["resident"] = Resident(name=f"Resident {n}", email=f"resident{n}@example.com", reply_by="email")
+    item = FeedbackItem(**fields)
+    db.session.add(item)
+    db.session.commit()
+    complaint = open_complaint(item)
+    if handler is not None:
+        complaint.stage1_handler_id = handler.id
+        complaint.handler_id = handler.id
+        db.session.commit()
+    return complaint

@@ -68,7 +68,8 @@ def test_create_returns_201_with_reference_location_and_tracking_link(client, db
     assert response.status_code == 201
     body = response.get_json()
     assert body["reference"] == "CMP-2026-00001" and body["status"] == "acknowledged"
-    assert body["received_on"] == "2026-03-06" and body["acknowledgement_due_on"] == "2026-03-07"
+    # Friday 6 March 2026 + 24 hours is Saturday, which rolls forward to the next working day, Monday 9 March.
+    assert body["received_on"] == "2026-03-06" and body["acknowledgement_due_on"] == "2026-03-09"
     assert "/track/" in body["tracking_url"]
     assert response.headers["Location"] == "/api/v1/feedback/CMP-2026-00001"
     assert_matches_spec(spec, "/api/v1/feedback", "post", response)

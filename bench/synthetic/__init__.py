@@ -1,0 +1,1 @@
+"""Synthetic data generators used by the benchmark scripts in bench/ (not benchmarks themselves)."""

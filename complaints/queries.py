@@ -1,0 +1,283 @@
+"""Reads for complaints pages and reports: the officer dashboard, counts, CSV rows, tracking, and learning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from complaints import deadlines
+from complaints.models import (
+    Complaint,
+    ComplaintState,
+    LearningAction,
+    LearningStatus,
+    Restriction,
+    running,
+    state_label,
+)
+from core.extensions import db
+from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
+from feedback.models import FeedbackItem, feedback_commitment
+
+#: Due within this many working days is "due soon" (amber); before today is overdue (red).
+DUE_SOON_WORKING_DAYS = 2
+PAGE_SIZE = 25
+
+#: Sort keys offered on the dashboard and what each orders by.
+SORTS = {
+    "due": "Due date, soonest first",
+    "-due": "Due date, latest first",
+    "received": "Date received, oldest first",
+    "-received": "Date received, newest first",
+    "reference": "Reference",
+}
+
+#: State filters: "open" (a clock is running), "all", or one state.
+STATE_FILTERS = ("open", "all", *(s.value for s in ComplaintState))
+DUE_FILTERS = ("overdue", "due_soon", "on_track")
+
+
+@dataclass(frozen=True)
+class Filters:
+    mine: int | None = None
+    stage: int | None = None
+    regime: str | None = None
+    service_id: int | None = None
+    handler_id: int | None = None
+    commitment_id: int | None = None
+    due: str | None = None
+    state: str = "open"
+    sort: str = "due"
+    page: int = 1
+
+    def with_page(self, page: int) -> Filters:
+        return replace(self, page=page)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def parse_filters(args, *, mine: int | None = None) -> Filters:
+    """Filters from the query string; anything not recognised is ignored rather than refused."""
+    stage = _int(args.get("stage"))
+    return Filters(
+        mine=mine,
+        stage=stage if stage in (1, 2) else None,
+        regime=args.get("regime") if args.get("regime") in ("lgsco", "ho") else None,
+        service_id=_int(args.get("service")),
+        handler_id=_int(args.get("handler")),
+        commitment_id=_int(args.get("commitment")),
+        due=args.get("due") if args.get("due") in DUE_FILTERS else None,
+        state=args.get("state") if args.get("state") in STATE_FILTERS else "open",
+        sort=args.get("sort") if args.get("sort") in SORTS else "due",
+        page=max(_int(args.get("page")) or 1, 1),
+    )
+
+
+def due_soon_limit(today: date) -> date:
+    return deadlines.add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+def due_tag(due_on: date | None, today: date, soon_limit: date) -> tuple[str, str] | None:
+    """(label, GOV.UK tag colour) for a due date: on track (green), due soon (yellow), overdue (red)."""
+    if due_on is None:
+        return None
+    if due_on < today:
+        return "Overdue", "red"
+    if due_on <= soon_limit:
+        return "Due soon", "yellow"
+    return "On track", "green"
+
+
+def _conditions(filters: Filters, today: date) -> list:
+    conditions = []
+    if filters.mine is not None:
+        conditions.append(Complaint.handler_id == filters.mine)
+    if filters.handler_id is not None:
+        conditions.append(Complaint.handler_id == filters.handler_id)
+    if filters.stage is not None:
+        conditions.append(Complaint.stage == filters.stage)
+    if filters.regime is not None:
+        conditions.append(Complaint.regime == filters.regime)
+    if filters.service_id is not None:
+        conditions.append(FeedbackItem.service_area_id == filters.service_id)
+    if filters.commitment_id is not None:
+        conditions.append(exists().where(feedback_commitment.c.feedback_id == Complaint.feedback_id,
+                                         feedback_commitment.c.commitment_id == filters.commitment_id))
+    if filters.due is not None:
+        # A due date means a running clock, so the "open" state is implied; saying it twice would make the
+        # database planner count it twice and misjudge how many rows there are.
+        conditions += _due_conditions(filters.due, today)
+        return conditions + ([] if filters.state == "open" else _state_conditions(filters.state))
+    return conditions + _state_conditions(filters.state)
+
+
+def _filtered(query: Select, filters: Filters, today: date, *, join_item: bool) -> Select:
+    """``query`` narrowed by the filters; the feedback item is joined only when the filters or the page need it."""
+    if join_item or filters.service_id is not None:
+        query = query.join(Complaint.feedback)
+    conditions = _conditions(filters, today)
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def _due_conditions(due: str, today: date) -> list:
+    # Only cases with a running clock have a due date; saying so lets the partial indexes answer.
+    soon = due_soon_limit(today)
+    open_now = running()
+    if due == "overdue":
+        return [open_now, Complaint.due_on < today]
+    if due == "due_soon":
+        return [open_now, Complaint.due_on >= today, Complaint.due_on <= soon]
+    return [open_now, Complaint.due_on > soon]
+
+
+def _state_conditions(state: str) -> list:
+    if state == "open":
+        return [running()]
+    if state == "all":
+        return []
+    return [Complaint.state == state]
+
+
+def _ordered(query: Select, sort: str) -> Select:
+    if sort == "reference":
+        return query.order_by(FeedbackItem.reference)
+    if sort in ("received", "-received"):
+        column = FeedbackItem.received_on
+        return query.order_by(column.desc() if sort.startswith("-") else column, Complaint.id)
+    column = Complaint.due_on
+    return query.order_by(column.desc() if sort == "-due" else column, Complaint.id)
+
+
+@dataclass
+class DashboardPage:
+    rows: list[Complaint]
+    total: int
+    filters: Filters
+    counts: list[tuple[str, int]]
+    restricted_residents: set[int] = field(default_factory=set)
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def dashboard(filters: Filters, today: date) -> DashboardPage:
+    """One page of cases, with the counts by state (and so the total), for the officer dashboard."""
+    counts = _state_counts(filters, today)
+    query = (_ordered(_filtered(select(Complaint), filters, today, join_item=True), filters.sort)
+             .options(contains_eager(Complaint.feedback).joinedload(FeedbackItem.service_area),
+                      joinedload(Complaint.handler))
+             .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE))
+    rows = list(db.session.scalars(query).unique())
+    residents = {c.feedback.resident_id for c in rows if c.feedback.resident_id}
+    return DashboardPage(rows, sum(n for _, n in counts), filters, counts, restricted_residents(residents))
+
+
+def _state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:
+    """How many cases are in each stage and state, within the filters; counted in the index where it can be."""
+    query = _filtered(select(Complaint.stage, Complaint.state, func.count()).select_from(Complaint), filters, today,
+                      join_item=False)
+    rows = db.session.execute(query.group_by(Complaint.stage, Complaint.state)).all()
+    # Cases still moving first (stage by stage), then finished ones.
+    order = {s.value: i for i, s in enumerate(ComplaintState)}
+    finished = order[ComplaintState.CLOSED]
+    rows.sort(key=lambda r: (order[r[1]] >= finished, r[0], order[r[1]]))
+    return [(state_label(stage, state), count) for stage, state, count in rows]
+
+
+def export_rows(filters: Filters, today: date, batch: int = 1000) -> Iterator[Complaint]:
+    """Every case matching the filters, in dashboard order, loaded a batch at a time."""
+    query = _ordered(_filtered(select(Complaint), filters, today, join_item=True), filters.sort).options(
+        contains_eager(Complaint.feedback).joinedload(FeedbackItem.service_area), joinedload(Complaint.handler))
+    offset = 0
+    while True:
+        rows = list(db.session.scalars(query.limit(batch).offset(offset)).unique())
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def restricted_residents(resident_ids: set[int]) -> set[int]:
+    """Which of these residents have a restriction in force (a flag on their cases, never a block)."""
+    if not resident_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Restriction.resident_id).where(Restriction.resident_id.in_(resident_ids),
+                                              Restriction.ended_on.is_(None))))
+
+
+def restrictions_for(resident_id: int | None) -> list[Restriction]:
+    if resident_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Restriction).where(Restriction.resident_id == resident_id).order_by(Restriction.decided_on.desc())))
+
+
+def restriction_register(include_ended: bool = False) -> list[Restriction]:
+    query = select(Restriction).options(joinedload(Restriction.resident), joinedload(Restriction.service_area))
+    if not include_ended:
+        query = query.where(Restriction.ended_on.is_(None))
+    return list(db.session.scalars(query.order_by(Restriction.review_on)))
+
+
+def handlers() -> list[StaffUser]:
+    """Staff who can handle complaints, for filters and assignment."""
+    return list(db.session.scalars(
+        select(StaffUser).where(StaffUser.active.is_(True),
+                                StaffUser.role.in_(("case_handler", "complaints_officer", "admin")))
+        .order_by(StaffUser.name)))
+
+
+def service_areas() -> list[ServiceArea]:
+    return list(db.session.scalars(select(ServiceArea).order_by(ServiceArea.name)))
+
+
+def commitments_in_use() -> list[Commitment]:
+    """Commitments of the published charters, for the dashboard filter."""
+    return list(db.session.scalars(
+        select(Commitment).join(Commitment.charter).where(Charter.status == CharterStatus.PUBLISHED)
+        .order_by(Commitment.code)))
+
+
+def complaints_not_opened(limit: int = 50) -> list[FeedbackItem]:
+    """Open feedback items recorded (or reclassified) as complaints that are not yet under the procedure."""
+    return list(db.session.scalars(
+        select(FeedbackItem).outerjoin(Complaint, Complaint.feedback_id == FeedbackItem.id)
+        .where(FeedbackItem.kind == "complaint", FeedbackItem.status.not_in(("closed", "withdrawn")),
+               Complaint.id.is_(None))
+        .order_by(FeedbackItem.received_on, FeedbackItem.id).limit(limit)))
+
+
+def complaint_for_token_hash(token_hash: str) -> Complaint | None:
+    return db.session.scalar(
+        select(Complaint).join(Complaint.feedback).where(FeedbackItem.tracking_token_hash == token_hash))
+
+
+def complaint_for_item(item: FeedbackItem) -> Complaint | None:
+    return db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id))
+
+
+def you_said_we_did(start: date, end: date) -> list[LearningAction]:
+    """Learning actions completed in the period, with the commitments they relate to, for the annual pack."""
+    return list(db.session.scalars(
+        select(LearningAction).options(joinedload(LearningAction.commitments),
+                                       joinedload(LearningAction.complaint).joinedload(Complaint.feedback))
+        .where(LearningAction.status == LearningStatus.DONE, LearningAction.completed_on >= start,
+               LearningAction.completed_on <= end)
+        .order_by(LearningAction.completed_on)).unique())
+
+
+def learning_actions(open_only: bool = False) -> list[LearningAction]:
+    query = select(LearningAction).options(joinedload(LearningAction.commitments),
+                                           joinedload(LearningAction.complaint).joinedload(Complaint.feedback))
+    if open_only:
+        query = query.where(LearningAction.status != LearningStatus.DONE)
+    return list(db.session.scalars(query.order_by(LearningAction.due_on)).unique())
+
