@@ -171,6 +171,8 @@ class ImportFileError(Exception):
 
 
 def _decode(content: bytes) -> str:
+    if b"\x00" in content:  # a spreadsheet or other binary file, not text
+        raise ImportFileError("The file must be a CSV file saved as UTF-8, not a spreadsheet")
     for encoding in ("utf-8-sig", "cp1252"):  # Excel saves CSV as UTF-8 with a BOM or as Windows-1252
         try:
             return content.decode(encoding)

@@ -1,0 +1,80 @@
+"""API keys: shown once, stored only as a hash, revocable, scoped and rate-limited per key."""
+
+from flask import Blueprint, g
+
+from app import create_app
+from core.api_keys import ApiKey, authenticate, issue_api_key, require_api_key, revoke_api_key
+from core.audit import history_for
+from core.extensions import db, limiter
+from tests.helpers import make_staff
+
+probe = Blueprint("api_key_probe", __name__)
+
+
+@probe.get("/api/v1/probe")
+@require_api_key("probe:read")
+def probe_view():
+    return {"key": g.api_key.name}
+
+
+def _app(app, **config):
+    """A second app on the same database, with the probe route and the given settings."""
+    other = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
+                        "WTF_CSRF_ENABLED": False, "CHARTERLINE_COUNCIL": "harrow", **config})
+    other.register_blueprint(probe)
+    return other
+
+
+def test_the_key_is_shown_once_and_only_its_hash_is_stored(db):
+    admin = make_staff(role="admin")
+    key, raw = issue_api_key(name="Telephony", scopes=["contacts:write"], by=admin)
+    assert raw.startswith("chl_") and len(raw) > 40
+    stored = db.session.get(ApiKey, key.id)
+    assert raw not in (stored.key_hash, stored.prefix) and stored.key_hash != raw
+    assert raw.startswith(stored.prefix)
+    assert authenticate(raw) is stored
+    assert authenticate(raw + "x") is None
+    assert authenticate("not a key") is None
+    assert history_for(stored)[0].action == "api_key_issued"
+
+
+def test_a_revoked_key_stops_working_at_once(db):
+    key, raw = issue_api_key(name="CRM", scopes=["contacts:write"], by=None)
+    revoke_api_key(key, by=None)
+    assert authenticate(raw) is None
+    assert history_for(key)[0].action == "api_key_revoked"
+
+
+def test_require_api_key_checks_presence_validity_and_scope(app, db):
+    other = _app(app, RATELIMIT_ENABLED=False)
+    _, good = issue_api_key(name="Probe", scopes=["probe:read"], by=None)
+    _, wrong_scope = issue_api_key(name="Other", scopes=["contacts:write"], by=None)
+    with other.app_context():
+        client = other.test_client()
+        missing = client.get("/api/v1/probe")
+        assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
+        assert missing.json == {"errors": [{"message": "Send a valid API key as 'Authorization: Bearer <key>'"}]}
+        assert client.get("/api/v1/probe", headers={"Authorization": "Bearer chl_nonsense"}).status_code == 401
+        assert client.get("/api/v1/probe", headers={"Authorization": f"Bearer {wrong_scope}"}).status_code == 403
+        ok = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {good}"})
+        assert ok.status_code == 200 and ok.json == {"key": "Probe"}
+
+
+def test_each_key_has_its_own_rate_limit(app, db, monkeypatch):
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # put the shared limiter back afterwards
+    other = _app(app, RATELIMIT_ENABLED=True, CHARTERLINE_API_RATE_LIMIT="2 per minute")
+    _, busy = issue_api_key(name="Busy", scopes=["probe:read"], by=None)
+    _, quiet = issue_api_key(name="Quiet", scopes=["probe:read"], by=None)
+    generous, generous_raw = issue_api_key(name="Generous", scopes=["probe:read"], by=None, rate_limit="5 per minute")
+    with other.app_context():
+        client = other.test_client()
+        codes = [client.get("/api/v1/probe", headers={"Authorization": f"Bearer {busy}"}).status_code
+                 for _ in range(3)]
+        assert codes == [200, 200, 429]
+        limited = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {busy}"})
+        assert limited.json == {"errors": [{"message": "Too many requests"}]}
+        assert client.get("/api/v1/probe", headers={"Authorization": f"Bearer {quiet}"}).status_code == 200
+        codes = [client.get("/api/v1/probe", headers={"Authorization": f"Bearer {generous_raw}"}).status_code
+                 for _ in range(5)]
+        assert codes == [200] * 5
+    assert db.session.get(ApiKey, generous.id).rate_limit == "5 per minute"
