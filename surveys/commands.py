@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import click
@@ -18,7 +19,7 @@ def invite() -> None:
     """Send the survey invitations that are due (safe to run from cron as often as you like)."""
 
     def with_progress(ids: list[int]):
-        with click.progressbar(ids, label="Contacts to decide about", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(ids, label="Contacts to decide about", file=sys.stderr) as bar:
             yield from bar
 
     report = send_due_invitations(progress=with_progress)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from surveys.models import Question, QuestionType, Survey
 from surveys.queries import CommitmentResults, RawResponse, SurveyResults, channel_label, raw_responses
-from surveys.stats import Figures, format_net, suppression_note
+from surveys.stats import Figures, suppression_note
 
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): prefix it with '.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,7 +83,7 @@ def _figures_row(group: str, item: Figures) -> list[object]:
     return [group, item.label,
             sat.successes if sat else "", t.scored if sat else ("" if t.scored else 0),
             _pct(sat.value if sat else None), _pct(sat.low if sat else None), _pct(sat.high if sat else None),
-            format_net(item.net) if item.net is not None else "",
+            item.net if item.net is not None else "",  # a number, so the spreadsheet can sum and chart it
             t.nps_answers if item.nps is not None else ("" if t.nps_answers else 0),
             item.nps if item.nps is not None else "",
             t.invited if rate else ("" if t.invited else 0), rate.successes if rate else "",

@@ -19,7 +19,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     EmailField,
     Field,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -28,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.fields import GovDateField
 from core.forms import EMAIL_FORMAT
@@ -110,8 +109,14 @@ class ConfirmForm(FlaskForm):
 
 
 def _whole_hours(_form, field) -> None:
-    if field.raw_data and field.raw_data[0].strip() and field.data is None:
+    raw = (field.data or "").strip()
+    if not raw:
+        raise StopValidation("Enter how many hours to wait")
+    if not raw.isdigit():
         raise StopValidation("Delay must be a whole number of hours, like 24")
+    if int(raw) > 24 * 28:
+        raise StopValidation("Delay must be 672 hours (28 days) or fewer")
+    field.data = int(raw)
 
 
 class RuleForm(FlaskForm):
@@ -121,11 +126,9 @@ class RuleForm(FlaskForm):
                          default=RuleTrigger.CONTACT.value, validators=[InputRequired("Select when to send it")])
     channel = SelectField("For contacts by", widget=GovSelect(), validators=[Optional()])
     service = SelectField("For contacts about", widget=GovSelect(), validators=[Optional()])
-    delay_hours = IntegerField("Hours to wait after the contact", widget=GovTextInput(), default=24,
-                               description="0 sends it at the next run of the invitations job",
-                               validators=[_whole_hours, InputRequired("Enter how many hours to wait"),
-                                           NumberRange(min=0, max=24 * 28,
-                                                       message="Delay must be between 0 and 672 hours (28 days)")])
+    delay_hours = StringField("Hours to wait after the contact", widget=GovTextInput(), default="24",
+                              description="0 sends it at the next run of the invitations job",
+                              validators=[_whole_hours])
     submit = SubmitField("Add rule", widget=GovSubmitInput())
 
 

@@ -29,12 +29,18 @@ from surveys.forms import (
 )
 from surveys.models import CHOICE_TYPES, ContactImport, InvitationRule, Question, Section, Survey
 from surveys.services import QuestionSpec, SurveyRuleError
+from surveys.stats import format_net
 
 #: Who may read results and figures.
 READERS = (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)
 #: Who may read what residents wrote and download raw answers (free text can hold personal details).
 RAW_READERS = (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER)
 BUILDERS = (Role.POLICY_OFFICER,)
+
+
+@bp.app_template_filter("net")
+def net_filter(value) -> str:
+    return format_net(value)
 
 
 def _survey_or_404(survey_id: int) -> Survey:

@@ -5,7 +5,7 @@ from flask import Blueprint, g
 from app import create_app
 from core.api_keys import ApiKey, authenticate, issue_api_key, require_api_key, revoke_api_key
 from core.audit import history_for
-from core.extensions import db, limiter
+from core.extensions import limiter
 from tests.helpers import make_staff
 
 probe = Blueprint("api_key_probe", __name__)

@@ -245,4 +245,5 @@ def test_a_complaint_rule_with_a_delay_leaves_the_invitation_to_the_job(db):
 
 def test_invite_report_summary_reads_well():
     report = invitations.InviteReport(sent=3, skipped={"opted_out": 1, "no_email": 2}, waiting=4)
-    assert report.summary() == "Sent 3 invitations, skipped 3 (no email address: 2, opted out of surveys: 1), 4 waiting."
+    assert report.summary() == ("Sent 3 invitations, skipped 3 (no email address: 2, opted out of surveys: 1), "
+                                "4 waiting.")
