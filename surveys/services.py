@@ -463,7 +463,7 @@ def first_unanswered(response: Response) -> Section | None:
     return None
 
 
-def _sentiment_of(text: str):
+def sentiment_of(text: str):
     """Score free text once, at write time, with core.sentiment when it is installed; otherwise leave it unscored."""
     try:
         from core.sentiment import score
@@ -477,7 +477,7 @@ def _answer_rows(response: Response, question: Question, value: object, month) -
               "month": month, "channel": response.channel}
     if question.type_enum == QuestionType.TEXT:
         answer = Answer(**common, text=str(value))
-        scored = _sentiment_of(answer.text)
+        scored = sentiment_of(answer.text)
         if scored is not None:
             answer.sentiment_polarity = scored.polarity
             answer.sentiment_subjectivity = scored.subjectivity
