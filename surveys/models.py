@@ -280,8 +280,9 @@ class Invitation(db.Model):
     __tablename__ = "survey_invitation"
     __table_args__ = (
         Index("ix_survey_invitation_recipient", "recipient_hash", "sent_at"),
+        # Response rates: invitations counted by survey, month and channel from this index alone.
         Index("ix_survey_invitation_rates", "survey_id", "status", "sent_month", "channel", "used_at"),
-        Index("ix_survey_invitation_months", "status", "sent_month", "channel", "used_at", "contact_id"),
+        Index("ix_survey_invitation_months", "status", "sent_month", "survey_id", "channel", "used_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -368,7 +369,7 @@ class Answer(SentimentMixin, db.Model):
     __table_args__ = (
         # Results page for one survey: one index-only pass grouped by month, channel, question and answer.
         Index("ix_survey_answer_results", "survey_id", "month", "channel", "question_id", "choice"),
-        # Figures per commitment across surveys: grouped by question, month and channel.
+        # Figures per commitment across surveys: grouped by every column of this index, in its order.
         Index("ix_survey_answer_scores", "question_id", "month", "channel", "satisfied", "net", "nps"),
     )
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 
-from core.contacts import ContactRecord, contact_commitment
+from core.contacts import ContactRecord
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea
 from surveys.models import (
@@ -313,15 +313,19 @@ class CommitmentResults:
     by_month: list[Figures]
 
 
-def _scored_tallies(period: Period) -> Select:
-    """Scored answers summed by question, month and channel: one pass over the scores index."""
-    promoter = func.sum(case((Answer.nps == 1, 1), else_=0))
-    detractor = func.sum(case((Answer.nps == -1, 1), else_=0))
-    return (select(Answer.question_id, Answer.month, Answer.channel, func.count(Answer.satisfied),
-                   func.coalesce(func.sum(Answer.satisfied), 0), func.coalesce(func.sum(Answer.net), 0),
-                   func.count(Answer.nps), promoter, detractor)
-            .where(*period.where(Answer.month), (Answer.satisfied.is_not(None)) | (Answer.nps.is_not(None)))
-            .group_by(Answer.question_id, Answer.month, Answer.channel))
+def _scored_counts(period: Period) -> Select:
+    """Answers counted by question, month, channel and score: an index-only pass over the scores index, grouped
+    by every column in it, so the database only counts (no per-row arithmetic)."""
+    columns = (Answer.question_id, Answer.month, Answer.channel, Answer.satisfied, Answer.net, Answer.nps)
+    return select(*columns, func.count()).where(*period.where(Answer.month)).group_by(*columns)
+
+
+def _score_tally(satisfied: int | None, net: int | None, nps: int | None, count: int) -> Tally:
+    if satisfied is not None:
+        return Tally(scored=count, satisfied=satisfied * count, net_sum=net * count)
+    if nps is not None:
+        return Tally(nps_answers=count, promoters=count * (nps == 1), detractors=count * (nps == -1))
+    return Tally()
 
 
 def _latest_commitments() -> dict[str, Commitment]:
@@ -333,33 +337,41 @@ def _latest_commitments() -> dict[str, Commitment]:
 
 
 def commitment_results(*, period: Period = Period()) -> CommitmentResults:
-    """Satisfaction, net satisfaction, NPS and response rate per commitment, per channel and per month."""
+    """Satisfaction, net satisfaction, NPS and response rate per commitment, per channel and per month.
+
+    A commitment's response rate is that of the invitations to the surveys asking about it: the people whose
+    answers make up its satisfaction figure.
+    """
     minimum = minimum_responses()
     code_of = dict(db.session.execute(select(Commitment.id, Commitment.code)).all())
     question_codes: dict[int, set[str]] = defaultdict(set)
-    for question_id, commitment_id in db.session.execute(select(question_commitment.c.question_id,
-                                                                question_commitment.c.commitment_id)):
+    survey_codes: dict[int, set[str]] = defaultdict(set)
+    for question_id, survey_id, commitment_id in db.session.execute(
+            select(question_commitment.c.question_id, Question.survey_id, question_commitment.c.commitment_id)
+            .join(Question, Question.id == question_commitment.c.question_id)):
         question_codes[question_id].add(code_of[commitment_id])
+        survey_codes[survey_id].add(code_of[commitment_id])
     per_code: dict[str, Tally] = defaultdict(Tally)
     by_channel: dict[str, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
-    for question_id, month, answer_channel, *counts in db.session.execute(_scored_tallies(period)):
-        scored, satisfied, net_sum, nps_answers, promoters, detractors = (int(c or 0) for c in counts)
-        tally = Tally(scored=scored, satisfied=satisfied, net_sum=net_sum, nps_answers=nps_answers,
-                      promoters=promoters, detractors=detractors)
+    for question_id, month, answer_channel, satisfied, net, nps, count in db.session.execute(_scored_counts(period)):
+        tally = _score_tally(satisfied, net, nps, count)
+        if tally == Tally():
+            continue
         for code in question_codes.get(question_id, ()):
             per_code[code] += tally
         by_channel[answer_channel] += tally
         by_month[month] += tally
-    for (month, invite_channel), tally in _invitation_tallies(None, period, None).items():
+    invited = (select(Invitation.survey_id, Invitation.sent_month, Invitation.channel, func.count(),
+                      func.count(Invitation.used_at))
+               .where(Invitation.status == InvitationStatus.SENT, *period.where(Invitation.sent_month))
+               .group_by(Invitation.survey_id, Invitation.sent_month, Invitation.channel))
+    for survey_id, month, invite_channel, sent, used in db.session.execute(invited):
+        tally = Tally(invited=sent, responded=used)
         by_channel[invite_channel] += tally
         by_month[month] += tally
-    invited = (select(contact_commitment.c.commitment_id, func.count(), func.count(Invitation.used_at))
-               .join(contact_commitment, contact_commitment.c.contact_id == Invitation.contact_id)
-               .where(Invitation.status == InvitationStatus.SENT, *period.where(Invitation.sent_month))
-               .group_by(contact_commitment.c.commitment_id))
-    for commitment_id, sent, used in db.session.execute(invited):
-        per_code[code_of[commitment_id]] += Tally(invited=sent, responded=used)
+        for code in survey_codes.get(survey_id, ()):
+            per_code[code] += tally
     latest = _latest_commitments()
     ordered = sorted(per_code, key=lambda code: (latest[code].number if code in latest else 0, code))
     return CommitmentResults(

@@ -449,14 +449,20 @@ def _contact_form() -> ContactForm:
     return form
 
 
+def _contact_time(form: ContactForm) -> datetime:
+    """The UK time of a contact: the time given, or midday (or now, if that is earlier today) when none is."""
+    if form.time.data:
+        hour, minute = (int(p) for p in form.time.data.strip().replace(".", ":").split(":"))
+        return datetime.combine(form.day.data, time(hour, minute))
+    return min(datetime.combine(form.day.data, time(12, 0)), datetime.now(intake.UK).replace(tzinfo=None))
+
+
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @role_required(*ANY_STAFF)
 def new_contact():
     form = _contact_form()
     if form.validate_on_submit():
-        hour, minute = (int(p) for p in (form.time.data or "12:00").replace(".", ":").split(":"))
-        when = datetime.combine(form.day.data, time(hour, minute))
-        raw = {"channel": form.channel.data, "when": when.isoformat(), "service": form.service.data,
+        raw = {"channel": form.channel.data, "when": _contact_time(form).isoformat(), "service": form.service.data,
                "email": form.email.data, "phone": form.phone.data, "commitments": form.commitments.data}
         data, problems = intake.check_contact(raw, intake.Lookups.load())
         for field, message in problems:
