@@ -1,10 +1,12 @@
 """API keys: shown once, stored only as a hash, revocable, scoped and rate-limited per key."""
 
+import pytest
 from flask import Blueprint, g
 
 from app import create_app
 from core.api_keys import ApiKey, authenticate, issue_api_key, require_api_key, revoke_api_key
 from core.audit import history_for
+from core.extensions import db as database
 from core.extensions import limiter
 from tests.helpers import make_staff
 
@@ -17,12 +19,22 @@ def probe_view():
     return {"key": g.api_key.name}
 
 
-def _app(app, **config):
-    """A second app on the same database, with the probe route and the given settings."""
-    other = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
-                        "WTF_CSRF_ENABLED": False, "CHARTERLINE_COUNCIL": "harrow", **config})
-    other.register_blueprint(probe)
-    return other
+@pytest.fixture
+def second_app(app):
+    """Make a second app on the same database, with the probe route and the given settings; closed afterwards."""
+    made = []
+
+    def make(**config):
+        other = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
+                            "WTF_CSRF_ENABLED": False, "CHARTERLINE_COUNCIL": "harrow", **config})
+        other.register_blueprint(probe)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            database.engine.dispose()
 
 
 def test_the_key_is_shown_once_and_only_its_hash_is_stored(db):
@@ -45,8 +57,8 @@ def test_a_revoked_key_stops_working_at_once(db):
     assert history_for(key)[0].action == "api_key_revoked"
 
 
-def test_require_api_key_checks_presence_validity_and_scope(app, db):
-    other = _app(app, RATELIMIT_ENABLED=False)
+def test_require_api_key_checks_presence_validity_and_scope(second_app, db):
+    other = second_app(RATELIMIT_ENABLED=False)
     _, good = issue_api_key(name="Probe", scopes=["probe:read"], by=None)
     _, wrong_scope = issue_api_key(name="Other", scopes=["contacts:write"], by=None)
     with other.app_context():
@@ -60,9 +72,9 @@ def test_require_api_key_checks_presence_validity_and_scope(app, db):
         assert ok.status_code == 200 and ok.json == {"key": "Probe"}
 
 
-def test_each_key_has_its_own_rate_limit(app, db, monkeypatch):
+def test_each_key_has_its_own_rate_limit(second_app, db, monkeypatch):
     monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # put the shared limiter back afterwards
-    other = _app(app, RATELIMIT_ENABLED=True, CHARTERLINE_API_RATE_LIMIT="2 per minute")
+    other = second_app(RATELIMIT_ENABLED=True, CHARTERLINE_API_RATE_LIMIT="2 per minute")
     _, busy = issue_api_key(name="Busy", scopes=["probe:read"], by=None)
     _, quiet = issue_api_key(name="Quiet", scopes=["probe:read"], by=None)
     generous, generous_raw = issue_api_key(name="Generous", scopes=["probe:read"], by=None, rate_limit="5 per minute")
