@@ -82,20 +82,20 @@ def _schema() -> tuple[list[Survey], list[Commitment]]:
     return surveys, list(charter.commitments)
 
 
-def _choice(kind: str, mood: float, rng: random.Random) -> tuple[str, int | None, int | None, int | None, int | None]:
-    """(choice, number, satisfied, net, nps) for one answer."""
+def _choice(kind: str, mood: float, rng: random.Random) -> tuple:
+    """(choice, number, satisfied, net, nps, kept) for one answer."""
     roll = rng.random()
     if kind == "good_average_poor":
         choice = "good" if roll < mood else ("average" if roll < mood + 0.2 else "poor")
         net = {"good": 1, "average": 0, "poor": -1}[choice]
-        return choice, None, int(net == 1), net, None
+        return choice, None, int(net == 1), net, None, None
     if kind == "yes_no":
-        return ("yes" if roll < mood else "no"), None, None, None, None
+        return ("yes", None, None, None, None, 1) if roll < mood else ("no", None, None, None, None, 0)
     if kind == "rating":
         n = max(1, min(5, int(1 + 5 * roll * mood + 1)))
-        return str(n), n, int(n >= 4), 1 if n >= 4 else (0 if n == 3 else -1), None
+        return str(n), n, int(n >= 4), 1 if n >= 4 else (0 if n == 3 else -1), None, None
     n = min(10, int(11 * roll))
-    return str(n), n, None, None, 1 if n >= 9 else (0 if n >= 7 else -1)
+    return str(n), n, None, None, 1 if n >= 9 else (0 if n >= 7 else -1), None
 
 
 class Loader:
@@ -119,7 +119,7 @@ class Loader:
 
 
 ANSWER_COLUMNS = ["id", "response_id", "question_id", "survey_id", "month", "channel", "choice", "number",
-                  "satisfied", "net", "nps"]
+                  "satisfied", "net", "nps", "kept"]
 RESPONSE_COLUMNS = ["id", "survey_id", "invitation_id", "token_hash", "via", "channel", "status", "draft",
                     "started_at", "submitted_at", "month"]
 CONTACT_COLUMNS = ["id", "channel", "occurred_at", "source", "created_at"]

@@ -251,7 +251,7 @@ def _answers_for(survey: Survey, response_id: int, month: date, channel: str, re
         for choice in (value if isinstance(value, list) else [value]):
             score = question.score(choice)
             rows.append({**base, "choice": choice, "number": score.number, "satisfied": score.satisfied,
-                         "net": score.net, "nps": score.nps})
+                         "net": score.net, "nps": score.nps, "kept": score.kept})
     return rows
 
 

@@ -65,7 +65,8 @@ def _raw_row(response: RawResponse, questions: list[Question]) -> list[object]:
 
 
 AGGREGATE_HEADINGS = ["Group", "Item", "Satisfied answers", "Scored answers", "Satisfaction", "Satisfaction low (95%)",
-                      "Satisfaction high (95%)", "Net satisfaction", "NPS answers", "NPS", "Invitations sent",
+                      "Satisfaction high (95%)", "Net satisfaction", "Yes answers", "Yes/no answers", "Said yes",
+                      "Said yes low (95%)", "Said yes high (95%)", "NPS answers", "NPS", "Invitations sent",
                       "Invitations answered", "Response rate", "Response rate low (95%)", "Response rate high (95%)",
                       "Note"]
 
@@ -74,21 +75,25 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}"
 
 
+def _share(p, base: int) -> list[object]:
+    """successes, base, share, low, high: blank (never 0 or 100) when the base is below the minimum."""
+    if p is None:
+        return ["", "" if base else 0, "", "", ""]
+    return [p.successes, p.n, _pct(p.value), _pct(p.low), _pct(p.high)]
+
+
 def _figures_row(group: str, item: Figures) -> list[object]:
     t = item.tally
-    sat, rate = item.satisfaction, item.response_rate
-    notes = []
-    if item.satisfaction_suppressed or item.nps_suppressed or item.response_rate_suppressed:
-        notes.append(f"Figures based on {suppression_note(item.minimum)} are not shown")
-    return [group, item.label,
-            sat.successes if sat else "", t.scored if sat else ("" if t.scored else 0),
-            _pct(sat.value if sat else None), _pct(sat.low if sat else None), _pct(sat.high if sat else None),
+    suppressed = (item.satisfaction_suppressed or item.said_yes_suppressed or item.nps_suppressed
+                  or item.response_rate_suppressed)
+    note = f"Figures based on {suppression_note(item.minimum)} are not shown" if suppressed else ""
+    rate = _share(item.response_rate, t.invited)
+    return [group, item.label, *_share(item.satisfaction, t.scored),
             item.net if item.net is not None else "",  # a number, so the spreadsheet can sum and chart it
+            *_share(item.said_yes, t.yes_no),
             t.nps_answers if item.nps is not None else ("" if t.nps_answers else 0),
             item.nps if item.nps is not None else "",
-            t.invited if rate else ("" if t.invited else 0), rate.successes if rate else "",
-            _pct(rate.value if rate else None), _pct(rate.low if rate else None), _pct(rate.high if rate else None),
-            "; ".join(notes)]
+            rate[1], rate[0], *rate[2:], note]
 
 
 def survey_aggregates_csv(results: SurveyResults) -> str:

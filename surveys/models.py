@@ -61,6 +61,8 @@ GOOD_AVERAGE_POOR = [("good", "Good"), ("average", "Average"), ("poor", "Poor")]
 YES_NO_NOT_SURE = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
 #: Types whose answers are counted as satisfied or not, and scored +1/0/−1 for net satisfaction.
 SATISFACTION_TYPES = {QuestionType.RATING, QuestionType.GOOD_AVERAGE_POOR}
+#: Types whose answers feed the figures (satisfaction and net, share saying yes, NPS).
+SCORED_TYPES = SATISFACTION_TYPES | {QuestionType.YES_NO, QuestionType.NPS}
 #: Types an answer can be given in, so a later question can depend on it.
 CHOICE_TYPES = {QuestionType.RATING, QuestionType.GOOD_AVERAGE_POOR, QuestionType.YES_NO, QuestionType.SINGLE,
                 QuestionType.MULTIPLE, QuestionType.NPS}
@@ -78,6 +80,8 @@ class Score:
     satisfied: int | None = None
     net: int | None = None
     nps: int | None = None
+    #: 1 for "yes", 0 for "no" or "not sure": the share saying a promise was kept.
+    kept: int | None = None
     number: int | None = None
 
 
@@ -197,7 +201,8 @@ class Question(db.Model):
         return dict(self.choices()).get(value, value)
 
     def score(self, value: str) -> Score:
-        """How an answer counts: rating 4-5 and "good" are satisfied; net is +1/0/−1; NPS 9-10 promote, 0-6 detract."""
+        """How an answer counts: rating 4-5 and "good" are satisfied, net +1/0/−1; NPS 9-10 promote, 0-6 detract;
+        "yes" counts towards the share saying yes (of everyone answering, "not sure" included)."""
         kind = self.type_enum
         if kind == QuestionType.RATING:
             n = int(value)
@@ -208,6 +213,8 @@ class Question(db.Model):
         if kind == QuestionType.NPS:
             n = int(value)
             return Score(nps=1 if n >= 9 else (0 if n >= 7 else -1), number=n)
+        if kind == QuestionType.YES_NO:
+            return Score(kept=int(value == "yes"))
         return Score()
 
     def __repr__(self) -> str:
@@ -370,7 +377,7 @@ class Answer(SentimentMixin, db.Model):
         # Results page for one survey: one index-only pass grouped by month, channel, question and answer.
         Index("ix_survey_answer_results", "survey_id", "month", "channel", "question_id", "choice"),
         # Figures per commitment across surveys: grouped by every column of this index, in its order.
-        Index("ix_survey_answer_scores", "question_id", "month", "channel", "satisfied", "net", "nps"),
+        Index("ix_survey_answer_scores", "question_id", "month", "channel", "satisfied", "net", "nps", "kept"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -389,6 +396,8 @@ class Answer(SentimentMixin, db.Model):
     net: Mapped[int | None] = mapped_column(SmallInteger)
     #: +1 promoter, 0 passive, −1 detractor.
     nps: Mapped[int | None] = mapped_column(SmallInteger)
+    #: 1 for "yes", 0 for "no" or "not sure" (yes/no questions).
+    kept: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship()

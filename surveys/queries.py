@@ -14,7 +14,7 @@ from core.contacts import ContactRecord
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea
 from surveys.models import (
-    SATISFACTION_TYPES,
+    SCORED_TYPES,
     Answer,
     ContactImport,
     Invitation,
@@ -158,13 +158,11 @@ def _answer_filters(survey_ids: list[int], period: Period, channel: str | None) 
 
 
 def _tally_choice(question: Question, choice: str | None, count: int) -> Tally:
-    """What `count` answers of `choice` add to the satisfaction, net and NPS sums."""
-    if choice is None or question.type_enum not in SATISFACTION_TYPES | {QuestionType.NPS}:
+    """What `count` answers of `choice` add to the satisfaction, net, yes and NPS sums."""
+    if choice is None or question.type_enum not in SCORED_TYPES:
         return Tally()
     score = question.score(choice)
-    if score.satisfied is not None:
-        return Tally(scored=count, satisfied=score.satisfied * count, net_sum=score.net * count)
-    return Tally(nps_answers=count, promoters=count * (score.nps == 1), detractors=count * (score.nps == -1))
+    return _score_tally(score.satisfied, score.net, score.nps, score.kept, count)
 
 
 def _invitation_tallies(survey_id: int | None, period: Period, channel: str | None) -> dict[tuple, Tally]:
@@ -316,15 +314,18 @@ class CommitmentResults:
 def _scored_counts(period: Period) -> Select:
     """Answers counted by question, month, channel and score: an index-only pass over the scores index, grouped
     by every column in it, so the database only counts (no per-row arithmetic)."""
-    columns = (Answer.question_id, Answer.month, Answer.channel, Answer.satisfied, Answer.net, Answer.nps)
+    columns = (Answer.question_id, Answer.month, Answer.channel, Answer.satisfied, Answer.net, Answer.nps,
+               Answer.kept)
     return select(*columns, func.count()).where(*period.where(Answer.month)).group_by(*columns)
 
 
-def _score_tally(satisfied: int | None, net: int | None, nps: int | None, count: int) -> Tally:
+def _score_tally(satisfied: int | None, net: int | None, nps: int | None, kept: int | None, count: int) -> Tally:
     if satisfied is not None:
         return Tally(scored=count, satisfied=satisfied * count, net_sum=net * count)
     if nps is not None:
         return Tally(nps_answers=count, promoters=count * (nps == 1), detractors=count * (nps == -1))
+    if kept is not None:
+        return Tally(yes_no=count, said_yes=kept * count)
     return Tally()
 
 
@@ -354,8 +355,9 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
     per_code: dict[str, Tally] = defaultdict(Tally)
     by_channel: dict[str, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
-    for question_id, month, answer_channel, satisfied, net, nps, count in db.session.execute(_scored_counts(period)):
-        tally = _score_tally(satisfied, net, nps, count)
+    for question_id, month, answer_channel, satisfied, net, nps, kept, count in db.session.execute(
+            _scored_counts(period)):
+        tally = _score_tally(satisfied, net, nps, kept, count)
         if tally == Tally():
             continue
         for code in question_codes.get(question_id, ()):

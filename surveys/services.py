@@ -489,7 +489,7 @@ def _answer_rows(response: Response, question: Question, value: object, month) -
     for choice in values:
         score = question.score(choice)
         rows.append(Answer(**common, choice=choice, number=score.number, satisfied=score.satisfied, net=score.net,
-                           nps=score.nps))
+                           nps=score.nps, kept=score.kept))
     return rows
 
 

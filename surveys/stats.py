@@ -80,6 +80,9 @@ class Tally:
     satisfied: int = 0
     #: Sum of +1/0/−1 over the scored answers.
     net_sum: int = 0
+    #: Answers to yes/no questions, and how many said yes.
+    yes_no: int = 0
+    said_yes: int = 0
     #: Answers on the 0-10 scale, and the promoters (9-10) and detractors (0-6) among them.
     nps_answers: int = 0
     promoters: int = 0
@@ -92,8 +95,8 @@ class Tally:
         return Tally(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
     def as_tuple(self) -> tuple[int, ...]:
-        return (self.scored, self.satisfied, self.net_sum, self.nps_answers, self.promoters, self.detractors,
-                self.invited, self.responded)
+        return (self.scored, self.satisfied, self.net_sum, self.yes_no, self.said_yes, self.nps_answers,
+                self.promoters, self.detractors, self.invited, self.responded)
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,17 @@ class Figures:
     minimum: int
     satisfaction: Proportion | None
     net: Decimal | None
+    said_yes: Proportion | None
     nps: int | None
     response_rate: Proportion | None
 
     @property
     def satisfaction_suppressed(self) -> bool:
         return 0 < self.tally.scored < self.minimum
+
+    @property
+    def said_yes_suppressed(self) -> bool:
+        return 0 < self.tally.yes_no < self.minimum
 
     @property
     def nps_suppressed(self) -> bool:
@@ -133,6 +141,7 @@ def figures(label: str, tally: Tally, minimum: int) -> Figures:
         minimum=minimum,
         satisfaction=proportion(tally.satisfied, tally.scored) if enough(tally.scored) else None,
         net=net_satisfaction(tally.net_sum, tally.scored) if enough(tally.scored) else None,
+        said_yes=proportion(tally.said_yes, tally.yes_no) if enough(tally.yes_no) else None,
         nps=(net_promoter_score(tally.promoters, tally.detractors, tally.nps_answers)
              if enough(tally.nps_answers) else None),
         response_rate=proportion(tally.responded, tally.invited) if enough(tally.invited) else None,

@@ -62,7 +62,7 @@ def make_response(survey: Survey, values: list[object], *, channel: str = "phone
                 continue
             score = question.score(choice)
             db.session.add(Answer(**common, choice=choice, number=score.number, satisfied=score.satisfied,
-                                  net=score.net, nps=score.nps))
+                                  net=score.net, nps=score.nps, kept=score.kept))
     if invitation is not None:
         invitation.used_at = response.submitted_at
     db.session.commit()

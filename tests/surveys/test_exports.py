@@ -81,6 +81,7 @@ def test_survey_aggregates_have_counts_intervals_and_suppression_notes(db):
     assert survey_row["Satisfied answers"] == "9" and survey_row["Scored answers"] == "12"
     # 9 satisfied, 1 neither, 2 dissatisfied: (9 − 2) / 12 = 0.583
     assert survey_row["Satisfaction"] == "75.0" and survey_row["Net satisfaction"] == "0.58"
+    assert survey_row["Said yes"] == "" and survey_row["Yes/no answers"] == "0"  # not asked: a true zero
 
 
 def test_suppressed_figures_are_blank_with_a_note_never_zero_or_a_hundred(db):

@@ -75,6 +75,13 @@ def test_multiple_choice_shares_are_of_the_people_who_answered(survey):
     assert [(o.label, o.count) for o in helped.options] == [("Speed", 4), ("Kindness", 8), ("Clarity", 0)]
 
 
+def test_share_saying_yes(survey):
+    knew = queries.survey_results(survey).questions[1]
+    assert [(o.label, o.count) for o in knew.options] == [("Yes", 12), ("No", 3), ("Not sure", 0)]
+    assert (knew.figures.said_yes.successes, knew.figures.said_yes.n) == (12, 15)
+    assert knew.figures.satisfaction is None
+
+
 def test_nps_where_it_was_asked(survey):
     nps = queries.survey_results(survey).questions[3]
     # 8 promoters (5 × 10, 3 × 9), 4 detractors of 15: 100 × (8 − 4) / 15 = 26.7

@@ -111,6 +111,16 @@ def test_each_figure_is_suppressed_on_its_own_base():
     assert mixed.nps is None and mixed.nps_suppressed
 
 
+def test_share_saying_yes_counts_not_sure_in_the_base_and_is_suppressed_on_its_own():
+    kept = figures("Phone", Tally(yes_no=20, said_yes=15), 10)
+    assert (kept.said_yes.successes, kept.said_yes.n) == (15, 20)
+    # Wilson, 15 of 20: centre 0.84604 / 1.19207 = 0.70972; half 1.64417 × √0.011776 = 0.17842
+    assert (round(kept.said_yes.low, 4), round(kept.said_yes.high, 4)) == (0.5313, 0.8881)
+    few = figures("Phone", Tally(yes_no=4, said_yes=4, scored=12, satisfied=6), 10)
+    assert few.said_yes is None and few.said_yes_suppressed
+    assert few.satisfaction.successes == 6
+
+
 def test_minimum_is_configurable():
     assert figures("x", Tally(scored=3, satisfied=2, net_sum=1), 3).satisfaction is not None
     assert figures("x", Tally(scored=3, satisfied=2, net_sum=1), 4).satisfaction is None
