@@ -76,6 +76,9 @@ def test_an_invited_resident_answers_page_by_page_checks_and_sends(client, db):
     assert answers == ["Poor", "No", "The letter", "3"]
     change = check.select(".govuk-summary-list__actions a")[1]["href"]
     assert change == f"/surveys/r/{token}/1?change=1#{q2}"
+    changing = page(client.get(f"/surveys/r/{token}/1?change=1"))
+    assert changing.select_one("main form")["action"] == f"/surveys/r/{token}/1?change=1"
+    assert changing.find(id=q2) is not None  # the link's anchor lands on the question
     assert client.post(f"/surveys/r/{token}/1?change=1", data={q1: "poor", q2: "yes"}).headers["Location"] == \
         f"/surveys/r/{token}/check"
     check = page(client.get(f"/surveys/r/{token}/check"))
@@ -176,3 +179,24 @@ def test_an_invitation_link_keeps_working_until_it_expires(client, db, app):
     invitation = db.session.scalar(db.select(Invitation))
     assert invitation.expires_at - invitation.sent_at == timedelta(days=days)
     assert client.get(f"/surveys/i/{token}").status_code == 200
+
+
+def test_open_links_are_rate_limited(app, db, monkeypatch):
+    from app import create_app
+    from core.extensions import limiter
+
+    survey = _survey()
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # put the shared limiter back afterwards
+    limited = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
+                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+                          "CHARTERLINE_SURVEY_OPEN_RATE_LIMIT": "2 per hour"})
+    try:
+        with limited.app_context():
+            kiosk = limited.test_client()
+            codes = [kiosk.post(f"/surveys/s/{survey.slug}/visit").status_code for _ in range(3)]
+            assert codes == [302, 302, 429]
+            assert page(kiosk.post(f"/surveys/s/{survey.slug}/visit"), status=429).h1.text == "Too many requests"
+            assert kiosk.get(f"/surveys/s/{survey.slug}/visit").status_code == 200  # reading the page is not limited
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
