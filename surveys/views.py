@@ -205,7 +205,7 @@ def question(survey_id: int, question_id: int | None = None):
         spec = _spec_from(form, item)
         problems = services.check_spec(spec, existing)
         for field, message in problems:
-            form[field if field != "condition" else "condition"].errors.append(message)
+            form[field].errors.append(message)
         if not problems:
             if existing is None:
                 services.add_question(spec, by=current_user)
