@@ -24,6 +24,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) scripts/setup_nltk_data.py
 	touch $@
 
 # plotly.js for staff chart pages, copied from the installed plotly package.
@@ -32,6 +33,7 @@ static/vendor/plotly.min.js: $(VENV)/.installed
 
 setup-test: setup
 	scripts/install-system-packages test
+	$(PY) scripts/setup_nltk_data.py
 	scripts/setup-test-assets
 
 lint: setup

@@ -1,4 +1,4 @@
-"""Command-line tools for operators: `flask users`, `flask charters`, `flask outbox`, `flask demo`."""
+"""Command-line tools for operators: `flask users`, `charters`, `outbox`, `demo` and `sentiment`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from core.charters import CharterFileError, load_charter_file
 from core.extensions import db
 from core.models import Charter, Role, StaffUser
 from core.outbox import deliver
+from core.sentiment_commands import sentiment
 from core.staff import StaffError, create_staff
 
 
@@ -103,4 +104,4 @@ def load_demo() -> None:
         click.echo(f"{step.name}: {step.run()}")
 
 
-CLI_GROUPS = [users, charters, outbox, demo_group]
+CLI_GROUPS = [users, charters, outbox, demo_group, sentiment]

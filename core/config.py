@@ -6,11 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
+from core.calendar import CALENDAR_NAMES
+
 #: Environments in which Charterline may start without an explicit SECRET_KEY.
 RELAXED_ENVIRONMENTS = {"development", "testing"}
 
-#: Holiday policies the working-day calendar understands.
-CALENDARS = ("england-and-wales", "scotland", "northern-ireland", "uk")
 
 
 class ConfigError(RuntimeError):
@@ -135,8 +135,8 @@ def finalise(config: dict, instance_path: Path) -> None:
                 "SECRET_KEY is not set: set it to a long random value before starting Charterline in production."
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
-    if config["CHARTERLINE_CALENDAR"] not in CALENDARS:
-        raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDARS)}.")
+    if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
+        raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
     check_database_url(config["SQLALCHEMY_DATABASE_URI"])

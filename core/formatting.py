@@ -45,6 +45,7 @@ STAFF_NAVIGATION = [
     ("Charter review", "reviews.index", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)),
     ("Charters", "staff.charters", tuple(Role)),
     ("Staff accounts", "staff.users", (Role.ADMIN,)),
+    ("Closure dates", "clocks.closures", (Role.ADMIN,)),
 ]
 
 

@@ -308,3 +308,7 @@ class SentimentMixin:
     @property
     def effective_sentiment(self) -> str | None:
         return self.sentiment_override_label or self.sentiment_label
+
+
+# Deadline clocks and closure dates live in their own module; importing them here registers their tables.
+from core.clock_models import Clock, ClockStatus, ClosureDate  # noqa: E402, F401

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import Commitment, Resident, SentimentMixin, ServiceArea
+from core.sentiment_registry import register_scored_text
 from core.timesource import now
 
 
@@ -104,6 +105,10 @@ class FeedbackItem(SentimentMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<FeedbackItem {self.reference}>"
+
+
+# Scored for sentiment and themes whenever the resident's description is written (core.sentiment_registry).
+register_scored_text(FeedbackItem, text="description", themes="themes")
 
 
 class FeedbackMessage(db.Model):

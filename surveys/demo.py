@@ -14,6 +14,7 @@ from core.contacts import ContactRecord, ContactSource, contact_commitment
 from core.demo import register_demo_step
 from core.extensions import db
 from core.models import Commitment, ServiceArea
+from core.sentiment import score as sentiment_score
 from core.timesource import today
 from surveys.models import (
     TP09_LABELS,
@@ -28,7 +29,7 @@ from surveys.models import (
     Survey,
     SurveyState,
 )
-from surveys.services import new_token, sentiment_of
+from surveys.services import new_token
 
 #: Fixed seed: the same day's demo data is the same every time.
 SEED = 20261120
@@ -242,11 +243,10 @@ def _answers_for(survey: Survey, response_id: int, month: date, channel: str, re
         base = {"response_id": response_id, "question_id": question.id, "survey_id": survey.id, "month": month,
                 "channel": channel}
         if question.type_enum == QuestionType.TEXT:
-            scored = sentiment_of(value)
-            rows.append({**base, "text": value, "sentiment_label": scored.label if scored else None,
-                         "sentiment_polarity": scored.polarity if scored else None,
-                         "sentiment_subjectivity": scored.subjectivity if scored else None,
-                         "sentiment_version": scored.version if scored else None})
+            # Bulk inserts bypass the write-time hook, so the demo scores its texts itself, the same way.
+            scored = sentiment_score(value)
+            rows.append({**base, "text": value, "sentiment_label": scored.label, "sentiment_version": scored.version,
+                         "sentiment_polarity": scored.polarity, "sentiment_subjectivity": scored.subjectivity})
             continue
         for choice in (value if isinstance(value, list) else [value]):
             score = question.score(choice)

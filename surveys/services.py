@@ -463,27 +463,12 @@ def first_unanswered(response: Response) -> Section | None:
     return None
 
 
-def sentiment_of(text: str):
-    """Score free text once, at write time, with core.sentiment when it is installed; otherwise leave it unscored."""
-    try:
-        from core.sentiment import score
-    except ImportError:
-        return None
-    return score(text)
-
-
 def _answer_rows(response: Response, question: Question, value: object, month) -> list[Answer]:
     common = {"response_id": response.id, "question_id": question.id, "survey_id": response.survey_id,
               "month": month, "channel": response.channel}
     if question.type_enum == QuestionType.TEXT:
-        answer = Answer(**common, text=str(value))
-        scored = sentiment_of(answer.text)
-        if scored is not None:
-            answer.sentiment_polarity = scored.polarity
-            answer.sentiment_subjectivity = scored.subjectivity
-            answer.sentiment_label = scored.label
-            answer.sentiment_version = scored.version
-        return [answer]
+        # Scored for sentiment as it is written (core.sentiment_registry; the registration is in surveys.models).
+        return [Answer(**common, text=str(value))]
     values = value if isinstance(value, list) else [value]
     rows = []
     for choice in values:

@@ -1,13 +1,12 @@
 """Building surveys (the versioning rule, conditions, TP09) and answering them (drafts, visibility, submission)."""
 
-import sys
-import types
 from datetime import date
 
 import pytest
 
 from core.audit import history_for
 from core.models import Role
+from core.sentiment import score
 from core.timesource import set_today
 from surveys import services
 from surveys.models import Answer, QuestionType, Response, Survey, SurveyState
@@ -240,34 +239,18 @@ def test_submission_refuses_missing_required_answers(db):
     assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
 
 
-def test_free_text_is_scored_for_sentiment_once_when_written(db, monkeypatch):
-    calls = []
-    fake = types.ModuleType("core.sentiment")
-
-    def score(text):
-        calls.append(text)
-        return types.SimpleNamespace(polarity=-0.5, subjectivity=0.6, label="negative", version="test-1")
-
-    fake.score = score
-    monkeypatch.setitem(sys.modules, "core.sentiment", fake)
-    survey = make_survey([{"type": "free_text", "text": "Tell us more"}])
+def test_free_text_is_scored_for_sentiment_once_when_written(db):
+    survey = make_survey([{"type": "free_text", "text": "Tell us more"}, {"type": "yes_no", "text": "Q?"}])
     response, _ = services.start_open_response(survey, "phone")
-    services.save_section(response, survey.sections[0], {survey.all_questions[0].id: "Nobody called me back"})
+    q = survey.all_questions
+    services.save_section(response, survey.sections[0], {q[0].id: "Nobody called me back and staff were rude",
+                                                          q[1].id: "no"})
     services.submit_response(response)
-    answer = db.session.scalar(db.select(Answer))
-    assert calls == ["Nobody called me back"]
-    assert (answer.sentiment_label, answer.sentiment_version, answer.sentiment_polarity) == ("negative", "test-1",
-                                                                                              -0.5)
-
-
-def test_free_text_stays_unscored_without_a_sentiment_scorer(db, monkeypatch):
-    monkeypatch.setitem(sys.modules, "core.sentiment", None)  # makes `import core.sentiment` fail
-    survey = make_survey([{"type": "free_text", "text": "Tell us more"}])
-    response, _ = services.start_open_response(survey, "phone")
-    services.save_section(response, survey.sections[0], {survey.all_questions[0].id: "Fine"})
-    services.submit_response(response)
-    answer = db.session.scalar(db.select(Answer))
-    assert answer.text == "Fine" and answer.sentiment_label is None
+    text, choice = db.session.scalars(db.select(Answer).order_by(Answer.id)).all()
+    expected = score("Nobody called me back and staff were rude")
+    assert (text.sentiment_label, text.sentiment_version) == (expected.label, expected.version)
+    assert text.sentiment_label == "negative"
+    assert choice.sentiment_label is None  # only free text is scored
 
 
 def test_open_responses_are_anonymous(db):

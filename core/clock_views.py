@@ -1,0 +1,68 @@
+"""Administrators' pages for the council's closure dates, which stop the council's own deadline clocks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from markupsafe import escape
+
+from core import clock_service
+from core.auth import role_required
+from core.clock_forms import ClosureDateForm
+from core.clock_models import ClosureDate
+from core.clocks import ClockError
+from core.extensions import db
+from core.forms import ConfirmForm
+from core.models import Role
+from core.timesource import today
+
+bp = Blueprint("clocks", __name__)
+
+
+@bp.get("/admin/closures")
+@role_required(Role.ADMIN)
+def closures():
+    rows = clock_service.active_closures()
+    on = today()
+    return render_template("clocks/closures.html", upcoming=[c for c in rows if c.day >= on],
+                           past=[c for c in rows if c.day < on])
+
+
+@bp.route("/admin/closures/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_closure():
+    form = ClosureDateForm()
+    if form.validate_on_submit():
+        try:
+            closure = clock_service.add_closure(day=form.day.data, name=form.name.data, by=current_user)
+        except ClockError as exc:
+            form.day.errors.append(str(exc))
+        else:
+            flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is now a closure date. "
+                  f"{_recompute_message()}", "success")
+            return redirect(url_for("clocks.closures"))
+    return render_template("clocks/new_closure.html", form=form)
+
+
+@bp.route("/admin/closures/<int:closure_id>/remove", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def remove_closure(closure_id: int):
+    closure = db.get_or_404(ClosureDate, closure_id)
+    if closure.removed_at is not None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        clock_service.remove_closure(closure, by=current_user)
+        flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is no longer a closure date. "
+              f"{_recompute_message()}", "success")
+        return redirect(url_for("clocks.closures"))
+    return render_template("clocks/remove_closure.html", form=form, closure=closure)
+
+
+def _recompute_message() -> str:
+    """Bring open clocks up to date at once, and say how many due dates moved."""
+    report = clock_service.recompute_open_clocks(on=today())
+    moved = len(report.moved)
+    if not moved:
+        return "No open due dates changed."
+    return f"{moved} open due date{' has' if moved == 1 else 's have'} moved; each case's history says why."
