@@ -58,35 +58,31 @@ def test_a_revoked_key_stops_working_at_once(db):
 
 
 def test_require_api_key_checks_presence_validity_and_scope(second_app, db):
-    other = second_app(RATELIMIT_ENABLED=False)
+    client = second_app(RATELIMIT_ENABLED=False).test_client()
     _, good = issue_api_key(name="Probe", scopes=["probe:read"], by=None)
     _, wrong_scope = issue_api_key(name="Other", scopes=["contacts:write"], by=None)
-    with other.app_context():
-        client = other.test_client()
-        missing = client.get("/api/v1/probe")
-        assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
-        assert missing.json == {"errors": [{"message": "Send a valid API key as 'Authorization: Bearer <key>'"}]}
-        assert client.get("/api/v1/probe", headers={"Authorization": "Bearer chl_nonsense"}).status_code == 401
-        assert client.get("/api/v1/probe", headers={"Authorization": f"Bearer {wrong_scope}"}).status_code == 403
-        ok = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {good}"})
-        assert ok.status_code == 200 and ok.json == {"key": "Probe"}
+    missing = client.get("/api/v1/probe")
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
+    assert missing.json == {"errors": [{"message": "Send a valid API key as 'Authorization: Bearer <key>'"}]}
+    assert client.get("/api/v1/probe", headers={"Authorization": "Bearer chl_nonsense"}).status_code == 401
+    assert client.get("/api/v1/probe", headers={"Authorization": f"Bearer {wrong_scope}"}).status_code == 403
+    ok = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {good}"})
+    assert ok.status_code == 200 and ok.json == {"key": "Probe"}
+
+
+def _probe(client, raw: str) -> int:
+    return client.get("/api/v1/probe", headers={"Authorization": f"Bearer {raw}"}).status_code
 
 
 def test_each_key_has_its_own_rate_limit(second_app, db, monkeypatch):
     monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # put the shared limiter back afterwards
-    other = second_app(RATELIMIT_ENABLED=True, CHARTERLINE_API_RATE_LIMIT="2 per minute")
+    client = second_app(RATELIMIT_ENABLED=True, CHARTERLINE_API_RATE_LIMIT="2 per minute").test_client()
     _, busy = issue_api_key(name="Busy", scopes=["probe:read"], by=None)
     _, quiet = issue_api_key(name="Quiet", scopes=["probe:read"], by=None)
     generous, generous_raw = issue_api_key(name="Generous", scopes=["probe:read"], by=None, rate_limit="5 per minute")
-    with other.app_context():
-        client = other.test_client()
-        codes = [client.get("/api/v1/probe", headers={"Authorization": f"Bearer {busy}"}).status_code
-                 for _ in range(3)]
-        assert codes == [200, 200, 429]
-        limited = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {busy}"})
-        assert limited.json == {"errors": [{"message": "Too many requests"}]}
-        assert client.get("/api/v1/probe", headers={"Authorization": f"Bearer {quiet}"}).status_code == 200
-        codes = [client.get("/api/v1/probe", headers={"Authorization": f"Bearer {generous_raw}"}).status_code
-                 for _ in range(5)]
-        assert codes == [200] * 5
+    assert [_probe(client, busy) for _ in range(3)] == [200, 200, 429]
+    limited = client.get("/api/v1/probe", headers={"Authorization": f"Bearer {busy}"})
+    assert limited.json == {"errors": [{"message": "Too many requests"}]}
+    assert _probe(client, quiet) == 200
+    assert [_probe(client, generous_raw) for _ in range(5)] == [200] * 5
     assert db.session.get(ApiKey, generous.id).rate_limit == "5 per minute"

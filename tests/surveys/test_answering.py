@@ -190,13 +190,12 @@ def test_open_links_are_rate_limited(app, db, monkeypatch):
     limited = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
                           "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
                           "CHARTERLINE_SURVEY_OPEN_RATE_LIMIT": "2 per hour"})
+    kiosk = limited.test_client()
     try:
-        with limited.app_context():
-            kiosk = limited.test_client()
-            codes = [kiosk.post(f"/surveys/s/{survey.slug}/visit").status_code for _ in range(3)]
-            assert codes == [302, 302, 429]
-            assert page(kiosk.post(f"/surveys/s/{survey.slug}/visit"), status=429).h1.text == "Too many requests"
-            assert kiosk.get(f"/surveys/s/{survey.slug}/visit").status_code == 200  # reading the page is not limited
+        codes = [kiosk.post(f"/surveys/s/{survey.slug}/visit").status_code for _ in range(3)]
+        assert codes == [302, 302, 429]
+        assert page(kiosk.post(f"/surveys/s/{survey.slug}/visit"), status=429).h1.text == "Too many requests"
+        assert kiosk.get(f"/surveys/s/{survey.slug}/visit").status_code == 200  # reading the page is not limited
     finally:
         with limited.app_context():
             db.engine.dispose()
