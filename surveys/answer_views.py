@@ -7,7 +7,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from core.extensions import limiter
 from core.models import Channel
 from surveys import bp, invitations, services
-from surveys.forms import ConfirmForm, answers_from, build_section_form, field_name, initial_data
+from surveys.forms import ConfirmForm, answers_from, build_section_form, field_name, initial_data, render_params
 from surveys.models import Response, Survey
 from surveys.services import LinkProblem, SurveyRuleError
 
@@ -105,8 +105,7 @@ def answer(token: str, page: int):
         return redirect(url_for("surveys.check", token=token))
     back = (url_for("surveys.answer", token=token, page=page - 1) if page > 1 else None)
     return render_template("surveys/answer/section.html", survey=response.survey, section=section, form=form,
-                           fields=[form[field_name(q)] for q in questions], questions=questions, back=back,
-                           page=page)
+                           fields=[(form[field_name(q)], render_params(q)) for q in questions], back=back)
 
 
 @bp.route("/r/<token>/check", methods=["GET", "POST"])

@@ -209,7 +209,7 @@ def _at_least_one(message: str):
 def _answer_field(question: Question) -> Field:
     kind = question.type_enum
     label = question.text
-    hint = question.hint or ("Select all that apply" if kind == QuestionType.MULTIPLE else None)
+    hint = question.hint or ""
     if kind == QuestionType.TEXT:
         validators = [InputRequired(f"Enter your answer to ‘{label}’")] if question.required else [Optional()]
         validators.append(Length(max=MAX_TEXT_ANSWER, message=f"Your answer must be {MAX_TEXT_ANSWER:,} "
@@ -229,6 +229,20 @@ def build_section_form(questions: list[Question]) -> type[FlaskForm]:
     attributes = {field_name(q): _answer_field(q) for q in questions}
     attributes["submit"] = SubmitField("Continue", widget=GovSubmitInput())
     return type("SurveySectionForm", (FlaskForm,), attributes)
+
+
+def render_params(question: Question) -> dict:
+    """GOV.UK macro parameters for a question's field: its words as the legend or label, and its hint if any."""
+    hint = {"text": question.hint} if question.hint else None
+    if question.type_enum == QuestionType.MULTIPLE:
+        hint = {"text": question.hint or "Select all that apply"}
+    if question.type_enum == QuestionType.TEXT:
+        return {"label": {"text": question.text, "classes": "govuk-label--m"}, "hint": hint,
+                "maxlength": MAX_TEXT_ANSWER, "rows": 5}
+    params = {"fieldset": {"legend": {"text": question.text, "classes": "govuk-fieldset__legend--m"}}, "hint": hint}
+    if question.type_enum == QuestionType.NPS:
+        params["classes"] = "govuk-radios--small"
+    return params
 
 
 def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object]:

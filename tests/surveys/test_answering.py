@@ -55,6 +55,9 @@ def test_an_invited_resident_answers_page_by_page_checks_and_sends(client, db):
 
     first = page(client.get(f"/surveys/r/{token}/1"))
     assert first.h1.text == "Page 1"
+    assert [legend.get_text(strip=True) for legend in first.select("legend")] == [
+        "How was your call?", "Did we explain things clearly?"]
+    assert not first.select(".govuk-hint")  # no empty hints
     assert first.select_one(f"input[name={q1}][value=good]")
     assert not first.select(f"[name={q3}]")  # the next page's questions are not on this one
 
@@ -67,6 +70,8 @@ def test_an_invited_resident_answers_page_by_page_checks_and_sends(client, db):
         f"/surveys/r/{token}/2"
     second = page(client.get(f"/surveys/r/{token}/2"))
     assert second.select_one(f"textarea[name={q3}]")  # shown because the answer was "no"
+    assert second.select_one(f"label[for={q3}]").get_text(strip=True) == "What was unclear?"
+    assert second.select_one("legend").get_text(strip=True) == "How likely are you to recommend us?"
     assert second.select_one(".govuk-back-link")["href"] == f"/surveys/r/{token}/1"
     assert client.post(f"/surveys/r/{token}/2", data={q3: "The letter", q4: "3"}).headers["Location"] == \
         f"/surveys/r/{token}/check"

@@ -108,6 +108,8 @@ def test_builder_pages_render(client, login_as, db):
         page(client.get(path))
     soup = page(client.get(f"/surveys/{survey.id}/questions/{question.id}"))
     assert soup.select_one("select#condition option[selected]")["value"] == f"{survey.all_questions[0].id}:no"
+    assert [legend.get_text(strip=True) for legend in soup.select("legend")] == [
+        "Type of answer", "Must residents answer it?"]
 
 
 def test_moving_deleting_and_tp09_from_the_builder(client, login_as, db, app):
