@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -121,12 +122,13 @@ SURVEYS = [
         ("How we handled it", "Anything else"),
         (
             DemoQuestion(QuestionType.RATING, "How satisfied are you with how we handled your complaint?",
-                         tag=(ANY, ("complaint",))),
-            DemoQuestion(QuestionType.YES_NO, "Did we explain our decision clearly?", tag=(ANY, ("plain", "explain"))),
+                         tag=(ANY, ("complaints procedure", "complaint"))),
+            DemoQuestion(QuestionType.YES_NO, "Did we explain our decision clearly?",
+                         tag=(ANY, ("explain", "plain", "clear"))),
             DemoQuestion(QuestionType.YES_NO, "Did we tell you what to do if you were still not satisfied?",
                          tag=(ANY, ("not satisfied", "what to do next"))),
-            DemoQuestion(QuestionType.RATING, TP09_TEXT, options=tuple(TP09_LABELS), tag=(ANY, ("complaint",)),
-                         tsm_code="TP09"),
+            DemoQuestion(QuestionType.RATING, TP09_TEXT, options=tuple(TP09_LABELS),
+                         tag=(ANY, ("complaints procedure", "complaint")), tsm_code="TP09"),
             DemoQuestion(QuestionType.TEXT, "What should we learn from your complaint?", section=2,
                          required=False),
         ),
@@ -142,14 +144,14 @@ NEUTRAL_WORDS = ["It was fine.", "Okay, nothing special.", "I got an answer even
 
 
 def _pick(commitments: list[Commitment], channels: tuple[str, ...], keywords: tuple[str, ...]) -> Commitment | None:
-    def has_word(c: Commitment) -> bool:
-        return any(k in c.wording.lower() for k in keywords)
-
-    for test in (lambda c: c.channel in channels and has_word(c), lambda c: c.channel in channels, has_word):
-        found = next((c for c in commitments if test(c)), None)
+    """The commitment a demo question is evidence for in whichever charter is loaded: the first keyword (in order
+    of preference) found as a word in a commitment for the channel, else the channel's first commitment."""
+    for keyword in keywords:
+        pattern = re.compile(rf"\b{re.escape(keyword)}", re.IGNORECASE)
+        found = next((c for c in commitments if c.channel in channels and pattern.search(c.wording)), None)
         if found is not None:
             return found
-    return None
+    return next((c for c in commitments if c.channel in channels), None)
 
 
 def _build(spec: DemoSurvey, commitments: list[Commitment], landlord: str) -> Survey:
