@@ -17,7 +17,7 @@ run: setup
 test: setup-test
 	scripts/run-tests
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed static/vendor/plotly.min.js
 
 $(VENV)/.installed: pyproject.toml
 	scripts/install-system-packages app
@@ -26,6 +26,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	$(PY) scripts/setup_nltk_data.py
 	touch $@
+
+# plotly.js for staff chart pages, copied from the installed plotly package.
+static/vendor/plotly.min.js: $(VENV)/.installed
+	scripts/vendor-plotly $(PY)
 
 setup-test: setup
 	scripts/install-system-packages test

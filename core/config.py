@@ -44,6 +44,19 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_LOCKOUT_MINUTES": 15,
     # Rate limits for public forms and APIs (Flask-Limiter syntax).
     "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
+    # Requests each API key may make (Flask-Limiter syntax); a key can carry its own rate instead.
+    # Surveys: groups with fewer answers than this are suppressed ("fewer than 10 responses"), never 0% or 100%.
+    "CHARTERLINE_SURVEY_MIN_RESPONSES": 10,
+    # Days an invitation link works for.
+    "CHARTERLINE_SURVEY_INVITATION_DAYS": 28,
+    # Nobody is invited to a survey twice within this many days, whatever they contact us about.
+    "CHARTERLINE_SURVEY_REINVITE_DAYS": 90,
+    # Contacts older than this many days are never invited (so importing last year's calls sends nothing).
+    "CHARTERLINE_SURVEY_INVITE_WITHIN_DAYS": 14,
+    # New responses through an open (kiosk or QR code) link, per address (Flask-Limiter syntax).
+    "CHARTERLINE_SURVEY_OPEN_RATE_LIMIT": "60 per hour",
+    # Days a contact's email address and phone number are kept before `flask surveys anonymise` clears them.
+    "CHARTERLINE_CONTACT_RETENTION_DAYS": 365,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Complaints: how residents reach the complaints team, printed in every complaint letter.

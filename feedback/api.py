@@ -22,7 +22,14 @@ from feedback.rules import (
     Submission,
     submission_problems,
 )
-from feedback.services import find_api_key, published_commitments, record_feedback, tracking_url
+from feedback.services import (
+    FEEDBACK_READ,
+    FEEDBACK_WRITE,
+    find_api_key,
+    published_commitments,
+    record_feedback,
+    tracking_url,
+)
 
 
 def _presented_key() -> str | None:
@@ -63,13 +70,15 @@ def _error(status: int, message: str, **headers):
     return response
 
 
-def _authorise() -> tuple[ApiKey | None, object]:
+def _authorise(scope: str) -> tuple[ApiKey | None, object]:
     key = current_api_key()
     if key is None:
         message = "This API key is not valid" if _presented_key() else "Send your API key in the Authorization header"
         return None, _error(401, message, **{"WWW-Authenticate": 'Bearer realm="charterline"'})
     if not key.active:
         return None, _error(403, "This API key has been revoked")
+    if scope not in (key.scopes or []):
+        return None, _error(403, f"This API key may not use {scope}")
     return key, None
 
 
@@ -194,7 +203,7 @@ def read_submission(data: object) -> tuple[Submission | None, str, date, list[Pr
 @csrf.exempt
 @api_limit
 def api_create():
-    key, refused = _authorise()
+    key, refused = _authorise(FEEDBACK_WRITE)
     if refused:
         return refused
     data = request.get_json(silent=True)
@@ -223,7 +232,7 @@ def _iso(value) -> str | None:
 @bp.get("/api/v1/feedback/<reference>")
 @api_limit
 def api_show(reference: str):
-    key, refused = _authorise()
+    key, refused = _authorise(FEEDBACK_READ)
     if refused:
         return refused
     # A key sees only what it sent: a kiosk key cannot read other people's feedback.

@@ -299,6 +299,12 @@ class ApiKeyForm(FlaskForm):
     name = StringField("Which system is it for?", widget=GovTextInput(),
                        description="For example, Council website or Library kiosk",
                        validators=[InputRequired("Enter which system the key is for"), within("key_name", "The name")])
+    scopes = SelectMultipleField(
+        "What may it do?", widget=GovCheckboxesInput(), default=["feedback:write", "feedback:read"],
+        choices=[SelectChoice("feedback:write", "Send feedback and complaints"),
+                 SelectChoice("feedback:read", "Read back the feedback it sent"),
+                 SelectChoice("contacts:write", "Log contacts, so residents are invited to surveys")],
+        validators=[InputRequired("Select what the key may do")])
     per_minute = IntegerField("Requests allowed each minute", widget=GovTextInput(), default=120,
                               validators=[InputRequired("Enter how many requests the key may make each minute"),
                                           NumberRange(1, 100_000, "Enter a number from 1 to 100,000")])

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.api_keys import ApiKey  # noqa: F401  one key table for every API, re-exported for feedback
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, SentimentMixin, ServiceArea, StaffUser
 from core.sentiment_registry import register_scored_text
@@ -223,27 +224,3 @@ class ReferenceCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
-
-
-class ApiKey(db.Model):
-    """A key that lets one council system (website, CRM, kiosk) use the feedback API."""
-
-    __tablename__ = "api_key"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    #: The first characters of the key, so staff can tell keys apart; the rest is never stored.
-    prefix: Mapped[str] = mapped_column(String(12))
-    #: SHA-256 of the whole key.
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    #: Requests this key may make each minute.
-    per_minute: Mapped[int] = mapped_column(default=120)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    revoked_at: Mapped[datetime | None]
-
-    created_by: Mapped[StaffUser | None] = relationship()
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 
+from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
@@ -462,27 +463,20 @@ def find_by_token(token: str) -> FeedbackItem | None:
 
 # API keys
 
-#: Keys start with this, so a leaked key is easy to recognise in logs and code.
-API_KEY_PREFIX = "cl_"
+#: What a key may do with the feedback API.
+FEEDBACK_WRITE = "feedback:write"
+FEEDBACK_READ = "feedback:read"
 
 
-def issue_api_key(*, name: str, per_minute: int, by: StaffUser) -> tuple[ApiKey, str]:
-    """A new API key; the key itself is returned once and only its hash is kept."""
-    raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(name=name, prefix=raw[:10], key_hash=token_hash(raw), per_minute=per_minute, created_by_id=by.id)
-    db.session.add(key)
-    record_audit(key, "api_key.issued", by=by, after={"name": name, "per_minute": per_minute},
-                 summary=f"API key issued for {name}")
-    db.session.commit()
-    return key, raw
+def issue_api_key(*, name: str, per_minute: int, by: StaffUser,
+                  scopes: list[str] | None = None) -> tuple[ApiKey, str]:
+    """A new API key (by default for the feedback API); the key is returned once and only its hash is kept."""
+    return api_keys.issue_api_key(name=name, scopes=scopes or [FEEDBACK_WRITE, FEEDBACK_READ], by=by,
+                                  per_minute=per_minute)
 
 
 def revoke_api_key(key: ApiKey, *, by: StaffUser) -> None:
-    if key.revoked_at is not None:
-        return
-    key.revoked_at = now()
-    record_audit(key, "api_key.revoked", by=by, summary=f"API key for {key.name} revoked")
-    db.session.commit()
+    api_keys.revoke_api_key(key, by=by)
 
 
 def find_api_key(raw: str | None) -> ApiKey | None:

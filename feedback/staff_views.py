@@ -349,7 +349,8 @@ def api_keys():
 def new_api_key():
     form = ApiKeyForm()
     if form.validate_on_submit():
-        key, raw = issue_api_key(name=form.name.data.strip(), per_minute=form.per_minute.data, by=current_user)
+        key, raw = issue_api_key(name=form.name.data.strip(), per_minute=form.per_minute.data, by=current_user,
+                                 scopes=form.scopes.data)
         return render_template("feedback/api_key_issued.html", key=key, raw=raw)
     return render_template("feedback/api_key_new.html", form=form)
 

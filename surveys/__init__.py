@@ -2,6 +2,24 @@
 
 from flask import Blueprint
 
-bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+from core.events import complaint_closed
 
-from surveys import views  # noqa: E402,F401
+bp = Blueprint("surveys", __name__, url_prefix="/surveys", cli_group="surveys")
+#: The integration API, outside the /surveys prefix: POST /api/v1/contacts.
+api = Blueprint("surveys_api", __name__, url_prefix="/api/v1")
+
+
+@bp.record_once
+def _register_api(state) -> None:
+    from core.extensions import csrf
+
+    csrf.exempt(api)
+    state.app.register_blueprint(api)
+
+
+import core.contacts  # noqa: E402,F401  registers the contact tables this package records into
+from surveys import answer_views, api_views, commands, demo, models, services, views  # noqa: E402,F401
+from surveys.invitations import on_complaint_closed  # noqa: E402
+
+# A closed complaint invites the resident to the complaint-handling survey (complaints sends the signal).
+complaint_closed.connect(on_complaint_closed)

@@ -58,7 +58,7 @@ def test_admin_issues_and_revokes_an_api_key(page, live_server, sign_in):
     assert_accessible(page)
     page.locator("#name").fill("Library kiosk")
     page.get_by_role("button", name="Issue key").click()
-    assert page.locator("#api-key").inner_text().startswith("cl_")
+    assert page.locator("#api-key").inner_text().startswith("chl_")
     assert_accessible(page)
     page.goto(f"{live_server}/admin/api-keys")
     page.get_by_role("button", name="Revoke").click()

@@ -41,7 +41,7 @@ def test_rescore_dry_run_counts_and_changes_nothing(runner):
     mark_scored_by_old_version(FeedbackItem)
     result = runner.invoke(args=["sentiment", "rescore", "--dry-run"])
     assert result.exit_code == 0
-    assert result.output == f"1 records to rescore with {VERSION} (feedback_item 1).\n"
+    assert result.output == f"1 records to rescore with {VERSION} (feedback_item 1, survey_answer 0).\n"
 
 
 def test_rescore_reports_a_summary_and_is_idempotent(runner):
@@ -50,9 +50,9 @@ def test_rescore_reports_a_summary_and_is_idempotent(runner):
     mark_scored_by_old_version(FeedbackItem)
     result = runner.invoke(args=["sentiment", "rescore", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == f"Rescored 3 records with {VERSION} (feedback_item 3)."
+    assert result.output.splitlines()[-1] == f"Rescored 3 records with {VERSION} (feedback_item 3, survey_answer 0)."
     again = runner.invoke(args=["sentiment", "rescore"])
-    assert again.output == f"0 records to rescore with {VERSION} (feedback_item 0).\n"
+    assert again.output == f"0 records to rescore with {VERSION} (feedback_item 0, survey_answer 0).\n"
 
 
 def test_rescore_rejects_a_bad_batch_size(runner):

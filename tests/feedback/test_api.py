@@ -110,6 +110,14 @@ def test_no_key_or_wrong_key_is_401(client, spec):
     assert client.get("/api/v1/feedback/CMP-2026-00001").status_code == 401
 
 
+def test_a_key_without_the_feedback_scope_is_403(client, db):
+    _key, raw = issue_api_key(name="Telephony", per_minute=10, by=make_staff(role=Role.ADMIN),
+                              scopes=["contacts:write"])
+    response = post(client, COMPLAINT, raw)
+    assert response.status_code == 403
+    assert response.get_json() == {"errors": [{"message": "This API key may not use feedback:write"}]}
+
+
 def test_revoked_key_is_403(client, db, key, spec):
     from feedback.services import find_api_key
 
@@ -207,9 +215,10 @@ def api_routes(app) -> set[tuple[str, str]]:
     return routes
 
 
-def test_spec_lists_exactly_the_routes_the_app_serves(app, spec):
+def test_spec_lists_exactly_the_feedback_routes_the_app_serves(app, spec):
     described = {(path, method) for path, operations in spec["paths"].items() for method in operations}
-    assert described == api_routes(app)
+    # The contacts API for survey invitations is described in docs/surveys.md, not in this feedback API spec.
+    assert described == {route for route in api_routes(app) if not route[0].startswith("/api/v1/contacts")}
 
 
 def test_spec_is_a_valid_openapi_31_document_with_valid_schemas(spec):

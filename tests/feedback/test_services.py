@@ -215,10 +215,11 @@ def test_staff_message_is_sent_to_the_resident(db):
 def test_api_keys_are_kept_only_as_hashes(db):
     admin = make_staff(role=Role.ADMIN)
     key, raw = services.issue_api_key(name="Website", per_minute=60, by=admin)
-    assert raw.startswith("cl_") and len(raw) > 40
+    assert raw.startswith("chl_") and len(raw) > 40
+    assert key.scopes == ["feedback:write", "feedback:read"]
     assert key.key_hash == services.token_hash(raw) and raw not in {key.prefix, key.key_hash}
     assert services.find_api_key(raw) == key
-    assert services.find_api_key("cl_wrong") is None and services.find_api_key(None) is None
+    assert services.find_api_key("chl_wrong") is None and services.find_api_key(None) is None
     services.revoke_api_key(key, by=admin)
     assert not db.session.get(ApiKey, key.id).active
 

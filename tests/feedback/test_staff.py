@@ -285,8 +285,9 @@ def test_item_page_shows_resident_details_and_adjustments(client, login_as):
 def test_admin_issues_a_key_shown_once_and_revokes_it(client, login_as, db):
     login_as(Role.ADMIN)
     assert error_list(page(client.post("/admin/api-keys/new", data={"name": "", "per_minute": "0"}))) == [
-        "Enter which system the key is for", "Enter a number from 1 to 100,000"]
-    soup = page(client.post("/admin/api-keys/new", data={"name": "Library kiosk", "per_minute": "30"}))
+        "Enter which system the key is for", "Select what the key may do", "Enter a number from 1 to 100,000"]
+    soup = page(client.post("/admin/api-keys/new", data={"name": "Library kiosk", "per_minute": "30",
+                                                         "scopes": ["feedback:write", "contacts:write"]}))
     raw = soup.select_one("#api-key").get_text(strip=True)
     key = db.session.scalar(select(ApiKey))
     assert raw.startswith(key.prefix) and raw not in page(client.get("/admin/api-keys")).get_text()

@@ -1,0 +1,130 @@
+"""Contact records: a resident contacted the council (channel, service, when, how to reach them, commitments)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.api_keys import ApiKey  # noqa: F401  the table contact_record.api_key_id refers to
+from core.extensions import db
+from core.models import Commitment, ServiceArea, StaffUser
+from core.timesource import now
+
+
+class ContactSource:
+    """How a contact came to be recorded."""
+
+    FORM = "form"  # staff typed it in
+    API = "api"  # an integration (telephony, CRM) posted it
+    IMPORT = "import"  # a CSV file uploaded by an officer
+    COMPLAINT = "complaint"  # a complaint was closed
+
+    ALL = (FORM, API, IMPORT, COMPLAINT)
+
+
+contact_commitment = Table(
+    "contact_commitment",
+    db.metadata,
+    Column("contact_id", ForeignKey("contact_record.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id"), primary_key=True, index=True),
+)
+
+
+class ContactRecord(db.Model):
+    """One contact between a resident and the council, whatever part of Charterline recorded it."""
+
+    __tablename__ = "contact_record"
+    __table_args__ = (
+        # An integration may send the same contact twice; its own reference makes the second a no-op.
+        UniqueConstraint("source", "external_reference", name="source_reference"),
+        Index("ix_contact_record_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: phone, email, visit ... (core.models.Channel).
+    channel: Mapped[str] = mapped_column(String(20))
+    service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"), index=True)
+    #: When the contact happened (UTC, naive).
+    occurred_at: Mapped[datetime]
+    #: Optional ways to reach the resident; cleared by anonymisation.
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: form, api, import or complaint (ContactSource).
+    source: Mapped[str] = mapped_column(String(20))
+    #: Complaint Handling Code that applied ("ho" when the council was the landlord), from the service or the case.
+    regime: Mapped[str | None] = mapped_column(String(10))
+    #: The sender's own reference for the contact (API and imports).
+    external_reference: Mapped[str | None] = mapped_column(String(100))
+    #: What the contact was about elsewhere in Charterline, e.g. ("feedback_item", 42) for a closed complaint.
+    related_type: Mapped[str | None] = mapped_column(String(50))
+    related_id: Mapped[int | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    #: The API key an integration used (core.api_keys.ApiKey).
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    anonymised_at: Mapped[datetime | None]
+
+    service_area: Mapped[ServiceArea | None] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(secondary=contact_commitment)
+
+    def __repr__(self) -> str:
+        return f"<ContactRecord {self.id} {self.channel} {self.occurred_at:%Y-%m-%d}>"
+
+
+def record_contact(
+    *,
+    channel: str,
+    occurred_at: datetime,
+    source: str,
+    service_area: ServiceArea | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    commitments: Iterable[Commitment] = (),
+    external_reference: str | None = None,
+    regime: str | None = None,
+    related: tuple[str, int] | None = None,
+    by: StaffUser | None = None,
+    api_key_id: int | None = None,
+) -> ContactRecord:
+    """Add a contact to the session (the caller commits); values are assumed already validated."""
+    contact = ContactRecord(
+        channel=channel,
+        occurred_at=occurred_at,
+        source=source,
+        service_area=service_area,
+        email=(email or "").strip().lower() or None,
+        phone=(phone or "").strip() or None,
+        commitments=list(commitments),
+        external_reference=external_reference or None,
+        regime=regime or (service_area.regime if service_area is not None else None),
+        related_type=related[0] if related else None,
+        related_id=related[1] if related else None,
+        recorded_by_id=by.id if by is not None else None,
+        api_key_id=api_key_id,
+    )
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def find_by_reference(source: str, reference: str) -> ContactRecord | None:
+    return db.session.scalar(
+        select(ContactRecord).where(ContactRecord.source == source, ContactRecord.external_reference == reference)
+    )
+
+
+def anonymise_contacts(*, occurred_before: datetime) -> int:
+    """Clear the email address and phone number of contacts older than the cut-off; returns how many changed.
+
+    The rest of the record stays, so counts by channel, service and commitment are unchanged.
+    """
+    result = db.session.execute(
+        update(ContactRecord)
+        .where(ContactRecord.occurred_at < occurred_before, ContactRecord.anonymised_at.is_(None))
+        .values(email=None, phone=None, anonymised_at=now())
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,278 @@
+"""Who is invited to which survey and when: rules, single-use invitations through the outbox, and opt-outs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from core.audit import record_audit
+from core.contacts import ContactRecord, ContactSource, find_by_reference, record_contact
+from core.extensions import db
+from core.formatting import govuk_date
+from core.models import Channel, ServiceArea, StaffUser
+from core.outbox import queue_message
+from core.timesource import now
+from surveys.models import (
+    Invitation,
+    InvitationRule,
+    InvitationStatus,
+    OptOut,
+    RuleTrigger,
+    SkipReason,
+    Survey,
+)
+from surveys.services import live_version, new_token
+
+#: Where residents answer and opt out; the views serve these paths.
+ANSWER_PATH = "/surveys/i/{token}"
+OPT_OUT_PATH = "/surveys/i/{token}/stop"
+
+
+# --- Addresses and opt-outs -----------------------------------------------------------------------------------
+
+
+def normalise_address(address: str) -> str:
+    """One form per person: email addresses lower-cased; UK phone numbers as digits starting 0."""
+    address = address.strip()
+    if "@" in address:
+        return address.lower()
+    digits = re.sub(r"\D", "", address)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def address_hash(address: str) -> str:
+    """SHA-256 of the normalised address: what opt-outs and the re-invite rule keep, never the address itself."""
+    return hashlib.sha256(normalise_address(address).encode("utf-8")).hexdigest()
+
+
+def is_opted_out(*addresses: str | None) -> bool:
+    hashes = [address_hash(a) for a in addresses if a]
+    return bool(hashes) and db.session.scalar(select(exists().where(OptOut.address_hash.in_(hashes))))
+
+
+def opt_out(*addresses: str | None, source: str = "link") -> int:
+    """Never invite these addresses again; returns how many were new. Safe to repeat."""
+    added = 0
+    for address in addresses:
+        if not address:
+            continue
+        hashed = address_hash(address)
+        if db.session.scalar(select(exists().where(OptOut.address_hash == hashed))):
+            continue
+        db.session.add(OptOut(address_hash=hashed, source=source))
+        added += 1
+    db.session.commit()
+    return added
+
+
+def opt_out_by_invitation(invitation: Invitation) -> None:
+    """The one-click opt-out in every invitation: works even after the link is used, expired or anonymised."""
+    contact = invitation.contact
+    addresses = [contact.email, contact.phone]
+    if any(addresses):
+        opt_out(*addresses, source="link")
+    elif invitation.recipient_hash and not db.session.scalar(
+            select(exists().where(OptOut.address_hash == invitation.recipient_hash))):
+        db.session.add(OptOut(address_hash=invitation.recipient_hash, source="link"))
+        db.session.commit()
+
+
+# --- Rules ----------------------------------------------------------------------------------------------------
+
+
+def create_rule(*, survey: Survey, trigger: str, channel: str | None, service_area: ServiceArea | None,
+                delay_hours: int, by: StaffUser | None) -> InvitationRule:
+    rule = InvitationRule(survey=survey, trigger=RuleTrigger(trigger).value, channel=channel or None,
+                          service_area=service_area, delay_hours=delay_hours,
+                          created_by_id=by.id if by is not None else None)
+    db.session.add(rule)
+    record_audit(rule, "invitation_rule_created", by=by,
+                 after={"survey": survey.title, "trigger": rule.trigger, "channel": rule.channel,
+                        "service": service_area.code if service_area else None, "delay_hours": delay_hours})
+    db.session.commit()
+    return rule
+
+
+def set_rule_active(rule: InvitationRule, active: bool, *, by: StaffUser) -> None:
+    if rule.active != active:
+        rule.active = active
+        record_audit(rule, "invitation_rule_" + ("started" if active else "stopped"), by=by)
+        db.session.commit()
+
+
+def _trigger_of(contact: ContactRecord) -> str:
+    return RuleTrigger.COMPLAINT_CLOSED if contact.source == ContactSource.COMPLAINT else RuleTrigger.CONTACT
+
+
+def rule_for(contact: ContactRecord, rules: list[InvitationRule]) -> InvitationRule | None:
+    """The most specific active rule for this contact: service and channel, then service, then channel, then any."""
+    trigger = _trigger_of(contact)
+    matching = [r for r in rules
+                if r.active and r.trigger == trigger
+                and r.channel in (None, contact.channel)
+                and r.service_area_id in (None, contact.service_area_id)]
+    return max(matching, key=lambda r: (r.specificity, r.id), default=None)
+
+
+def active_rules() -> list[InvitationRule]:
+    return list(db.session.scalars(select(InvitationRule).where(InvitationRule.active.is_(True))))
+
+
+# --- Invitations ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InviteReport:
+    sent: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    #: Contacts with a rule whose delay has not passed yet, or whose survey is not live.
+    waiting: int = 0
+
+    def summary(self) -> str:
+        skipped = sum(self.skipped.values())
+        reasons = ", ".join(f"{SkipReason(k).label.lower()}: {v}" for k, v in sorted(self.skipped.items()))
+        return (f"Sent {self.sent} invitation{'s' if self.sent != 1 else ''}, skipped {skipped}"
+                + (f" ({reasons})" if reasons else "") + f", {self.waiting} waiting.")
+
+
+def _recently_invited(recipient: str, at: datetime) -> bool:
+    since = at - timedelta(days=current_app.config["CHARTERLINE_SURVEY_REINVITE_DAYS"])
+    return bool(db.session.scalar(select(exists().where(
+        Invitation.recipient_hash == recipient, Invitation.status == InvitationStatus.SENT,
+        Invitation.sent_at >= since))))
+
+
+def _link(path: str) -> str:
+    return current_app.config["CHARTERLINE_BASE_URL"].rstrip("/") + path
+
+
+def _invitation_email(invitation: Invitation, survey: Survey, token: str) -> tuple[str, str]:
+    contact = invitation.contact
+    council = current_app.config["COUNCIL_NAME"]
+    if contact.source == ContactSource.COMPLAINT:
+        about = "We have closed your complaint. Please tell us how we handled it."
+    else:
+        how = Channel(contact.channel).label.lower() if contact.channel in set(Channel) else contact.channel
+        service = f" about {contact.service_area.name.lower()}" if contact.service_area else ""
+        about = f"You contacted us ({how}){service} on {govuk_date(contact.occurred_at)}. Please tell us how we did."
+    body = (
+        f"{about}\n\n"
+        f"Answer our short survey, “{survey.title}”:\n{_link(ANSWER_PATH.format(token=token))}\n\n"
+        f"The link works once and until {govuk_date(invitation.expires_at)}. You do not have to answer, and you "
+        "can answer without giving your name.\n\n"
+        f"If you do not want any more survey invitations from us:\n{_link(OPT_OUT_PATH.format(token=token))}\n\n"
+        f"{council}"
+    )
+    return f"Tell us how we did – {council}", body
+
+
+def decide(contact: ContactRecord, rule: InvitationRule, survey: Survey, at: datetime) -> Invitation:
+    """Invite this contact, or record why not; the caller commits."""
+    invitation = Invitation(survey_id=survey.id, contact=contact, rule_id=rule.id, channel=contact.channel,
+                            service_area_id=contact.service_area_id)
+    reason = None
+    if not contact.email:
+        # Invitations go by email: the outbox sends email and letters, and a letter per contact is not proportionate.
+        reason = SkipReason.NO_EMAIL
+    elif is_opted_out(contact.email, contact.phone):
+        reason = SkipReason.OPTED_OUT
+    else:
+        invitation.recipient_hash = address_hash(contact.email)
+        if _recently_invited(invitation.recipient_hash, at):
+            reason = SkipReason.RECENTLY_INVITED
+    if reason is not None:
+        invitation.status = InvitationStatus.SKIPPED
+        invitation.skip_reason = reason.value
+        db.session.add(invitation)
+        return invitation
+    token, hashed = new_token()
+    invitation.status = InvitationStatus.SENT
+    invitation.token_hash = hashed
+    invitation.sent_at = at
+    invitation.sent_month = at.date().replace(day=1)
+    invitation.expires_at = at + timedelta(days=current_app.config["CHARTERLINE_SURVEY_INVITATION_DAYS"])
+    db.session.add(invitation)
+    db.session.flush()
+    subject, body = _invitation_email(invitation, survey, token)
+    queue_message(to=contact.email, subject=subject, body=body, related=invitation)
+    return invitation
+
+
+def _process(contact: ContactRecord, rules: list[InvitationRule], at: datetime, report: InviteReport) -> None:
+    rule = rule_for(contact, rules)
+    if rule is None:
+        return
+    survey = live_version(rule.survey)
+    if survey is None or contact.occurred_at + timedelta(hours=rule.delay_hours) > at:
+        report.waiting += 1
+        return
+    try:
+        invitation = decide(contact, rule, survey, at)
+        db.session.commit()
+    except IntegrityError:
+        # Another run decided about this contact first; it is never invited twice.
+        db.session.rollback()
+        return
+    if invitation.status == InvitationStatus.SENT:
+        report.sent += 1
+    else:
+        report.skipped[invitation.skip_reason] = report.skipped.get(invitation.skip_reason, 0) + 1
+
+
+def pending_contacts(at: datetime) -> list[int]:
+    """Contacts recent enough to invite about that have no decision yet."""
+    since = at - timedelta(days=current_app.config["CHARTERLINE_SURVEY_INVITE_WITHIN_DAYS"])
+    decided = exists().where(Invitation.contact_id == ContactRecord.id)
+    return list(db.session.scalars(
+        select(ContactRecord.id)
+        .where(ContactRecord.occurred_at >= since, ContactRecord.occurred_at <= at, ~decided)
+        .order_by(ContactRecord.occurred_at, ContactRecord.id)
+    ))
+
+
+def send_due_invitations(*, at: datetime | None = None,
+                         progress: Callable[[list[int]], object] | None = None) -> InviteReport:
+    """Invite every contact whose rule's delay has passed; safe to run twice (one decision per contact)."""
+    at = at or now()
+    rules = active_rules()
+    report = InviteReport()
+    ids = pending_contacts(at) if rules else []
+    for contact_id in (progress(ids) if progress else ids):
+        contact = db.session.get(ContactRecord, contact_id)
+        _process(contact, rules, at, report)
+    return report
+
+
+def invite_after_complaint(complaint: object, *, feedback: object, regime: str) -> ContactRecord | None:
+    """Record the closed complaint as a contact and invite the resident now if a rule says so without delay.
+
+    The contact keeps the complaint's regime, so a housing (Housing Ombudsman) complaint's survey asks the
+    Tenant Satisfaction Measure TP09 question and other complaints' surveys do not.
+    """
+    reference = f"complaint-{getattr(complaint, 'id', None) or getattr(feedback, 'id', '')}"
+    if find_by_reference(ContactSource.COMPLAINT, reference) is not None:
+        return None
+    resident = getattr(feedback, "resident", None)
+    contact = record_contact(
+        channel=getattr(feedback, "channel", None) or Channel.ANY, occurred_at=now(), source=ContactSource.COMPLAINT,
+        service_area=getattr(feedback, "service_area", None), email=getattr(resident, "email", None),
+        phone=getattr(resident, "phone", None), commitments=getattr(feedback, "commitments", None) or [],
+        external_reference=reference, regime=regime, related=("feedback_item", feedback.id),
+    )
+    db.session.commit()
+    _process(contact, active_rules(), now(), InviteReport())
+    return contact
+
+
+def on_complaint_closed(sender: object, **kwargs) -> None:
+    """Receiver for core.events.complaint_closed (sender: the complaint; kwargs: feedback, regime)."""
+    invite_after_complaint(sender, feedback=kwargs["feedback"], regime=kwargs.get("regime") or "lgsco")

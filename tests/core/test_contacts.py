@@ -1,0 +1,47 @@
+"""Contact records: what happened, how to reach the resident, and anonymisation that keeps the counts."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from core.contacts import ContactRecord, anonymise_contacts, find_by_reference, record_contact
+from tests.helpers import make_charter, make_service_area
+
+
+def test_a_contact_keeps_its_service_regime_commitments_and_tidy_details(db):
+    charter = make_charter()
+    housing = make_service_area(regime="ho")
+    contact = record_contact(channel="phone", occurred_at=datetime(2026, 11, 2, 10), source="form",
+                             service_area=housing, email="  Tenant@Example.COM ", phone=" 01632 960003 ",
+                             commitments=charter.commitments)
+    db.session.commit()
+    assert (contact.email, contact.phone, contact.regime) == ("tenant@example.com", "01632 960003", "ho")
+    assert [c.code for c in contact.commitments] == ["T-01", "T-02"]
+    assert record_contact(channel="email", occurred_at=datetime(2026, 11, 2), source="api", regime="lgsco",
+                          email="").email is None
+
+
+def test_an_outside_reference_is_recorded_once_per_source(db):
+    record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="api", external_reference="CALL-7")
+    db.session.commit()
+    assert find_by_reference("api", "CALL-7") is not None
+    assert find_by_reference("import", "CALL-7") is None
+    record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="import", external_reference="CALL-7")
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="api", external_reference="CALL-7")
+    db.session.rollback()
+
+
+def test_anonymisation_clears_contact_details_of_old_contacts_only(db):
+    old = record_contact(channel="phone", occurred_at=datetime(2025, 1, 1), source="form", email="a@example.com",
+                         phone="01632 960004")
+    new = record_contact(channel="phone", occurred_at=datetime(2026, 11, 1), source="form", email="b@example.com")
+    db.session.commit()
+    assert anonymise_contacts(occurred_before=datetime(2026, 1, 1)) == 1
+    assert anonymise_contacts(occurred_before=datetime(2026, 1, 1)) == 0  # already done
+    db.session.expire_all()
+    assert (old.email, old.phone, old.channel) == (None, None, "phone") and old.anonymised_at is not None
+    assert new.email == "b@example.com"
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 2

@@ -1,0 +1,249 @@
+"""Invitations: rules and delays, single use, expiry, opt-out forever, nobody invited twice, complaint closure."""
+
+import re
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from core.contacts import ContactRecord, ContactSource, anonymise_contacts, record_contact
+from core.events import complaint_closed
+from core.models import OutboxMessage
+from surveys import invitations, services
+from surveys.models import Invitation, OptOut, SurveyState
+from tests.helpers import make_service_area
+from tests.surveys.factories import make_survey
+
+NOON = datetime(2026, 11, 20, 12, 0)
+
+
+def _contact(db, *, email="resident@example.com", channel="phone", hours_ago=48, **kwargs) -> ContactRecord:
+    contact = record_contact(channel=channel, occurred_at=NOON - timedelta(hours=hours_ago), source="form",
+                             email=email, **kwargs)
+    db.session.commit()
+    return contact
+
+
+def _rule(survey, *, delay=24, **kwargs):
+    defaults = {"trigger": "contact", "channel": None, "service_area": None}
+    defaults.update(kwargs)
+    return invitations.create_rule(survey=survey, delay_hours=delay, by=None, **defaults)
+
+
+def _token_from_outbox(db) -> str:
+    message = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"/surveys/i/([A-Za-z0-9_-]+)\n", message.body).group(1)
+
+
+def test_an_invitation_is_sent_after_the_rules_delay_with_a_single_use_link(db, app):
+    survey = make_survey()
+    _rule(survey, delay=24)
+    contact = _contact(db, hours_ago=2)
+    assert invitations.send_due_invitations(at=NOON).sent == 0  # 24 hours have not passed
+    report = invitations.send_due_invitations(at=NOON + timedelta(hours=23))
+    assert (report.sent, report.waiting) == (1, 0)
+    invitation = db.session.scalar(db.select(Invitation))
+    assert invitation.contact_id == contact.id and invitation.status == "sent"
+    message = db.session.scalar(db.select(OutboxMessage))
+    assert message.to_address == "resident@example.com"
+    assert message.related_type == "survey_invitation"
+    token = _token_from_outbox(db)
+    assert invitation.token_hash == services.token_hash(token) and token not in invitation.token_hash
+    assert f"{app.config['CHARTERLINE_BASE_URL']}/surveys/i/{token}/stop" in message.body
+
+
+def test_running_the_invitations_job_twice_invites_nobody_twice(db):
+    survey = make_survey()
+    _rule(survey, delay=0)
+    _contact(db)
+    first = invitations.send_due_invitations(at=NOON)
+    second = invitations.send_due_invitations(at=NOON)
+    assert (first.sent, second.sent) == (1, 0)
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_nobody_is_invited_twice_within_the_reinvite_period(db, app):
+    survey = make_survey()
+    _rule(survey, delay=0)
+    _contact(db, email="Resident@Example.com", hours_ago=72)
+    invitations.send_due_invitations(at=NOON - timedelta(hours=48))
+    _contact(db, email="resident@example.com ", hours_ago=1)
+    report = invitations.send_due_invitations(at=NOON)
+    assert report.skipped == {"recently_invited": 1}
+    days = app.config["CHARTERLINE_SURVEY_REINVITE_DAYS"]
+    later = NOON + timedelta(days=days)
+    record_contact(channel="phone", occurred_at=later - timedelta(hours=1), source="form",
+                   email="resident@example.com")
+    db.session.commit()
+    assert invitations.send_due_invitations(at=later).sent == 1
+
+
+def test_contacts_without_an_email_address_are_not_invited(db):
+    _rule(make_survey(), delay=0)
+    _contact(db, email=None, phone="01632 960001")
+    assert invitations.send_due_invitations(at=NOON).skipped == {"no_email": 1}
+
+
+def test_opting_out_is_respected_forever_even_after_anonymisation(db):
+    survey = make_survey()
+    _rule(survey, delay=0)
+    _contact(db, phone="07700 900123", hours_ago=400 * 24)
+    old = db.session.scalar(db.select(ContactRecord))
+    invitation = Invitation(survey_id=survey.id, contact=old, status="sent", channel="phone",
+                            token_hash=services.token_hash("old-token"),
+                            recipient_hash=invitations.address_hash("resident@example.com"))
+    db.session.add(invitation)
+    db.session.commit()
+    assert anonymise_contacts(occurred_before=NOON - timedelta(days=365)) == 1
+    assert old.email is None
+    invitations.opt_out_by_invitation(invitation)  # the link in an old email still works
+    stored = db.session.scalars(db.select(OptOut.address_hash)).all()
+    assert stored == [invitations.address_hash("resident@example.com")]
+    assert "resident" not in stored[0]
+    _contact(db, email="RESIDENT@example.com")
+    assert invitations.send_due_invitations(at=NOON).skipped == {"opted_out": 1}
+
+
+def test_opting_out_by_phone_number_covers_every_way_of_writing_it(db):
+    _rule(make_survey(), delay=0)
+    invitations.opt_out("+44 7700 900123", source="staff")
+    assert invitations.opt_out("07700900123") == 0  # the same person, already opted out
+    _contact(db, email="someone@example.com", phone="07700 900 123")
+    assert invitations.send_due_invitations(at=NOON).skipped == {"opted_out": 1}
+
+
+def test_the_most_specific_rule_wins(db):
+    housing = make_service_area(code="housing-repairs", regime="ho")
+    general, phone, housing_phone = make_survey(), make_survey(), make_survey()
+    _rule(general, delay=0)
+    _rule(phone, delay=0, channel="phone")
+    _rule(housing_phone, delay=0, channel="phone", service_area=housing)
+    _contact(db, email="a@example.com", channel="email")
+    _contact(db, email="b@example.com", channel="phone")
+    _contact(db, email="c@example.com", channel="phone", service_area=housing)
+    invitations.send_due_invitations(at=NOON)
+    chosen = {i.contact.email: i.survey_id for i in db.session.scalars(db.select(Invitation))}
+    assert chosen == {"a@example.com": general.id, "b@example.com": phone.id, "c@example.com": housing_phone.id}
+
+
+def test_stopped_rules_and_surveys_that_are_not_live_send_nothing(db):
+    survey = make_survey()
+    rule = _rule(survey, delay=0)
+    rule.active = False
+    db.session.commit()
+    _contact(db)
+    assert invitations.send_due_invitations(at=NOON).sent == 0
+    rule.active = True
+    survey.state = SurveyState.CLOSED
+    db.session.commit()
+    report = invitations.send_due_invitations(at=NOON)
+    assert (report.sent, report.waiting) == (0, 1)
+
+
+def test_old_contacts_are_never_invited_about(db, app):
+    _rule(make_survey(), delay=0)
+    _contact(db, hours_ago=24 * (app.config["CHARTERLINE_SURVEY_INVITE_WITHIN_DAYS"] + 1))
+    assert invitations.send_due_invitations(at=NOON).sent == 0
+
+
+def test_invitations_go_to_the_live_version_of_the_survey(db):
+    from tests.helpers import make_staff
+
+    survey = make_survey()
+    _rule(survey, delay=0)
+    copy = services.new_version(survey, by=make_staff(role="policy_officer"))
+    services.make_live(copy, by=make_staff(role="policy_officer"))
+    _contact(db)
+    invitations.send_due_invitations(at=NOON)
+    assert db.session.scalar(db.select(Invitation)).survey_id == copy.id
+
+
+def _invite(db, survey=None) -> tuple[Invitation, str]:
+    _rule(survey or make_survey(), delay=0)
+    _contact(db)
+    invitations.send_due_invitations(at=NOON)
+    return db.session.scalar(db.select(Invitation)), _token_from_outbox(db)
+
+
+def test_an_invitation_link_works_once(db):
+    invitation, token = _invite(db)
+    response = services.start_invited_response(services.invitation_for_token(token))
+    assert services.start_invited_response(invitation) is response  # coming back resumes the same response
+    services.save_section(response, response.survey.sections[0], {response.survey.all_questions[0].id: "good"})
+    services.submit_response(response)
+    assert invitation.used_at is not None
+    with pytest.raises(services.LinkProblem) as problem:
+        services.invitation_for_token(token)
+    assert problem.value.kind == "used"
+
+
+def test_an_invitation_link_expires(db, app):
+    invitation, token = _invite(db)
+    invitation.expires_at = datetime(2000, 1, 1)
+    db.session.commit()
+    with pytest.raises(services.LinkProblem) as problem:
+        services.invitation_for_token(token)
+    assert problem.value.kind == "expired"
+
+
+def test_an_invitation_to_a_closed_survey_says_so(db):
+    invitation, token = _invite(db)
+    invitation.survey.state = SurveyState.CLOSED
+    db.session.commit()
+    with pytest.raises(services.LinkProblem) as problem:
+        services.invitation_for_token(token)
+    assert problem.value.kind == "closed"
+    with pytest.raises(services.LinkProblem) as unknown:
+        services.invitation_for_token("not-a-token")
+    assert unknown.value.kind == "unknown"
+
+
+def _closed_complaint(db, *, regime: str, email: str = "tenant@example.com"):
+    area = make_service_area(regime=regime)
+    feedback = SimpleNamespace(id=42, channel="phone", service_area=area, commitments=[],
+                               resident=SimpleNamespace(email=email, phone=None))
+    return SimpleNamespace(id=7), feedback
+
+
+def test_closing_a_housing_complaint_invites_to_the_complaint_survey_with_tp09(db):
+    survey = make_survey([{"type": "good_average_poor", "text": "How did we handle it?"},
+                          {"type": "rating", "text": "TP09", "tsm_code": "TP09"}])
+    _rule(survey, delay=0, trigger="complaint_closed")
+    _rule(make_survey(), delay=0)  # the ordinary contact survey must not be chosen
+    complaint, feedback = _closed_complaint(db, regime="ho")
+    complaint_closed.send(complaint, feedback=feedback, regime="ho")
+    invitation = db.session.scalar(db.select(Invitation))
+    assert invitation.status == "sent" and invitation.survey_id == survey.id
+    assert invitation.contact.source == ContactSource.COMPLAINT
+    assert (invitation.contact.related_type, invitation.contact.related_id) == ("feedback_item", 42)
+    message = db.session.scalar(db.select(OutboxMessage))
+    assert "closed your complaint" in message.body
+    response = services.start_invited_response(services.invitation_for_token(_token_from_outbox(db)))
+    assert [q.text for q in services.visible_questions(survey, {}, response.regime)] == [
+        "How did we handle it?", "TP09"]
+    complaint_closed.send(complaint, feedback=feedback, regime="ho")  # closed again: still one invitation
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
+
+
+def test_other_complaints_are_not_asked_tp09(db):
+    survey = make_survey([{"type": "good_average_poor", "text": "How did we handle it?"},
+                          {"type": "rating", "text": "TP09", "tsm_code": "TP09"}])
+    _rule(survey, delay=0, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco")
+    response = services.start_invited_response(services.invitation_for_token(_token_from_outbox(db)))
+    assert [q.text for q in services.visible_questions(survey, {}, response.regime)] == ["How did we handle it?"]
+
+
+def test_a_complaint_rule_with_a_delay_leaves_the_invitation_to_the_job(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+
+
+def test_invite_report_summary_reads_well():
+    report = invitations.InviteReport(sent=3, skipped={"opted_out": 1, "no_email": 2}, waiting=4)
+    assert report.summary() == ("Sent 3 invitations, skipped 3 (no email address: 2, opted out of surveys: 1), "
+                                "4 waiting.")
