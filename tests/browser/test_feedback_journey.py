@@ -140,6 +140,6 @@ def test_errors_are_announced_and_accessible(page, live_server):
     continue_(page)
     page.locator("#description").fill("x" * 5001)
     continue_(page)
-    assert page.locator(".govuk-error-summary").is_visible()
+    page.locator(".govuk-error-summary").wait_for()
     assert page.locator("#description").input_value() == "x" * 5001
     assert_accessible(page)
