@@ -24,6 +24,11 @@ class GovDateField(Field):
         self.required = required
         self.not_after_today = not_after_today
 
+    @staticmethod
+    def parse_iso(raw: str) -> date:
+        """A date given as YYYY-MM-DD (in a link or a filter); ValueError when it is not a real date."""
+        return date.fromisoformat(raw.strip())
+
     def _value(self):
         return self.data.strftime("%d %m %Y") if self.data else ""
 

@@ -158,3 +158,52 @@ def item_by_reference(reference: str) -> FeedbackItem | None:
 
 def service_areas() -> list[ServiceArea]:
     return list(db.session.scalars(select(ServiceArea).order_by(ServiceArea.name)))
+
+
+@dataclass
+class CommitmentFeedback:
+    """What residents said about one commitment (by its code, across charter versions) in a period."""
+
+    code: str
+    compliments: int = 0
+    comments: int = 0
+    complaints: int = 0
+    service_requests: int = 0
+    negative: int = 0
+    acknowledged: int = 0
+    acknowledged_on_time: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.compliments + self.comments + self.complaints + self.service_requests
+
+
+_KIND_FIELDS = {"compliment": "compliments", "comment": "comments", "complaint": "complaints",
+                "service_request": "service_requests"}
+
+
+def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedback]:
+    """Feedback tagged to each commitment code, by kind, with how many were negative, counted in SQL."""
+    period = (FeedbackItem.received_on >= start, FeedbackItem.received_on <= end)
+    results: dict[str, CommitmentFeedback] = {}
+    tagged = (
+        select(Commitment.code, FeedbackItem.kind, func.count(),
+               func.sum(func.cast(effective_sentiment() == "negative", db.Integer)))
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(*period).group_by(Commitment.code, FeedbackItem.kind)
+    )
+    for code, kind, count, negative in db.session.execute(tagged):
+        row = results.setdefault(code, CommitmentFeedback(code))
+        setattr(row, _KIND_FIELDS[kind], getattr(row, _KIND_FIELDS[kind]) + count)
+        row.negative += negative or 0
+    # Acknowledgements measured against the commitment whose standard they answer to.
+    acknowledged = (
+        select(Commitment.code, func.count(), func.sum(func.cast(FeedbackItem.acknowledgement_met, db.Integer)))
+        .join(FeedbackItem, FeedbackItem.acknowledgement_commitment_id == Commitment.id)
+        .where(*period, FeedbackItem.acknowledgement_met.is_not(None)).group_by(Commitment.code)
+    )
+    for code, count, met in db.session.execute(acknowledged):
+        row = results.setdefault(code, CommitmentFeedback(code))
+        row.acknowledged, row.acknowledged_on_time = count, met or 0
+    return results

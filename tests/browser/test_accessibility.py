@@ -42,7 +42,7 @@ def test_staff_pages_are_accessible(page, live_server, sign_in):
     commitment = charter.commitments[0]
     pages = ["/staff", "/admin/users", "/admin/users/new", f"/admin/users/{person.id}",
              f"/admin/users/{person.id}/role", f"/admin/users/{person.id}/password", "/charters",
-             f"/charters/{charter.id}", "/outbox", f"/outbox/{message.id}"]
+             f"/charters/{charter.id}", "/outbox", f"/outbox/{message.id}", "/reviews/"]
     for path in pages:
         page.goto(live_server + path)
         assert_accessible(page)
