@@ -273,6 +273,18 @@ class ReclassifyForm(FlaskForm):
     submit = SubmitField("Reclassify", widget=GovSubmitInput())
 
 
+class SentimentForm(FlaskForm):
+    label = RadioField("What is the resident's feeling?", widget=GovRadioInput(),
+                       choices=[SelectChoice("positive", "Positive"), SelectChoice("neutral", "Neutral"),
+                                SelectChoice("negative", "Negative")],
+                       validators=[InputRequired("Select positive, neutral or negative")])
+    reason = TextAreaField("Why are you changing it?", widget=GovTextArea(),
+                           description="Corrections are audited and can be used to train the scorer.",
+                           validators=[InputRequired("Enter why you are changing the sentiment"),
+                                       within("reason", "The reason")])
+    submit = SubmitField("Save sentiment", widget=GovSubmitInput())
+
+
 class StatusForm(FlaskForm):
     version = HiddenField()
     status = RadioField("Status", widget=GovRadioInput(),

@@ -16,6 +16,7 @@ from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
 from core.extensions import db
 from core.models import Role, ServiceArea
+from core.sentiment_service import SentimentOverrideError, override_sentiment
 from core.timesource import today
 from feedback import bp, queries
 from feedback.forms import (
@@ -25,6 +26,7 @@ from feedback.forms import (
     ReclassifyForm,
     RecordFeedbackForm,
     RetagForm,
+    SentimentForm,
     StaffFilesForm,
     StaffMessageForm,
     StatusForm,
@@ -270,6 +272,21 @@ def reclassify_item(reference: str):
         else:
             return _done(found, f"Now handled as a {escape(found.kind_noun)}. The resident has been told why.")
     return render_template("feedback/reclassify.html", form=form, item=found)
+
+
+@bp.route("/staff/feedback/<reference>/sentiment", methods=["GET", "POST"])
+@role_required(*HANDLERS)
+def sentiment(reference: str):
+    found = _item_or_404(reference)
+    form = SentimentForm(data={"label": found.effective_sentiment})
+    if form.validate_on_submit():
+        try:
+            override_sentiment(found, form.label.data, by=current_user, reason=form.reason.data)
+        except SentimentOverrideError as exc:
+            form.label.errors.append(str(exc))
+        else:
+            return _done(found, f"Sentiment is now {escape(form.label.data)}. Reports use your correction.")
+    return render_template("feedback/sentiment.html", form=form, item=found)
 
 
 @bp.route("/staff/feedback/<reference>/status", methods=["GET", "POST"])

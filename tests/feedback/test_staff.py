@@ -296,3 +296,21 @@ def test_admin_issues_a_key_shown_once_and_revokes_it(client, login_as, db):
     assert key.revoked_at is not None
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "api_key")).all()
     assert sorted(actions) == ["api_key.issued", "api_key.revoked"]
+
+
+def test_an_officer_corrects_the_sentiment_and_reports_use_it(client, login_as, db):
+    officer = login_as(Role.CASE_HANDLER)
+    item = make_feedback(kind="comment", description="Lovely service, thank you so much.")
+    assert item.sentiment_label == "positive"
+    soup = page(client.post(f"/staff/feedback/{item.reference}/sentiment", data={"label": "", "reason": ""}))
+    assert error_list(soup) == ["Select positive, neutral or negative", "Enter why you are changing the sentiment"]
+    response = client.post(f"/staff/feedback/{item.reference}/sentiment",
+                           data={"label": "negative", "reason": "Sarcastic: they go on to complain."})
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert (item.sentiment_label, item.effective_sentiment) == ("positive", "negative")
+    assert item.sentiment_override_by_id == officer.id
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sentiment_overridden"))
+    assert event.target_id == item.id and "Sarcastic" in event.summary
+    soup = page(client.get("/staff/feedback?sentiment=negative"))
+    assert item.reference in soup.get_text()
