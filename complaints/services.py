@@ -1027,7 +1027,7 @@ def _open_when_recorded(item: FeedbackItem, **_extra) -> None:
 
 
 @feedback_reclassified.connect
-def _open_when_reclassified(item: FeedbackItem, *, by: StaffUser, **_extra) -> None:
+def _open_when_reclassified(item: FeedbackItem, *, by: StaffUser | None, **_extra) -> None:
     """Feedback that staff reclassify as a complaint enters the procedure at once, like one recorded as such."""
     if item.kind == FeedbackKind.COMPLAINT:
         open_complaint(item, by=by)

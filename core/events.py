@@ -10,8 +10,8 @@ _signals = Namespace()
 
 #: Sent by feedback when a resident or officer records an item; sender is the FeedbackItem.
 feedback_recorded = _signals.signal("feedback-recorded")
-#: Sent by feedback when staff change what kind of feedback an item is; sender is the FeedbackItem,
-#: keyword argument `by` the StaffUser.
+#: Sent by feedback when an item's kind changes (staff reclassify it, or the resident keeps it as a complaint);
+#: sender is the FeedbackItem, keyword argument `by` the StaffUser (None when the resident chose).
 feedback_reclassified = _signals.signal("feedback-reclassified")
 #: Sent by feedback when a resident withdraws an item; sender is the FeedbackItem.
 feedback_withdrawn = _signals.signal("feedback-withdrawn")

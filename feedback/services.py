@@ -444,6 +444,7 @@ def keep_as_complaint(item: FeedbackItem) -> None:
                  summary="The resident chose to keep this as a complaint")
     item.messages.append(FeedbackMessage(author="resident", body="I want this handled as a complaint."))
     db.session.commit()
+    feedback_reclassified.send(item, by=None)
 
 
 def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:

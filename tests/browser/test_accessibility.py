@@ -26,7 +26,7 @@ def test_form_errors_are_accessible_and_focused(page, live_server):
     page.goto(f"{live_server}/sign-in")
     page.click("button:has-text('Sign in')")
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    summary.wait_for(state="visible", timeout=10000)
     assert page.title().startswith("Error: Sign in")
     # GOV.UK Frontend moves focus to the error summary so screen readers announce it.
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5000)

@@ -23,3 +23,10 @@ def test_a_complaint_reclassified_as_a_comment_opens_nothing(db):
     item = make_feedback(kind="compliment")
     feedback_services.reclassify(item, "comment", reason="It is a suggestion.", by=officer)
     assert db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id)) is None
+
+
+def test_a_resident_keeping_their_complaint_opens_it(db):
+    item = make_feedback(kind="service_request", resident_kind="complaint")
+    feedback_services.keep_as_complaint(item)
+    complaint = db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id))
+    assert complaint is not None and complaint.stage == 1

@@ -110,7 +110,8 @@ def test_recording_signals_and_audits(db):
     assert seen == [item]
     assert services.find_by_token(token) == item
     assert services.token_hash(token) == item.tracking_token_hash
-    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.target_id == item.id))
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.target_type == "feedback_item",
+                                                       AuditEvent.target_id == item.id))
     assert audit.action == "feedback.recorded" and audit.summary == "Complaint received through the online form"
 
 
