@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,6 +173,11 @@ class CommitmentFeedback:
     negative: int = 0
     acknowledged: int = 0
     acknowledged_on_time: int = 0
+    #: How often each theme came up in comments, complaints and service requests about the commitment.
+    themes: Counter = field(default_factory=Counter)
+
+    def top_themes(self, n: int = 3) -> list[tuple[str, int]]:
+        return self.themes.most_common(n)
 
     @property
     def total(self) -> int:
@@ -197,6 +203,15 @@ def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedba
         row = results.setdefault(code, CommitmentFeedback(code))
         setattr(row, _KIND_FIELDS[kind], getattr(row, _KIND_FIELDS[kind]) + count)
         row.negative += negative or 0
+    # Themes are stored per item as a list: the rows are fetched in SQL and tallied here, per commitment.
+    themed = (
+        select(Commitment.code, FeedbackItem.themes)
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(*period, FeedbackItem.kind != "compliment")
+    )
+    for code, themes in db.session.execute(themed):
+        results[code].themes.update(themes or [])
     # Acknowledgements measured against the commitment whose standard they answer to.
     acknowledged = (
         select(Commitment.code, func.count(), func.sum(func.cast(FeedbackItem.acknowledgement_met, db.Integer)))

@@ -14,13 +14,15 @@ def test_review_counts_feedback_per_commitment_and_says_if_a_standard_was_kept(c
     make_feedback(kind="compliment", received_on=date(2026, 6, 1), commitments=[reply],
                   acknowledgement_commitment=reply, acknowledgement_met=True)
     make_feedback(kind="complaint", received_on=date(2026, 6, 2), commitments=[reply],
-                  acknowledgement_commitment=reply, acknowledgement_met=False)
+                  acknowledgement_commitment=reply, acknowledgement_met=False,
+                  description="Nobody called me back about my missed bin.")
     make_feedback(kind="complaint", received_on=date(2025, 1, 2), commitments=[reply])  # outside the period
     login_as(Role.VIEWER)
     soup = page(client.get("/reviews/"))
     cells = [td.get_text(" ", strip=True) for td in soup.select("#commitments tbody tr")[0].select("td")]
     assert cells[:4] == ["1", "0", "1", "0"]
-    assert cells[5].startswith("50% of 2 on time") and "Not kept" in cells[5]
+    assert cells[6].startswith("50% of 2 on time") and "Not kept" in cells[6]
+    assert "(1)" in cells[5]  # the complaint's themes, counted once
 
 
 def test_a_bad_period_is_explained_not_an_error(client, login_as):
