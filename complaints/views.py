@@ -8,7 +8,7 @@ import hashlib
 import io
 from collections.abc import Callable
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -165,7 +165,8 @@ def export_csv():
                 batch = []
         yield from _csv_batch(batch, writer, buffer, on, soon)
 
-    return Response(generate(), mimetype="text/csv",
+    # The rows are read while the response streams, so the request's context must stay open.
+    return Response(stream_with_context(generate()), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=complaints-{on.isoformat()}.csv"})
 
 
