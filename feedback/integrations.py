@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core.calendar import WorkingCalendar
 from core.clock_service import calendar_for_app
 from core.clocks import compute
 
@@ -17,7 +18,10 @@ class DueDate:
     explanation: list[str]
 
 
-def due_date(rule: str, start: date) -> DueDate:
-    """The due date for a deadline `rule` ("lgsco-stage1-ack", "working-days:3", "calendar-days:1") from day 0."""
-    deadline = compute(rule, start, calendar_for_app())
+def due_date(rule: str, start: date, calendar: WorkingCalendar | None = None) -> DueDate:
+    """The due date for a deadline `rule` ("lgsco-stage1-ack", "working-days:3", "calendar-days:1") from day 0.
+
+    Pass `calendar` when working out several dates at once, so closure dates are read from the database once.
+    """
+    deadline = compute(rule, start, calendar or calendar_for_app())
     return DueDate(deadline.due, deadline.explain())

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter
+from core.clock_service import calendar_for_app
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, Resident, ServiceArea, StaffUser
@@ -178,7 +179,8 @@ def plan_acknowledgement(item: FeedbackItem) -> None:
     rules = [_rule_of(standard)] if standard else []
     if item.kind == FeedbackKind.COMPLAINT or not rules:
         rules.append(code_rule(item) if item.kind == FeedbackKind.COMPLAINT else DEFAULT_ACKNOWLEDGEMENT_RULE)
-    rule, due = min(((rule, integrations.due_date(rule, item.received_on).due) for rule in rules),
+    calendar = calendar_for_app()
+    rule, due = min(((rule, integrations.due_date(rule, item.received_on, calendar).due) for rule in rules),
                     key=lambda pair: pair[1])
     item.acknowledgement_commitment = standard
     item.acknowledgement_rule = rule
