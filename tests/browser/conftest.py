@@ -27,9 +27,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def buffered(wsgi_app):
+    """Read each response in full, and close it, before the server writes a byte.
+
+    The development server skips closing a response when the browser drops the connection part way
+    (Chromium cancels favicon and asset requests as it navigates), which would leave a static file
+    open until garbage collection and turn into a ResourceWarning in whichever test runs next.
+    """
+
+    def application(environ, start_response):
+        chunks = wsgi_app(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return [body]
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
