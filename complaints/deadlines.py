@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import g
-
 from core import clocks
 from core.calendar import WorkingCalendar
-from core.clock_service import calendar_for_app
+from core.clock_service import calendar_for_app, forget_closures
 from core.extensions import db
 
 ACKNOWLEDGE = "acknowledge"
@@ -60,12 +58,12 @@ class Pause:
 
 
 def calendar(fresh: bool = False) -> WorkingCalendar:
-    """The council's calendar, read once per request or command (``fresh`` reads the closure dates again)."""
-    if fresh or "complaints_calendar" not in g:
-        # Reading the closure dates must not flush a change that is half made.
-        with db.session.no_autoflush:
-            g.complaints_calendar = calendar_for_app()
-    return g.complaints_calendar
+    """The council's calendar (closure dates are read once per transaction; ``fresh`` reads them again)."""
+    if fresh:
+        forget_closures()
+    # Reading the closure dates must not flush a change that is half made.
+    with db.session.no_autoflush:
+        return calendar_for_app()
 
 
 def stage_due(

@@ -202,13 +202,20 @@ def _set_item_status(item: FeedbackItem, status: FeedbackStatus) -> None:
 
 @_atomic
 def open_complaint(item: FeedbackItem, *, by: StaffUser | None = None) -> Complaint:
-    """Put a complaint under the procedure at stage 1; its acknowledgement clock starts on the day received.
-
-    A restriction on the resident's contact never stops this (LGSCO guide on unreasonable actions).
-    """
+    """Put a complaint under the procedure at stage 1 and commit; returns its case (the existing one if any)."""
     existing = db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id))
     if existing is not None:
         return existing
+    complaint = _start_procedure(item, by=by)
+    db.session.commit()
+    return complaint
+
+
+def _start_procedure(item: FeedbackItem, *, by: StaffUser | None) -> Complaint:
+    """Add a new case at stage 1 to the caller's transaction; its acknowledgement clock starts on the day received.
+
+    A restriction on the resident's contact never stops this (LGSCO guide on unreasonable actions).
+    """
     if item.kind != FeedbackKind.COMPLAINT:
         raise ComplaintRuleError("Only feedback recorded as a complaint goes through the complaints procedure "
                                  "(Complaint Handling Code 1.2)")
@@ -219,7 +226,6 @@ def open_complaint(item: FeedbackItem, *, by: StaffUser | None = None) -> Compla
     _start_clock(complaint, deadlines.ACKNOWLEDGE, item.received_on)
     _refresh(complaint)
     _audit(complaint, "complaint.opened", by, {}, f"Complaint opened at stage 1 under the {regime.label}'s Code")
-    db.session.commit()
     return complaint
 
 
@@ -1019,11 +1025,16 @@ def _review_reminders(on: date) -> int:
 
 
 @feedback_recorded.connect
-def _open_when_recorded(item: FeedbackItem, **_extra) -> None:
-    """Every complaint recorded goes straight into the procedure at stage 1 (no informal stage 0, Code 5.2)."""
-    if item.kind == FeedbackKind.COMPLAINT:
-        recorder = db.session.get(StaffUser, item.recorded_by_id) if item.recorded_by_id else None
-        open_complaint(item, by=recorder)
+def _open_when_recorded(item: FeedbackItem, *, by: StaffUser | None = None, **_extra) -> None:
+    """Every complaint recorded goes straight into the procedure at stage 1 (no informal stage 0, Code 5.2).
+
+    The case joins the recording's own transaction, so a complaint is never saved without its case.
+    """
+    if item.kind != FeedbackKind.COMPLAINT:
+        return
+    if item.id is not None and db.session.scalar(select(Complaint.id).where(Complaint.feedback_id == item.id)):
+        return
+    _start_procedure(item, by=by)
 
 
 @feedback_reclassified.connect

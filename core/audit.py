@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import AuditEvent, StaffUser
@@ -30,6 +31,59 @@ def target_type_of(target: object) -> str:
     return getattr(target, "__tablename__", type(target).__name__.lower())
 
 
+#: Records waiting for the id of a row not yet written: (record, field, target), in the order they were made.
+_AWAITING = "charterline.awaiting_ids"
+
+
+def link_when_saved(record: object, field: str, target: object) -> None:
+    """Point ``record.<field>`` at ``target``'s id and add ``record`` to the session.
+
+    A target not yet written has no id; rather than write it now (a flush of its own), the record waits and is
+    added straight after the flush that writes the target, so the commit writes both together.
+    """
+    target_id = getattr(target, "id", None)
+    if target_id is not None:
+        setattr(record, field, target_id)
+        db.session.add(record)
+    else:
+        db.session.info.setdefault(_AWAITING, []).append((record, field, target))
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _add_records_whose_target_is_written(session: Session, _context) -> None:
+    waiting = session.info.get(_AWAITING)
+    if not waiting:
+        return
+    still = []
+    for record, field, target in waiting:
+        if getattr(target, "id", None) is not None:
+            setattr(record, field, target.id)
+            session.add(record)
+        elif inspect(target).transient:
+            # Nothing will ever write it: refuse the commit rather than drop the audit event or message.
+            session.info[_AWAITING] = []
+            raise ValueError(f"{type(record).__name__} refers to a {type(target).__name__} that was never added")
+        else:
+            still.append((record, field, target))
+    session.info[_AWAITING] = still
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_waiting_records_before_a_query(state) -> None:
+    """A query in the same transaction sees waiting records too, as autoflush promises: write their targets, then
+    them (the query's own autoflush runs after this hook)."""
+    session = state.session
+    if session.autoflush and session.info.get(_AWAITING):
+        session.flush()
+        session.flush()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_waiting_records(session: Session, previous) -> None:
+    if not previous.nested:
+        session.info.pop(_AWAITING, None)
+
+
 def record_audit(
     target: object,
     action: str,
@@ -40,19 +94,16 @@ def record_audit(
     summary: str | None = None,
 ) -> AuditEvent:
     """Add an audit event for `target` to the session; the caller's commit saves it with the change."""
-    if getattr(target, "id", None) is None:
-        db.session.flush()
-    event = AuditEvent(
+    audit = AuditEvent(
         target_type=target_type_of(target),
-        target_id=target.id,
         action=action,
         actor_id=by.id if by is not None else None,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         summary=summary,
     )
-    db.session.add(event)
-    return event
+    link_when_saved(audit, "target_id", target)
+    return audit
 
 
 def changes(obj: object, fields: dict[str, object]) -> tuple[dict, dict]:

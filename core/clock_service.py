@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from core.audit import record_audit, target_type_of
 from core.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar, get_calendar
@@ -49,10 +51,35 @@ def active_closures() -> list[ClosureDate]:
     return list(db.session.scalars(query))
 
 
+#: The closure dates in force, kept on the session for the rest of its transaction.
+_CLOSURES = "charterline.closures"
+
+
+def forget_closures() -> None:
+    """Read the closure dates again next time (another process may have changed them)."""
+    db.session.info.pop(_CLOSURES, None)
+
+
+def _closures_in_force() -> tuple[tuple[date, str], ...]:
+    """Closure dates as (day, name), read once per transaction: a submission works out several due dates."""
+    session = db.session()
+    if any(isinstance(row, ClosureDate) for row in chain(session.new, session.dirty, session.deleted)):
+        session.info.pop(_CLOSURES, None)  # a change in hand: read again, which writes it first
+    if _CLOSURES not in session.info:
+        session.info[_CLOSURES] = tuple((closure.day, closure.name) for closure in active_closures())
+    return session.info[_CLOSURES]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_closures_with_the_transaction(session: Session, *_args) -> None:
+    session.info.pop(_CLOSURES, None)
+
+
 def calendar_for_app(name: str | None = None) -> WorkingCalendar:
     """The council's calendar: the configured holiday policy (or ``name``) plus the closure dates in force."""
     policy = name or current_app.config["CHARTERLINE_CALENDAR"]
-    return get_calendar(policy, [(closure.day, closure.name) for closure in active_closures()])
+    return get_calendar(policy, _closures_in_force())
 
 
 def add_closure(*, day: date, name: str, by: StaffUser) -> ClosureDate:
@@ -96,7 +123,8 @@ def start_clock(
     if getattr(subject, "id", None) is None:
         db.session.flush()
     clock = Clock(subject_type=target_type_of(subject), subject_id=subject.id, rule=deadline.rule.name,
-                  calendar=policy, started_on=started_on, ledger=[], due_on=deadline.due, computed_at=now())
+                  status=ClockStatus.OPEN, calendar=policy, started_on=started_on, ledger=[], due_on=deadline.due,
+                  computed_at=now())
     db.session.add(clock)
     record_audit(clock, "clock.started", by=by,
                  after={"rule": clock.rule, "started_on": started_on, "due_on": deadline.due},

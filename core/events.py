@@ -8,7 +8,9 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: Sent by feedback when a resident or officer records an item; sender is the FeedbackItem.
+#: Sent by feedback while it records an item, inside the same transaction and before it commits: receivers add
+#: their rows to the session and leave the commit to the sender. Sender: the FeedbackItem (not yet written, so
+#: without an id); keyword argument `by`: the StaffUser recording it, None when a resident or an API key sent it.
 feedback_recorded = _signals.signal("feedback-recorded")
 #: Sent by feedback when an item's kind changes (staff reclassify it, or the resident keeps it as a complaint);
 #: sender is the FeedbackItem, keyword argument `by` the StaffUser (None when the resident chose).

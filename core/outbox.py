@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from core.audit import target_type_of
+from core.audit import link_when_saved, target_type_of
 from core.extensions import db
 from core.models import OutboxMessage, OutboxStatus
 from core.timesource import now
@@ -41,9 +41,11 @@ def queue_message(
         format=format,
         status=OutboxStatus.QUEUED if channel == "email" else OutboxStatus.TO_PRINT,
         related_type=target_type_of(related) if related is not None else None,
-        related_id=getattr(related, "id", None),
     )
-    db.session.add(message)
+    if related is None:
+        db.session.add(message)
+    else:
+        link_when_saved(message, "related_id", related)
     return message
 
 

@@ -268,7 +268,7 @@ def record_feedback(
     """
     token = new_token()
     item = FeedbackItem(
-        kind=submission.kind, resident_kind=submission.kind, channel=channel,
+        kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
         service_area=submission.service_area, received_on=received_on, description=submission.description,
         happened_on=submission.happened_on, outcome_wanted=submission.outcome_wanted,
         resident=raised_from.resident if raised_from else _resident_from(submission.contact),
@@ -293,8 +293,8 @@ def record_feedback(
                      summary=f"{item.kind_label} received {how}")
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
+        feedback_recorded.send(item, by=by)
         _commit_keeping(item)
-    feedback_recorded.send(item)
     return item, token
 
 

@@ -50,10 +50,11 @@ def test_recording_a_complaint_opens_it_and_withdrawing_the_item_withdraws_it(ap
     item = FeedbackItem(reference="CMP-SIG-1", kind="complaint", channel="email", received_on=RECEIVED,
                         description="The bins were missed")
     db.session.add(item)
+    # Sent inside the recording's transaction: the case is written by the same commit as the item.
+    feedback_recorded.send(item, by=None)
     db.session.commit()
-    feedback_recorded.send(item)
     complaint = db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id))
-    assert complaint.stage == 1
+    assert complaint.stage == 1 and complaint.clocks[0].due_on is not None
     feedback_withdrawn.send(item)
     assert complaint.state == "withdrawn" and not complaint.is_open
 

@@ -141,6 +141,33 @@ def test_calendar_for_app_uses_config_and_closures_in_force(app, db, admin):
         "closure.added", "closure.removed"]
 
 
+def test_closure_dates_are_read_once_a_transaction_and_again_after_a_change(app, db, admin):
+    from sqlalchemy import event
+
+    reads = []
+
+    def count(_connection, _cursor, statement, *_rest):
+        if "FROM closure_date" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        clock_service.calendar_for_app()
+        clock_service.calendar_for_app("scotland")
+        assert len(reads) == 1
+        # A closure in hand in this transaction counts at once.
+        db.session.add(ClosureDate(day=D("2026-12-29"), name="Winter closure", created_by_id=admin.id))
+        assert clock_service.calendar_for_app().reason_not_working(D("2026-12-29")) == "Winter closure"
+        db.session.commit()
+        # Another process may change them between transactions: a new transaction reads them again.
+        with db.engine.begin() as other:
+            other.execute(ClosureDate.__table__.update().values(name="Staff training day"))
+        assert clock_service.calendar_for_app().reason_not_working(D("2026-12-29")) == "Staff training day"
+        assert len(reads) == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 @pytest.mark.parametrize(
     ("day", "name", "message"),
     [

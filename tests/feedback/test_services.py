@@ -101,13 +101,17 @@ def test_recording_signals_and_audits(db):
     from core import events
 
     seen = []
-    events.feedback_recorded.connect(seen.append, weak=False)
+
+    def receiver(sent, *, by):
+        seen.append((sent, sent.id, by))  # sent before the commit, so the item has no id yet
+
+    events.feedback_recorded.connect(receiver)
     try:
         item, token = services.record_feedback(submission(), channel="web_form", received_on=date(2026, 3, 6),
                                                by=None)
     finally:
-        events.feedback_recorded.disconnect(seen.append)
-    assert seen == [item]
+        events.feedback_recorded.disconnect(receiver)
+    assert seen == [(item, None, None)]
     assert services.find_by_token(token) == item
     assert services.token_hash(token) == item.tracking_token_hash
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.target_type == "feedback_item",
