@@ -6,11 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import AuditEvent, StaffUser
+from core.timesource import now
 
 
 def _jsonable(value: object) -> object:
@@ -36,10 +37,12 @@ _AWAITING = "charterline.awaiting_ids"
 
 
 def link_when_saved(record: object, field: str, target: object) -> None:
-    """Point ``record.<field>`` at ``target``'s id and add ``record`` to the session.
+    """Point ``record.<field>`` at ``target``'s id and save ``record`` with the caller's transaction.
 
-    A target not yet written has no id; rather than write it now (a flush of its own), the record waits and is
-    added straight after the flush that writes the target, so the commit writes both together.
+    A target already written has its id, and the record joins the session. A target not yet written has none;
+    rather than write it early (a flush of its own), the record waits and is inserted by the flush that writes
+    the target, in the same transaction. Such a record is written directly, so the object returned to the caller
+    is a copy that the session does not track: read the trail back with ``history_for``.
     """
     target_id = getattr(target, "id", None)
     if target_id is not None:
@@ -49,33 +52,34 @@ def link_when_saved(record: object, field: str, target: object) -> None:
         db.session.info.setdefault(_AWAITING, []).append((record, field, target))
 
 
-@event.listens_for(Session, "after_flush_postexec")
-def _add_records_whose_target_is_written(session: Session, _context) -> None:
+@event.listens_for(Session, "after_flush")
+def _write_records_whose_target_is_written(session: Session, _context) -> None:
     waiting = session.info.get(_AWAITING)
     if not waiting:
         return
-    still = []
+    ready, still = [], []
     for record, field, target in waiting:
         if getattr(target, "id", None) is not None:
             setattr(record, field, target.id)
-            session.add(record)
+            ready.append(record)
         elif inspect(target).transient:
-            # Nothing will ever write it: refuse the commit rather than drop the audit event or message.
+            # Nothing will ever write it: refuse the whole change rather than drop an audit event or a message.
             session.info[_AWAITING] = []
             raise ValueError(f"{type(record).__name__} refers to a {type(target).__name__} that was never added")
         else:
             still.append((record, field, target))
     session.info[_AWAITING] = still
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _write_waiting_records_before_a_query(state) -> None:
-    """A query in the same transaction sees waiting records too, as autoflush promises: write their targets, then
-    them (the query's own autoflush runs after this hook)."""
-    session = state.session
-    if session.autoflush and session.info.get(_AWAITING):
-        session.flush()
-        session.flush()
+    # One statement for each kind of record and set of fields, in the order the records were made.
+    batches: dict[tuple, list[dict]] = {}
+    for record in ready:
+        mapper = inspect(record).mapper
+        given = inspect(record).dict
+        row = {column.key: given[attr.key] for attr in mapper.column_attrs if attr.key in given
+               for column in attr.columns[:1]}
+        batches.setdefault((mapper.local_table, tuple(row)), []).append(row)
+    connection = session.connection()
+    for (table, _fields), rows in batches.items():
+        connection.execute(insert(table), rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -97,6 +101,7 @@ def record_audit(
     audit = AuditEvent(
         target_type=target_type_of(target),
         action=action,
+        at=now(),  # when it happened, whichever statement writes it
         actor_id=by.id if by is not None else None,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,

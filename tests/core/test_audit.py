@@ -1,4 +1,4 @@
-"""The audit trail: events for records not yet written wait for their id and are saved by the same commit."""
+"""The audit trail: events for records not yet written wait for their id and are written by the same flush."""
 
 from datetime import date
 
@@ -29,7 +29,7 @@ def test_an_event_for_a_new_record_is_written_with_it_by_one_commit(app):
     message = queue_message(to="r@example.com", subject="Added", body="Parks", related=area)
     assert flushes == [] and audit.target_id is None  # nothing written yet
     db.session.commit()
-    assert len(flushes) == 2  # the record, then its event and message: no flush of their own
+    assert len(flushes) == 1  # the record, its event and its message are written together
     assert (audit.target_type, audit.target_id) == ("service_area", area.id)
     assert (message.related_type, message.related_id) == ("service_area", area.id)
     assert [e.action for e in history_for(area)] == ["service_area.added"]
