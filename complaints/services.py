@@ -569,7 +569,7 @@ def send_letter(letter: ComplaintLetter, *, subject: str, body: str, by: StaffUs
 
 
 def _announce_closed(complaint: Complaint) -> None:
-    complaint_closed.send(complaint, feedback=complaint.feedback, regime=complaint.regime)
+    complaint_closed.send(complaint, feedback=complaint.feedback, regime=complaint.regime, stage=complaint.stage)
 
 
 # --- Steps without a letter ---------------------------------------------------------------------------------

@@ -17,8 +17,11 @@ feedback_recorded = _signals.signal("feedback-recorded")
 feedback_reclassified = _signals.signal("feedback-reclassified")
 #: Sent by feedback when a resident withdraws an item; sender is the FeedbackItem.
 feedback_withdrawn = _signals.signal("feedback-withdrawn")
-#: Sent by complaints when a complaint is closed after its final response; sender is the Complaint.
-#: Keyword arguments: feedback (the FeedbackItem), regime ("lgsco" or "ho").
+#: Sent by complaints each time a case closes; sender is the Complaint. Keyword arguments: feedback (the
+#: FeedbackItem), regime ("lgsco" or "ho"), stage (1 or 2: the stage whose response closed it).
+#: One complaint can close twice: after its stage 1 response, and again after the stage 2 final response if the
+#: resident escalates (Complaint Handling Code 6.10: any unresolved part goes to stage 2). A first closure cannot
+#: wait for the second, which most cases never reach, so receivers act at most once per complaint.
 complaint_closed = _signals.signal("complaint-closed")
 
 #: Functions that add a section to a resident's tracking page: f(feedback_item) -> Markup or None.

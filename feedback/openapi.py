@@ -1,11 +1,13 @@
-"""The OpenAPI description of the feedback API, built from the same limits and choices the API enforces."""
+"""The feedback API's part of the OpenAPI document (built from the limits the API enforces) and the document."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from core.openapi import ApiSection, build_document, error_response, json_response, ref, register_api_section, scoped
 from feedback.models import FeedbackKind, FeedbackStatus
 from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
+from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE
 
 #: Top-level fields a submission may have.
 API_FIELDS = {"kind", "description", "service_area", "commitments", "happened_on", "outcome_wanted", "channel",
@@ -41,8 +43,8 @@ def _submission_schema() -> dict:
             "channel": {"type": "string", "enum": [c.value for c in API_CHANNELS], "default": "web_form",
                         "description": "How it reached the council."},
             "received_on": _date("Day 0 of every clock: the day the council received it. Defaults to today."),
-            "resident": {"$ref": "#/components/schemas/Resident"},
-            "equality": {"$ref": "#/components/schemas/EqualityMonitoring"},
+            "resident": ref("Resident"),
+            "equality": ref("EqualityMonitoring"),
         },
     }
 
@@ -122,87 +124,72 @@ def _feedback_schema() -> dict:
     }
 
 
-def _errors_schema() -> dict:
+def _key_responses() -> dict:
     return {
-        "type": "object",
-        "required": ["errors"],
-        "additionalProperties": False,
-        "properties": {"errors": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["message"], "additionalProperties": False,
-            "properties": {"field": {"type": "string", "description": "Dotted path of the field, e.g. resident.email"},
-                           "message": {"type": "string"}},
-        }}},
+        "401": error_response("No API key, or a key that is not valid"),
+        "403": error_response("The API key has been revoked, or may not use this operation's scope"),
+        "429": error_response("Too many requests for this key; try again in a minute"),
     }
 
 
-def _error_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
-
-
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
-
-
-def spec() -> dict:
-    """The OpenAPI 3.1 document served at /api/v1/openapi.json."""
-    common = {
-        "401": _error_response("No API key, or a key that is not valid"),
-        "403": _error_response("The API key has been revoked"),
-        "429": _error_response("Too many requests for this key; try again in a minute"),
-    }
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": f"{current_app.config['COUNCIL_NAME']} feedback API", "version": "1.0.0",
-                 "description": "Send residents' compliments, comments, complaints and service requests from the "
-                                "council's website, CRM or kiosks, and check their progress."},
-        "servers": [{"url": current_app.config["CHARTERLINE_BASE_URL"].rstrip("/")}],
-        "security": [{"apiKey": []}],
-        "paths": {
+@register_api_section
+def describe_feedback_api() -> ApiSection:
+    """The feedback routes of the API, built from the same limits and choices the API enforces."""
+    return ApiSection(
+        tag="Feedback",
+        description="Send residents' compliments, comments, complaints and service requests from the council's "
+                    "website, CRM or kiosks, and check their progress.",
+        paths={
             "/api/v1/feedback": {"post": {
                 "operationId": "createFeedback",
+                "tags": ["Feedback"],
                 "summary": "Record a piece of feedback",
+                "security": scoped(FEEDBACK_WRITE),
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/FeedbackSubmission"}}}},
+                    "schema": ref("FeedbackSubmission")}}},
                 "responses": {
-                    "201": {**_json("FeedbackCreated", "Recorded; the acknowledgement is on its way"),
+                    "201": {**json_response("FeedbackCreated", "Recorded; the acknowledgement is on its way"),
                             "headers": {"Location": {"schema": {"type": "string"},
                                                      "description": "Where to read its progress"}}},
-                    "400": _error_response("The body is not JSON"),
-                    **common,
-                    "422": _error_response("The feedback has problems, listed field by field"),
+                    "400": error_response("The body is not JSON"),
+                    **_key_responses(),
+                    "422": error_response("The feedback has problems, listed field by field"),
                 },
             }},
             "/api/v1/feedback/{reference}": {"get": {
                 "operationId": "getFeedback",
+                "tags": ["Feedback"],
                 "summary": "Progress of feedback this key sent",
+                "security": scoped(FEEDBACK_READ),
                 "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"},
                                 "example": "CMP-2026-00042"}],
                 "responses": {
-                    "200": _json("Feedback", "Its progress"),
-                    **common,
-                    "404": _error_response("No feedback with this reference was sent with this key"),
+                    "200": json_response("Feedback", "Its progress"),
+                    **_key_responses(),
+                    "404": error_response("No feedback with this reference was sent with this key"),
                 },
             }},
-            "/api/v1/openapi.json": {"get": {
-                "operationId": "getOpenApi",
-                "summary": "This description",
-                "security": [],
-                "responses": {"200": {"description": "The OpenAPI document",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
-            }},
         },
-        "components": {
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
-                                           "description": "An API key issued by an administrator"}},
-            "schemas": {
-                "FeedbackSubmission": _submission_schema(),
-                "Resident": _resident_schema(),
-                "EqualityMonitoring": _equality_schema(),
-                "FeedbackCreated": _created_schema(),
-                "Feedback": _feedback_schema(),
-                "Errors": _errors_schema(),
-            },
+        schemas={
+            "FeedbackSubmission": _submission_schema(),
+            "Resident": _resident_schema(),
+            "EqualityMonitoring": _equality_schema(),
+            "FeedbackCreated": _created_schema(),
+            "Feedback": _feedback_schema(),
         },
-    }
+    )
+
+
+def spec() -> dict:
+    """The OpenAPI 3.1 document served at /api/v1/openapi.json: every package's registered API section."""
+    info = {"title": f"{current_app.config['COUNCIL_NAME']} API", "version": "1.0.0",
+            "description": "Council websites, CRMs, kiosks and telephony systems send residents' feedback and log "
+                           "contacts with an API key issued by an administrator."}
+    document = {"/api/v1/openapi.json": {"get": {
+        "operationId": "getOpenApi",
+        "summary": "This description",
+        "security": [],
+        "responses": {"200": {"description": "The OpenAPI document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }}}
+    return build_document(info=info, server=current_app.config["CHARTERLINE_BASE_URL"].rstrip("/"), paths=document)

@@ -18,7 +18,7 @@ def _register_api(state) -> None:
 
 
 import core.contacts  # noqa: E402,F401  registers the contact tables this package records into
-from surveys import answer_views, api_views, commands, demo, models, services, views  # noqa: E402,F401
+from surveys import answer_views, api_views, commands, demo, models, openapi, services, views  # noqa: E402,F401
 from surveys.invitations import on_complaint_closed  # noqa: E402
 
 # A closed complaint invites the resident to the complaint-handling survey (complaints sends the signal).

@@ -28,7 +28,11 @@ CONTACT_CHANNELS = [c for c in Channel if c != Channel.ANY]
 CSV_COLUMNS = ["channel", "when", "service", "email", "phone", "commitments", "reference"]
 #: Most rows one file may hold; larger exports should be split or sent through the API.
 MAX_IMPORT_ROWS = 50_000
-_PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+#: A phone number as the API and imports accept it (also published in the API description).
+PHONE_PATTERN = r"^\+?[0-9 ()-]{10,20}$"
+_PHONE = re.compile(PHONE_PATTERN)
+#: The longest reference a sending system may give (the column's size).
+REFERENCE_MAX_LENGTH = 100
 _WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M",
                  "%Y-%m-%d", "%d/%m/%Y")
 
@@ -111,7 +115,8 @@ def _check_commitments(raw: object, lookups: Lookups, problems: list) -> list[Co
     unknown = [c for c in codes if c.upper() not in lookups.commitments]
     if unknown:
         problems.append(("commitments", f"Commitment {', '.join(unknown)} is not in the published charter"))
-    return [lookups.commitments[c.upper()] for c in codes if c.upper() in lookups.commitments]
+    # A code given twice (in any case) is one commitment: the contact's link to it is stored once.
+    return list(dict.fromkeys(lookups.commitments[c.upper()] for c in codes if c.upper() in lookups.commitments))
 
 
 def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, list[tuple[str, str]]]:
@@ -140,8 +145,8 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
         problems.append(("phone", "Phone number must be a UK phone number, like 01632 960 001"))
     commitments = _check_commitments(raw.get("commitments"), lookups, problems)
     reference = _text(raw, "reference") or None
-    if reference and len(reference) > 100:
-        problems.append(("reference", "Reference must be 100 characters or fewer"))
+    if reference and len(reference) > REFERENCE_MAX_LENGTH:
+        problems.append(("reference", f"Reference must be {REFERENCE_MAX_LENGTH} characters or fewer"))
     if problems:
         return None, problems
     return ContactInput(channel=channel, occurred_at=occurred_at, service_area=service, email=email, phone=phone,

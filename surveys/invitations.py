@@ -255,8 +255,10 @@ def send_due_invitations(*, at: datetime | None = None,
 def invite_after_complaint(complaint: object, *, feedback: object, regime: str) -> ContactRecord | None:
     """Record the closed complaint as a contact and invite the resident now if a rule says so without delay.
 
-    The contact keeps the complaint's regime, so a housing (Housing Ombudsman) complaint's survey asks the
-    Tenant Satisfaction Measure TP09 question and other complaints' surveys do not.
+    Once per complaint: a case closed after stage 1 and closed again after stage 2 keeps its first contact, so
+    the resident is asked about the complaint once. The contact keeps the complaint's regime, so a housing
+    (Housing Ombudsman) complaint's survey asks the Tenant Satisfaction Measure TP09 question and other
+    complaints' surveys do not.
     """
     reference = f"complaint-{getattr(complaint, 'id', None) or getattr(feedback, 'id', '')}"
     if find_by_reference(ContactSource.COMPLAINT, reference) is not None:
@@ -274,5 +276,5 @@ def invite_after_complaint(complaint: object, *, feedback: object, regime: str) 
 
 
 def on_complaint_closed(sender: object, **kwargs) -> None:
-    """Receiver for core.events.complaint_closed (sender: the complaint; kwargs: feedback, regime)."""
+    """Receiver for core.events.complaint_closed (sender: the complaint; kwargs: feedback, regime, stage)."""
     invite_after_complaint(sender, feedback=kwargs["feedback"], regime=kwargs.get("regime") or "lgsco")

@@ -1,4 +1,4 @@
-"""Factories (make_*) and page assertions shared by the tests."""
+"""Factories (make_*), page assertions and API-description checks shared by the tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 
 from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator, FormatChecker
 
 from core.auth import hash_password
 from core.extensions import db
@@ -142,3 +143,19 @@ def make_complaint(**overrides):
         complaint.handler_id = handler.id
         db.session.commit()
     return complaint
+
+
+def spec_validator(spec: dict, schema_name: str) -> Draft202012Validator:
+    """A validator for one named schema of the served OpenAPI document (formats checked too)."""
+    return Draft202012Validator({"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]},
+                                format_checker=FormatChecker())
+
+
+def assert_matches_spec(spec: dict, path: str, method: str, response) -> None:
+    """The response's status is documented for the operation, and its JSON body matches that status's schema."""
+    documented = spec["paths"][path][method]["responses"]
+    assert str(response.status_code) in documented, f"{response.status_code} is not documented for {method} {path}"
+    schema = documented[str(response.status_code)]["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[1]
+    errors = [e.message for e in spec_validator(spec, name).iter_errors(response.get_json())]
+    assert errors == [], f"{response.status_code} response does not match {name}: {errors}"

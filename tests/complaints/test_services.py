@@ -11,12 +11,16 @@ from complaints import services
 from complaints.models import Complaint, ComplaintLetter, Restriction
 from complaints.services import SAME_HANDLER, ComplaintRuleError, StaleCaseError
 from core.audit import history_for
+from core.contacts import ContactRecord, ContactSource
 from core.events import complaint_closed, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import OutboxMessage, Resident, Role
 from feedback.models import FeedbackItem
+from surveys.invitations import create_rule
+from surveys.models import Invitation
 from tests.complaints.conftest import ACKNOWLEDGED, RECEIVED, acknowledge, respond, send
 from tests.helpers import make_complaint, make_service_area, make_staff
+from tests.surveys.factories import make_survey
 
 
 def refused(message_part: str):
@@ -287,7 +291,7 @@ def test_final_response_closes_the_case_and_announces_it(stage2, people):
     finally:
         complaint_closed.disconnect(listener)
     assert stage2.state == "closed" and stage2.closed_on == date(2026, 4, 1)
-    assert heard == [(stage2, {"feedback": stage2.feedback, "regime": "lgsco"})]
+    assert heard == [(stage2, {"feedback": stage2.feedback, "regime": "lgsco", "stage": 2})]
     assert stage2.feedback.status == "closed"
 
 
@@ -298,6 +302,34 @@ def test_closing_after_stage_1_and_reopening_at_stage_2(case, people):
     assert case.state == "closed"
     services.escalate(case, on=date(2026, 3, 20), via="resident")
     assert (case.stage, case.state, case.closed_on) == (2, "received", None)
+
+
+def test_a_case_closed_at_each_stage_announces_both_closures_but_is_surveyed_once(case, people):
+    # The complaint-handling survey listens for closures; one complaint must give one contact and one invitation.
+    create_rule(survey=make_survey(), trigger="complaint_closed", channel=None, service_area=None, delay_hours=0,
+                by=None)
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs["stage"])
+
+    complaint_closed.connect(listener)
+    try:
+        acknowledge(case, people["first"])
+        respond(case, people["first"], date(2026, 3, 12))
+        services.close_after_stage1(case, by=people["officer"], on=date(2026, 3, 13))
+        services.escalate(case, on=date(2026, 3, 16), via="resident")
+        services.assign_handler(case, 2, people["second"], by=people["officer"])
+        acknowledge(case, people["second"], on=date(2026, 3, 18))
+        respond(case, people["second"], date(2026, 4, 1), outcome="not_upheld")
+    finally:
+        complaint_closed.disconnect(listener)
+    assert (case.stage, case.state) == (2, "closed")
+    assert heard == [1, 2]
+    contacts = db.session.scalars(select(ContactRecord).where(ContactRecord.source == ContactSource.COMPLAINT)).all()
+    assert [c.related_id for c in contacts] == [case.feedback.id]
+    invitations = db.session.scalars(select(Invitation)).all()
+    assert [(i.contact_id, i.status) for i in invitations] == [(contacts[0].id, "sent")]
 
 
 def test_withdrawal(case, people):

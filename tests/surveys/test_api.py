@@ -1,13 +1,14 @@
 """POST /api/v1/contacts: integrations log contacts with an API key; every problem comes back as JSON."""
 
+import re
 from datetime import date, datetime
 
 import pytest
 
-from core.api_keys import issue_api_key
+from core.api_keys import issue_api_key, revoke_api_key
 from core.contacts import ContactRecord
 from core.timesource import set_today
-from tests.helpers import make_charter, make_service_area
+from tests.helpers import assert_matches_spec, make_charter, make_service_area, spec_validator
 
 
 @pytest.fixture
@@ -43,6 +44,13 @@ def test_sending_the_same_reference_twice_records_it_once(client, db, key):
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
 
 
+def test_a_commitment_given_twice_is_linked_once(client, db, key):
+    _, raw = key
+    response = _post(client, raw, {"channel": "phone", "when": "2026-11-19 09:30", "commitments": ["T-01", "t-01"]})
+    assert response.status_code == 201, response.json
+    assert response.json["commitments"] == ["T-01"]
+
+
 def test_every_problem_comes_back_with_its_field(client, key):
     _, raw = key
     response = _post(client, raw, {"channel": "pigeon", "email": "nope", "commitments": ["X-1"]})
@@ -74,3 +82,140 @@ def test_the_api_needs_no_csrf_token(app, client, key, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     _, raw = key
     assert _post(client, raw, {"channel": "phone", "when": "2026-11-19 09:30"}).status_code == 201
+
+
+# The OpenAPI description matches what the contacts API does
+
+PATH = "/api/v1/contacts"
+#: A contact giving every field the description lists.
+EVERY_FIELD = {"channel": "phone", "when": "2026-11-19 09:30", "occurred_at": "2026-11-19T09:30:00Z",
+               "service": "council-tax", "email": "resident@example.com", "phone": "01632 960 001",
+               "commitments": ["T-01"], "reference": "CALL-9"}
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def _schema(spec, name):
+    return spec["components"]["schemas"][name]
+
+
+def _schema_problems(spec, body) -> list[str]:
+    return [e.message for e in spec_validator(spec, "ContactSubmission").iter_errors(body)]
+
+
+def test_the_operation_is_described_with_its_scope_and_every_answer(spec):
+    operation = spec["paths"][PATH]["post"]
+    assert operation["security"] == [{"apiKey": ["contacts:write"]}]
+    assert "apiKey" in spec["components"]["securitySchemes"]
+    assert set(operation["responses"]) == {"200", "201", "400", "401", "403", "422", "429"}
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ContactSubmission"}
+
+
+def test_every_field_the_description_lists_is_accepted(client, key, spec):
+    _, raw = key
+    assert set(_schema(spec, "ContactSubmission")["properties"]) == set(EVERY_FIELD)
+    assert _schema_problems(spec, EVERY_FIELD) == []
+    response = _post(client, raw, EVERY_FIELD)
+    assert response.status_code == 201, response.json
+    assert_matches_spec(spec, PATH, "post", response)
+    again = _post(client, raw, EVERY_FIELD)
+    assert again.status_code == 200 and again.json == response.json
+    assert_matches_spec(spec, PATH, "post", again)
+
+
+@pytest.mark.parametrize("body", [
+    {"channel": "phone", "occurred_at": "2026-11-19T09:30:00Z"},  # the other name for when
+    {"channel": "phone", "when": "2026-11-19 09:30", "service": None, "email": None, "phone": None,
+     "commitments": None, "reference": None},  # null is the same as leaving a field out
+    {"channel": "phone", "when": "2026-11-19 09:30", "commitments": "T-01; t-01"},  # codes as one text
+    {"channel": "phone", "when": "2026-11-19 09:30", "crm_case": {"id": 7}},  # other fields are ignored
+])
+def test_bodies_the_description_allows_are_accepted(client, key, spec, body):
+    _, raw = key
+    assert _schema_problems(spec, body) == []
+    response = _post(client, raw, body)
+    assert response.status_code == 201, response.json
+    assert_matches_spec(spec, PATH, "post", response)
+
+
+def test_every_channel_and_every_example_time_in_the_description_is_accepted(client, key, spec):
+    _, raw = key
+    set_today(date(2026, 11, 21))  # the examples are of 20 November 2026
+    properties = _schema(spec, "ContactSubmission")["properties"]
+    for channel in properties["channel"]["enum"]:
+        assert _post(client, raw, {"channel": channel, "when": "2026-11-19 09:30"}).status_code == 201, channel
+    for when in properties["when"]["examples"]:
+        assert _schema_problems(spec, {"channel": "phone", "when": when}) == []
+        assert _post(client, raw, {"channel": "phone", "when": when}).status_code == 201, when
+
+
+def test_the_limits_in_the_description_are_the_apis(client, key, spec):
+    _, raw = key
+    properties = _schema(spec, "ContactSubmission")["properties"]
+    base = {"channel": "phone", "when": "2026-11-19 09:30"}
+    limit = properties["reference"]["maxLength"]
+    assert _post(client, raw, {**base, "reference": "R" * limit}).status_code == 201
+    assert _post(client, raw, {**base, "reference": "R" * (limit + 1)}).status_code == 422
+    limit = properties["email"]["maxLength"]
+    for extra, status in ((0, 201), (1, 422)):
+        address = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * (limit - 197 + extra) + ".com"
+        assert len(address) == limit + extra
+        assert _post(client, raw, {**base, "email": address}).status_code == status, len(address)
+    phone = re.compile(properties["phone"]["pattern"])
+    for number, status in (("0163296000", 201), ("+44 (0)1632 960-001", 201), ("016329600", 422), ("0" * 21, 422)):
+        assert bool(phone.search(number)) == (status == 201), number
+        assert _post(client, raw, {**base, "phone": number}).status_code == status, number
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"when": "2026-11-19 09:30"}, "channel"),
+    ({"channel": "pigeon", "when": "2026-11-19 09:30"}, "channel"),
+    ({"channel": "phone"}, "when"),
+    ({"channel": "phone", "when": " "}, "when"),
+    ({"channel": "phone", "occurred_at": ""}, "when"),
+    ({"channel": "phone", "when": "2026-11-19 09:30", "email": "nope"}, "email"),
+    ({"channel": "phone", "when": "2026-11-19 09:30", "email": "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "uk"},
+     "email"),
+    ({"channel": "phone", "when": "2026-11-19 09:30", "phone": "123"}, "phone"),
+    ({"channel": "phone", "when": "2026-11-19 09:30", "reference": "R" * 101}, "reference"),
+])
+def test_a_body_the_description_forbids_gets_the_documented_422(client, key, spec, body, field):
+    _, raw = key
+    assert _schema_problems(spec, body) != []
+    response = _post(client, raw, body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == [field]
+    assert_matches_spec(spec, PATH, "post", response)
+
+
+def test_problems_the_description_cannot_express_still_come_back_as_documented(client, key, spec):
+    _, raw = key
+    body = {"channel": "phone", "when": "next Tuesday", "service": "moon-base", "commitments": ["X-1"]}
+    assert _schema_problems(spec, body) == []  # the service and charter codes are the council's data
+    response = _post(client, raw, body)
+    assert [e["field"] for e in response.json["errors"]] == ["when", "service", "commitments"]
+    assert _schema(spec, "ContactProblems")["properties"]["errors"]["items"]["properties"]["field"]["enum"] == [
+        "channel", "when", "service", "email", "phone", "commitments", "reference"]
+    assert_matches_spec(spec, PATH, "post", response)
+
+
+def test_refusals_come_back_as_documented(client, db, key, spec):
+    api_key, raw = key
+    not_json = client.post(PATH, data="[1]", content_type="application/json",
+                           headers={"Authorization": f"Bearer {raw}"})
+    assert not_json.status_code == 400
+    assert_matches_spec(spec, PATH, "post", not_json)
+    _, feedback_only = issue_api_key(name="Feedback only", scopes=["feedback:write"], by=None)
+    forbidden = _post(client, feedback_only, {"channel": "phone", "when": "2026-11-19 09:30"})
+    assert forbidden.status_code == 403
+    assert_matches_spec(spec, PATH, "post", forbidden)
+    revoke_api_key(api_key, by=None)
+    challenge = spec["paths"][PATH]["post"]["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["const"]
+    for refused in (_post(client, raw, {}), client.post(PATH, json={})):
+        assert refused.status_code == 401
+        assert refused.headers["WWW-Authenticate"] == challenge
+        assert_matches_spec(spec, PATH, "post", refused)

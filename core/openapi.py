@@ -1,0 +1,96 @@
+"""The OpenAPI document's shared parts (errors, key security) and the sections each package adds for its routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: The security scheme every key-authenticated operation names, with the scope its key needs.
+SECURITY_SCHEME = "apiKey"
+#: Where the error body every API shares lives in the document.
+ERRORS = "Errors"
+
+
+@dataclass(frozen=True)
+class ApiSection:
+    """One package's part of the API: a tag grouping its operations, its paths and the schemas they refer to."""
+
+    tag: str
+    description: str
+    paths: dict
+    schemas: dict = field(default_factory=dict)
+
+
+#: Functions that describe a package's API routes: f() -> ApiSection, called when the document is built.
+API_SECTIONS: list[Callable[[], ApiSection]] = []
+
+
+def register_api_section(describe: Callable[[], ApiSection]) -> Callable[[], ApiSection]:
+    """Let a package describe its own API routes in the one document feedback serves, without an upward import."""
+    if describe not in API_SECTIONS:
+        API_SECTIONS.append(describe)
+    return describe
+
+
+def scoped(scope: str) -> list[dict]:
+    """The security requirement of an operation that needs a key with `scope` (OpenAPI 3.1 allows role names)."""
+    return [{SECURITY_SCHEME: [scope]}]
+
+
+def ref(schema_name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{schema_name}"}
+
+
+def json_response(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def error_response(description: str) -> dict:
+    return json_response(ERRORS, description)
+
+
+def errors_schema() -> dict:
+    """The body of every API error: a list of problems, each with its field when one field is at fault."""
+    return {
+        "type": "object",
+        "required": ["errors"],
+        "additionalProperties": False,
+        "properties": {"errors": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["message"], "additionalProperties": False,
+            "properties": {"field": {"type": "string", "description": "Dotted path of the field, e.g. resident.email"},
+                           "message": {"type": "string"}},
+        }}},
+    }
+
+
+def build_document(*, info: dict, server: str, paths: dict) -> dict:
+    """The OpenAPI 3.1 document: `paths` (those of the serving package) and every registered section's."""
+    sections = [describe() for describe in API_SECTIONS]
+    schemas = {ERRORS: errors_schema()}
+    all_paths = dict(paths)
+    for section in sections:
+        _add_unique(all_paths, section.paths, section.tag)
+        _add_unique(schemas, section.schemas, section.tag)
+    return {
+        "openapi": "3.1.0",
+        "info": info,
+        "servers": [{"url": server}],
+        "security": [{SECURITY_SCHEME: []}],
+        "tags": [{"name": section.tag, "description": section.description} for section in sections],
+        "paths": all_paths,
+        "components": {
+            "securitySchemes": {SECURITY_SCHEME: {
+                "type": "http", "scheme": "bearer",
+                "description": "An API key issued by an administrator, sent as 'Authorization: Bearer <key>'. "
+                               "Each operation lists the scope the key needs."}},
+            "schemas": schemas,
+        },
+    }
+
+
+def _add_unique(into: dict, new: dict, tag: str) -> None:
+    # Two sections describing one path or schema name would silently overwrite each other.
+    clash = sorted(set(into) & set(new))
+    if clash:
+        raise ValueError(f"The {tag} API section describes {', '.join(clash)} again")
+    into.update(new)
