@@ -7,21 +7,27 @@ from datetime import date
 
 from core.calendar import WorkingCalendar
 from core.clock_service import calendar_for_app
-from core.clocks import compute
+from core.clocks import Deadline, compute
 
 
 @dataclass(frozen=True)
 class DueDate:
-    """A due date and how it was worked out, one plain-English sentence per line."""
+    """A due date and how it was worked out, one plain-English sentence per line (written only when asked for)."""
 
-    due: date
-    explanation: list[str]
+    deadline: Deadline
+
+    @property
+    def due(self) -> date:
+        return self.deadline.due
+
+    @property
+    def explanation(self) -> list[str]:
+        return self.deadline.explain()
 
 
 def due_date(rule: str, start: date, calendar: WorkingCalendar | None = None) -> DueDate:
     """The due date for a deadline `rule` ("lgsco-stage1-ack", "working-days:3", "calendar-days:1") from day 0.
 
-    Pass `calendar` when working out several dates at once, so closure dates are read from the database once.
+    The council's calendar, closure dates included, is read once per transaction unless ``calendar`` is given.
     """
-    deadline = compute(rule, start, calendar or calendar_for_app())
-    return DueDate(deadline.due, deadline.explain())
+    return DueDate(compute(rule, start, calendar or calendar_for_app()))

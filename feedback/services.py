@@ -18,11 +18,11 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core import api_keys
 from core.audit import changes, record_audit
-from core.charters import published_charter
+from core.charters import published_charter, published_commitments_of
 from core.clock_service import calendar_for_app
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
-from core.models import Channel, Charter, CharterStatus, Commitment, Regime, Resident, ServiceArea, StaffUser
+from core.models import Channel, Charter, Commitment, Regime, Resident, ServiceArea, StaffUser
 from core.outbox import queue_message
 from core.timesource import now, today
 from feedback import integrations
@@ -121,27 +121,18 @@ def next_reference(kind: str, year: int) -> str:
 
 # Acknowledgement: which standard applies and when it is due
 
-def published_charter_id():
-    """The charter residents see, as a subquery: its newest published version."""
-    return (
-        select(Charter.id)
-        .where(Charter.council_slug == current_app.config["CHARTERLINE_COUNCIL"],
-               Charter.status == CharterStatus.PUBLISHED)
-        .order_by(Charter.version.desc()).limit(1).scalar_subquery()
-    )
+def _charter_commitments() -> tuple[Commitment, ...]:
+    """The commitments of the charter residents see (kept per process: published versions never change)."""
+    return published_commitments_of(current_app.config["CHARTERLINE_COUNCIL"])
 
 
 def acknowledgement_standard(channel: str) -> Commitment | None:
     """The published charter's acknowledgement promise for this way of contacting us, if it makes one."""
-    channels = _CHANNEL_FAMILY.get(Channel(channel), {Channel(channel)}) | {Channel.ANY}
-    candidates = db.session.scalars(
-        select(Commitment).where(Commitment.charter_id == published_charter_id(), Commitment.metric == "acknowledge",
-                                 Commitment.channel.in_([c.value for c in channels]))
-        .order_by(Commitment.number)
-    )
-    for commitment in candidates:
-        if _rule_of(commitment) and not any(words in commitment.wording.lower() for words in _INFORMATION_REQUESTS):
-            return commitment
+    channels = {c.value for c in _CHANNEL_FAMILY.get(Channel(channel), {Channel(channel)}) | {Channel.ANY}}
+    for commitment in _charter_commitments():
+        if (commitment.metric == "acknowledge" and commitment.channel in channels and _rule_of(commitment)
+                and not any(words in commitment.wording.lower() for words in _INFORMATION_REQUESTS)):
+            return db.session.merge(commitment, load=False)
     return None
 
 
@@ -149,10 +140,9 @@ def published_commitments(codes: Sequence[str]) -> list[Commitment]:
     """The commitments with these codes in the charter residents see, in charter order."""
     if not codes:
         return []
-    return list(db.session.scalars(
-        select(Commitment).where(Commitment.charter_id == published_charter_id(), Commitment.code.in_(list(codes)))
-        .order_by(Commitment.number)
-    ))
+    wanted = set(codes)
+    return [db.session.merge(commitment, load=False) for commitment in _charter_commitments()
+            if commitment.code in wanted]
 
 
 def _rule_of(commitment: Commitment) -> str | None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
+from core.charters import forget_published_commitments
 from core.extensions import db as _db
 from core.timesource import set_today
 from tests.helpers import make_staff
@@ -61,6 +62,7 @@ def _app_context(app):
         _db.session.rollback()
         _db.session.remove()
         _empty_tables()
+        forget_published_commitments()  # ids start again in the emptied tables
         set_today(None)
 
 

@@ -183,3 +183,33 @@ def test_residents_see_the_published_charter(client, tmp_path):
     load_charter_file(CHARTERS / "harrow.toml")
     soup = page(client.get("/our-charter"))
     assert "answer your telephone call within 30 seconds" in soup.get_text()
+
+
+def test_published_commitments_are_read_once_per_version(db):
+    from sqlalchemy import event
+
+    from core.charters import published_commitments_of
+    from tests.helpers import make_charter
+
+    reads = []
+
+    def count(_connection, _cursor, statement, *_rest):
+        if "FROM commitment" in statement:
+            reads.append(statement)
+
+    make_charter()
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert [c.code for c in published_commitments_of("harrow")] == ["T-01", "T-02"]
+        assert [c.code for c in published_commitments_of("harrow")] == ["T-01", "T-02"]
+        assert len(reads) == 1
+        make_charter(version=2, commitments=[{"code": "T-09", "wording": "We will answer the phone."}])
+        assert [c.code for c in published_commitments_of("harrow")] == ["T-09"]
+        assert len(reads) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    kept = published_commitments_of("harrow")[0]
+    attached = db.session.merge(kept, load=False)
+    assert attached in db.session and attached.wording == "We will answer the phone."
+    assert attached is db.session.get(Commitment, kept.id)
+    assert published_commitments_of("north-norfolk") == ()
