@@ -40,7 +40,13 @@ from complaints.models import (
     running,
 )
 from core.audit import record_audit
-from core.events import complaint_closed, feedback_reclassified, feedback_recorded, feedback_withdrawn
+from core.events import (
+    complaint_closed,
+    complaint_escalated,
+    feedback_reclassified,
+    feedback_recorded,
+    feedback_withdrawn,
+)
 from core.extensions import db
 from core.models import Commitment, Regime, Role, StaffUser
 from core.outbox import queue_message
@@ -667,6 +673,7 @@ def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = Non
     who = "the resident on the tracking page" if via == "resident" else "staff for the resident"
     _audit(complaint, "complaint.escalated", by, before, f"Stage 2 review requested, recorded by {who}")
     db.session.commit()
+    complaint_escalated.send(complaint, feedback=complaint.feedback)
 
 
 @_atomic

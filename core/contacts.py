@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, select, update
+from sqlalchemy import Column, ForeignKey, Index, String, Table, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.api_keys import ApiKey  # noqa: F401  the table contact_record.api_key_id refers to
@@ -25,6 +25,10 @@ class ContactSource:
     ALL = (FORM, API, IMPORT, COMPLAINT)
 
 
+#: Which rows each reference index covers: contacts an integration sent with its API key, and all the others.
+_SENT_WITH_A_KEY = text("api_key_id IS NOT NULL")
+_SENT_WITHOUT_A_KEY = text("api_key_id IS NULL")
+
 contact_commitment = Table(
     "contact_commitment",
     db.metadata,
@@ -38,8 +42,13 @@ class ContactRecord(db.Model):
 
     __tablename__ = "contact_record"
     __table_args__ = (
-        # An integration may send the same contact twice; its own reference makes the second a no-op.
-        UniqueConstraint("source", "external_reference", name="source_reference"),
+        # An integration may send the same contact twice; its own reference makes the second a no-op. References
+        # belong to the API key that sent them: two integrations may use the same one without meeting.
+        Index("uq_contact_record_key_reference", "api_key_id", "external_reference", unique=True,
+              sqlite_where=_SENT_WITH_A_KEY, postgresql_where=_SENT_WITH_A_KEY),
+        # Imports and closed complaints: a reference is recorded once per source.
+        Index("uq_contact_record_source_reference", "source", "external_reference", unique=True,
+              sqlite_where=_SENT_WITHOUT_A_KEY, postgresql_where=_SENT_WITHOUT_A_KEY),
         Index("ix_contact_record_occurred_at", "occurred_at"),
     )
 
@@ -110,9 +119,12 @@ def record_contact(
     return contact
 
 
-def find_by_reference(source: str, reference: str) -> ContactRecord | None:
+def find_by_reference(source: str, reference: str, *, api_key_id: int | None = None) -> ContactRecord | None:
+    """The contact recorded with this reference by this source and, for the API, by this key (None: no key)."""
     return db.session.scalar(
-        select(ContactRecord).where(ContactRecord.source == source, ContactRecord.external_reference == reference)
+        select(ContactRecord).where(ContactRecord.source == source, ContactRecord.external_reference == reference,
+                                    ContactRecord.api_key_id.is_(None) if api_key_id is None
+                                    else ContactRecord.api_key_id == api_key_id)
     )
 
 

@@ -27,7 +27,7 @@ def _contact_json(contact: ContactRecord) -> dict:
 @api.post("/contacts")
 @require_api_key(CONTACTS_SCOPE)
 def create_contact():
-    """Log a contact. 201 when recorded, 200 when its reference was recorded before, 422 with every problem."""
+    """Log a contact. 201 when recorded, 200 when this key sent its reference before, 422 with every problem."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return {"errors": [{"message": "Send a JSON object with Content-Type: application/json"}]}, 400

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
 from core.charters import published_charter
@@ -155,16 +156,28 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
 
 def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
                 api_key_id: int | None = None) -> tuple[ContactRecord, bool]:
-    """Record a checked contact; returns (contact, created). A repeated reference returns the first record."""
+    """Record a checked contact; returns (contact, created).
+
+    A reference sent again by the same sender (the same API key, for the API) returns the first record; another
+    key's contact with that reference is never returned, so integrations do not see each other's contacts.
+    """
     if data.reference:
-        existing = find_by_reference(source, data.reference)
+        existing = find_by_reference(source, data.reference, api_key_id=api_key_id)
         if existing is not None:
             return existing, False
-    contact = record_contact(channel=data.channel, occurred_at=data.occurred_at, source=source,
-                             service_area=data.service_area, email=data.email, phone=data.phone,
-                             commitments=data.commitments, external_reference=data.reference, by=by,
-                             api_key_id=api_key_id)
-    db.session.commit()
+    try:
+        contact = record_contact(channel=data.channel, occurred_at=data.occurred_at, source=source,
+                                 service_area=data.service_area, email=data.email, phone=data.phone,
+                                 commitments=data.commitments, external_reference=data.reference, by=by,
+                                 api_key_id=api_key_id)
+        db.session.commit()
+    except IntegrityError:
+        # The same contact sent twice at once: the unique reference index let one in; answer with that one.
+        db.session.rollback()
+        existing = find_by_reference(source, data.reference, api_key_id=api_key_id) if data.reference else None
+        if existing is None:
+            raise
+        return existing, False
     return contact, True
 
 

@@ -248,19 +248,25 @@ def send_due_invitations(*, at: datetime | None = None,
     ids = pending_contacts(at) if rules else []
     for contact_id in (progress(ids) if progress else ids):
         contact = db.session.get(ContactRecord, contact_id)
-        _process(contact, rules, at, report)
+        if contact is not None:  # a closed complaint's contact is withdrawn if the case reopens meanwhile
+            _process(contact, rules, at, report)
     return report
+
+
+def _complaint_reference(complaint: object, feedback: object) -> str:
+    return f"complaint-{getattr(complaint, 'id', None) or getattr(feedback, 'id', '')}"
 
 
 def invite_after_complaint(complaint: object, *, feedback: object, regime: str) -> ContactRecord | None:
     """Record the closed complaint as a contact and invite the resident now if a rule says so without delay.
 
     Once per complaint: a case closed after stage 1 and closed again after stage 2 keeps its first contact, so
-    the resident is asked about the complaint once. The contact keeps the complaint's regime, so a housing
-    (Housing Ombudsman) complaint's survey asks the Tenant Satisfaction Measure TP09 question and other
-    complaints' surveys do not.
+    the resident is asked about the complaint once; if the case reopened before that contact was invited, the
+    contact was withdrawn (hold_while_reopened) and this final closure records it. The contact keeps the
+    complaint's regime, so a housing (Housing Ombudsman) complaint's survey asks the Tenant Satisfaction Measure
+    TP09 question and other complaints' surveys do not.
     """
-    reference = f"complaint-{getattr(complaint, 'id', None) or getattr(feedback, 'id', '')}"
+    reference = _complaint_reference(complaint, feedback)
     if find_by_reference(ContactSource.COMPLAINT, reference) is not None:
         return None
     resident = getattr(feedback, "resident", None)
@@ -278,3 +284,29 @@ def invite_after_complaint(complaint: object, *, feedback: object, regime: str) 
 def on_complaint_closed(sender: object, **kwargs) -> None:
     """Receiver for core.events.complaint_closed (sender: the complaint; kwargs: feedback, regime, stage)."""
     invite_after_complaint(sender, feedback=kwargs["feedback"], regime=kwargs.get("regime") or "lgsco")
+
+
+def hold_while_reopened(complaint: object, *, feedback: object) -> bool:
+    """Withdraw a closed complaint's contact that no invitation has been decided for, because the case reopened.
+
+    A resident who escalates has not finished with the complaint (Complaint Handling Code 6.10: what stage 1 left
+    unresolved goes to stage 2), so asking how it was handled would come too early. The final closure records the
+    contact again and the rule's delay runs from then, so the resident is surveyed once, after the case closes.
+    A contact already decided about (invited, or skipped) stays. Returns whether a contact was withdrawn.
+    """
+    contact = find_by_reference(ContactSource.COMPLAINT, _complaint_reference(complaint, feedback))
+    if contact is None or db.session.scalar(select(exists().where(Invitation.contact_id == contact.id))):
+        return False
+    db.session.delete(contact)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # `flask surveys invite` decided about it first: the invitation has gone, and it stands.
+        db.session.rollback()
+        return False
+    return True
+
+
+def on_complaint_escalated(sender: object, **kwargs) -> None:
+    """Receiver for core.events.complaint_escalated (sender: the complaint; kwargs: feedback)."""
+    hold_while_reopened(sender, feedback=kwargs["feedback"])

@@ -42,8 +42,10 @@ def _submission_schema() -> dict:
                 "description": "Codes of commitments in the published charter (any case), as a list or as one "
                                "text separated by spaces or semicolons.",
                 "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": ["string", "null"]}]},
-            "reference": _optional("The sending system's own reference for the contact. Sending it again "
-                                   "records nothing new: the answer is the contact first logged with it.",
+            "reference": _optional("The sending system's own reference for the contact. Sending it again with "
+                                   "the same API key records nothing new: the answer is the contact first logged "
+                                   "with it. References belong to the key: another key's contact with the same "
+                                   "reference is a different contact.",
                                    maxLength=REFERENCE_MAX_LENGTH),
         },
     }
@@ -94,7 +96,7 @@ def describe_contacts_api() -> ApiSection:
             "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ContactSubmission")}}},
             "responses": {
                 "201": json_response("Contact", "Logged"),
-                "200": json_response("Contact", "A contact with this reference was logged before: that contact"),
+                "200": json_response("Contact", "This key logged a contact with this reference before: that contact"),
                 "400": error_response("The body is not a JSON object"),
                 "401": {**error_response("No API key, or one that is not valid or has been revoked"),
                         "headers": bearer},

@@ -1,7 +1,7 @@
 """The procedure's rules: each one refuses with a message naming the rule, and each change is audited."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,11 +12,12 @@ from complaints.models import Complaint, ComplaintLetter, Restriction
 from complaints.services import SAME_HANDLER, ComplaintRuleError, StaleCaseError
 from core.audit import history_for
 from core.contacts import ContactRecord, ContactSource
-from core.events import complaint_closed, feedback_recorded, feedback_withdrawn
+from core.events import complaint_closed, complaint_escalated, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import OutboxMessage, Resident, Role
+from core.timesource import now
 from feedback.models import FeedbackItem
-from surveys.invitations import create_rule
+from surveys.invitations import create_rule, send_due_invitations
 from surveys.models import Invitation
 from tests.complaints.conftest import ACKNOWLEDGED, RECEIVED, acknowledge, respond, send
 from tests.helpers import make_complaint, make_service_area, make_staff
@@ -330,6 +331,36 @@ def test_a_case_closed_at_each_stage_announces_both_closures_but_is_surveyed_onc
     assert [c.related_id for c in contacts] == [case.feedback.id]
     invitations = db.session.scalars(select(Invitation)).all()
     assert [(i.contact_id, i.status) for i in invitations] == [(contacts[0].id, "sent")]
+
+
+def test_a_survey_waiting_on_its_delay_waits_for_stage_2_when_the_resident_escalates(case, people):
+    # Complaint Handling Code 6.10: a case reopened at stage 2 is not finished, so its survey is not due yet.
+    create_rule(survey=make_survey(), trigger="complaint_closed", channel=None, service_area=None, delay_hours=48,
+                by=None)
+    acknowledge(case, people["first"])
+    respond(case, people["first"], date(2026, 3, 12))
+    services.close_after_stage1(case, by=people["officer"], on=date(2026, 3, 13))
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((sender, kwargs))
+
+    complaint_escalated.connect(listener)
+    try:
+        services.escalate(case, on=date(2026, 3, 16), via="resident")
+    finally:
+        complaint_escalated.disconnect(listener)
+    assert heard == [(case, {"feedback": case.feedback})]
+    after_the_delay = now() + timedelta(hours=49)
+    assert send_due_invitations(at=after_the_delay).sent == 0  # stage 2 is open: nobody is asked yet
+    services.assign_handler(case, 2, people["second"], by=people["officer"])
+    acknowledge(case, people["second"], on=date(2026, 3, 18))
+    respond(case, people["second"], date(2026, 4, 1), outcome="not_upheld")
+    assert send_due_invitations(at=now() + timedelta(hours=47)).sent == 0  # the delay runs from the final closure
+    assert send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
+    contacts = db.session.scalars(select(ContactRecord).where(ContactRecord.source == ContactSource.COMPLAINT)).all()
+    assert [c.related_id for c in contacts] == [case.feedback.id]
+    assert [(i.contact_id, i.status) for i in db.session.scalars(select(Invitation))] == [(contacts[0].id, "sent")]
 
 
 def test_withdrawal(case, people):

@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from core.api_keys import issue_api_key
 from core.contacts import ContactRecord, anonymise_contacts, find_by_reference, record_contact
 from tests.helpers import make_charter, make_service_area
 
@@ -31,6 +32,24 @@ def test_an_outside_reference_is_recorded_once_per_source(db):
     db.session.commit()
     with pytest.raises(IntegrityError):
         record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="api", external_reference="CALL-7")
+    db.session.rollback()
+
+
+def test_an_integrations_reference_is_recorded_once_per_api_key(db):
+    telephony, _ = issue_api_key(name="Telephony", scopes=["contacts:write"], by=None)
+    crm, _ = issue_api_key(name="CRM", scopes=["contacts:write"], by=None)
+    sent = record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="api",
+                          external_reference="CALL-8", api_key_id=telephony.id)
+    db.session.commit()
+    assert find_by_reference("api", "CALL-8", api_key_id=telephony.id) == sent
+    assert find_by_reference("api", "CALL-8", api_key_id=crm.id) is None
+    assert find_by_reference("api", "CALL-8") is None  # a reference without a key is another one again
+    record_contact(channel="email", occurred_at=datetime(2026, 11, 2), source="api", external_reference="CALL-8",
+                   api_key_id=crm.id)
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        record_contact(channel="phone", occurred_at=datetime(2026, 11, 2), source="api",
+                       external_reference="CALL-8", api_key_id=telephony.id)
     db.session.rollback()
 
 

@@ -6,8 +6,9 @@ from datetime import date, datetime
 import pytest
 
 from core.api_keys import issue_api_key, revoke_api_key
-from core.contacts import ContactRecord
+from core.contacts import ContactRecord, find_by_reference
 from core.timesource import set_today
+from surveys import intake
 from tests.helpers import assert_matches_spec, make_charter, make_service_area, spec_validator
 
 
@@ -41,6 +42,38 @@ def test_sending_the_same_reference_twice_records_it_once(client, db, key):
     first, second = _post(client, raw, payload), _post(client, raw, payload)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json["id"] == second.json["id"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+
+
+def test_a_reference_is_a_repeat_only_for_the_key_that_sent_it(client, db, key):
+    telephony, raw = key
+    crm, crm_raw = issue_api_key(name="CRM", scopes=["contacts:write"], by=None)
+    payload = {"channel": "phone", "when": "2026-11-19 09:30", "email": "caller@example.com", "reference": "REF-1"}
+    first = _post(client, raw, payload)
+    other = _post(client, crm_raw, {**payload, "channel": "email", "email": "writer@example.com"})
+    again = _post(client, raw, payload)
+    assert (first.status_code, other.status_code, again.status_code) == (201, 201, 200)
+    assert other.json["channel"] == "email" and other.json["id"] != first.json["id"]  # not the telephony contact
+    assert again.json["id"] == first.json["id"]
+    contacts = db.session.scalars(db.select(ContactRecord).order_by(ContactRecord.id)).all()
+    assert [(c.api_key_id, c.email) for c in contacts] == [(telephony.id, "caller@example.com"),
+                                                           (crm.id, "writer@example.com")]
+
+
+def test_a_repeat_that_loses_a_race_gets_the_contact_that_won(client, db, key, monkeypatch):
+    _, raw = key
+    payload = {"channel": "phone", "when": "2026-11-19 09:30", "reference": "REF-2"}
+    first = _post(client, raw, payload)
+    # The repeat is checked before the first request commits: only the unique index sees the two meet.
+    calls = []
+
+    def checked_too_early(*args, **kwargs):
+        calls.append(args)
+        return None if len(calls) == 1 else find_by_reference(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "find_by_reference", checked_too_early)
+    second = _post(client, raw, payload)
+    assert (second.status_code, second.json["id"]) == (200, first.json["id"])
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
 
 

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from core.contacts import ContactRecord, ContactSource, anonymise_contacts, record_contact
-from core.events import complaint_closed
+from core.events import complaint_closed, complaint_escalated
 from core.models import OutboxMessage
+from core.timesource import now
 from surveys import invitations, services
 from surveys.models import Invitation, OptOut, SurveyState
 from tests.helpers import make_service_area
@@ -240,6 +241,50 @@ def test_a_complaint_rule_with_a_delay_leaves_the_invitation_to_the_job(db):
     complaint, feedback = _closed_complaint(db, regime="lgsco")
     complaint_closed.send(complaint, feedback=feedback, regime="lgsco")
     assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+
+
+def test_a_complaint_reopened_before_its_survey_is_due_is_surveyed_once_after_it_closes_again(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    complaint_escalated.send(complaint, feedback=feedback)
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 0
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 0
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=2)
+    contact = db.session.scalar(db.select(ContactRecord))
+    assert (contact.source, contact.related_id) == (ContactSource.COMPLAINT, 42)
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
+
+
+def test_a_complaint_already_surveyed_keeps_its_survey_when_it_is_reopened(db):
+    _rule(make_survey(), delay=0, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    complaint_escalated.send(complaint, feedback=feedback)
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=2)
+    invitation = db.session.scalar(db.select(Invitation))
+    assert invitation.status == "sent" and db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+
+
+def test_a_complaint_reopened_while_the_invitations_job_runs_is_passed_over(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+
+    def reopened_meanwhile(ids):
+        complaint_escalated.send(complaint, feedback=feedback)
+        return ids
+
+    report = invitations.send_due_invitations(at=now() + timedelta(hours=49), progress=reopened_meanwhile)
+    assert (report.sent, report.skipped, report.waiting) == (0, {}, 0)
+
+
+def test_escalating_a_complaint_that_never_closed_changes_nothing(db):
+    _contact(db)
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_escalated.send(complaint, feedback=feedback)
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
 
 
