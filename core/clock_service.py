@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 from flask import current_app
 from sqlalchemy import event, select
@@ -63,11 +62,15 @@ def forget_closures() -> None:
 def _closures_in_force() -> tuple[tuple[date, str], ...]:
     """Closure dates as (day, name), read once per transaction: a submission works out several due dates."""
     session = db.session()
-    if any(isinstance(row, ClosureDate) for row in chain(session.new, session.dirty, session.deleted)):
-        session.info.pop(_CLOSURES, None)  # a change in hand: read again, which writes it first
     if _CLOSURES not in session.info:
         session.info[_CLOSURES] = tuple((closure.day, closure.name) for closure in active_closures())
     return session.info[_CLOSURES]
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _forget_closures_when_one_is_added(session: Session, instance: object) -> None:
+    if isinstance(instance, ClosureDate):
+        session.info.pop(_CLOSURES, None)  # read again, which writes the new one first
 
 
 @event.listens_for(Session, "after_commit")
