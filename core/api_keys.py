@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.audit import record_audit
 from core.extensions import db, limiter
 from core.models import StaffUser
+from core.reference_data import detached_copies, kept, watch
 from core.timesource import now
 
 #: Every key starts with this, so a leaked key is easy to recognise in logs and secret scanners.
@@ -50,6 +51,10 @@ class ApiKey(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiKey {self.prefix}… {self.name}>"
+
+
+# Every API request looks its key up: kept per process until a key is issued or revoked (its last use aside).
+watch(ApiKey, ignoring={"last_used_at"})
 
 
 def hash_key(raw: str) -> str:
@@ -88,11 +93,24 @@ def key_from_request() -> str | None:
     return None
 
 
+def _keys_by_hash() -> dict[str, ApiKey]:
+    table = ApiKey.__table__
+    return {key.key_hash: key for key in detached_copies(ApiKey, db.session.execute(select(table)).mappings())}
+
+
+def find_key(raw: str | None) -> ApiKey | None:
+    """The key (active or revoked) matching `raw`, or None; a wrong key costs no query."""
+    if not raw or len(raw) > 200:
+        return None
+    key = kept("api-keys", _keys_by_hash).get(hash_key(raw))
+    return db.session.merge(key, load=False) if key is not None else None
+
+
 def authenticate(raw: str | None) -> ApiKey | None:
     """The active key matching `raw`, or None."""
     if not raw or not raw.startswith(KEY_PREFIX):
         return None
-    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(raw)))
+    key = find_key(raw)
     return key if key is not None and key.active else None
 
 

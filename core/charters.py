@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import make_transient_to_detached
 
 from core.audit import record_audit
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, ServiceArea, StaffUser
+from core.reference_data import detached_copies, kept
 from core.timesource import now
 
 #: What a measurable standard can measure, with the words staff and residents see.
@@ -352,45 +352,40 @@ def published_charter(council_slug: str) -> Charter | None:
     )
 
 
-#: Published versions never change, so each one's commitments are read once per process. Keyed by the version's
-#: identity and publication time, so a database rebuilt with the same ids is never mistaken for the old one.
-_PUBLISHED_COMMITMENTS: dict[tuple, tuple[Commitment, ...]] = {}
-
-
-def forget_published_commitments() -> None:
-    """Drop the commitments kept per process (for a database that was emptied and refilled)."""
-    _PUBLISHED_COMMITMENTS.clear()
-
-
 def published_commitments_of(council_slug: str) -> tuple[Commitment, ...]:
-    """The commitments of the council's published charter, in charter order, as detached copies.
+    """The commitments of the council's published charter, in charter order, as detached copies kept per process.
 
     The caller attaches the ones it stores against with ``db.session.merge(commitment, load=False)``, which
     costs no query.
     """
-    version = db.session.execute(
-        select(Charter.id, Charter.version, Charter.published_at)
-        .where(Charter.council_slug == council_slug, Charter.status == CharterStatus.PUBLISHED)
-        .order_by(Charter.version.desc()).limit(1)
-    ).first()
-    if version is None:
-        return ()
-    key = (council_slug, *version)
-    kept = _PUBLISHED_COMMITMENTS.get(key)
-    if kept is None:
+
+    def load() -> tuple[Commitment, ...]:
+        charter = db.session.execute(
+            select(Charter.id)
+            .where(Charter.council_slug == council_slug, Charter.status == CharterStatus.PUBLISHED)
+            .order_by(Charter.version.desc()).limit(1)
+        ).scalar()
+        if charter is None:
+            return ()
         table = Commitment.__table__
-        rows = db.session.execute(select(table).where(table.c.charter_id == version.id).order_by(table.c.number))
-        kept = tuple(_detached_commitment(row) for row in rows.mappings())
-        if len(_PUBLISHED_COMMITMENTS) >= 64:  # old versions are never asked for again
-            _PUBLISHED_COMMITMENTS.clear()
-        _PUBLISHED_COMMITMENTS[key] = kept
-    return kept
+        rows = db.session.execute(select(table).where(table.c.charter_id == charter).order_by(table.c.number))
+        return tuple(detached_copies(Commitment, rows.mappings()))
+
+    return kept(f"published-commitments:{council_slug}", load)
 
 
-def _detached_commitment(row) -> Commitment:
-    commitment = Commitment(**{column.key: row[column.key] for column in Commitment.__table__.columns})
-    make_transient_to_detached(commitment)
-    return commitment
+def service_areas_by_code() -> dict[str, ServiceArea]:
+    """Every service area, active or not, by code, as detached copies kept per process."""
+    table = ServiceArea.__table__
+    return kept("service-areas", lambda: {
+        area.code: area for area in detached_copies(ServiceArea, db.session.execute(select(table)).mappings())
+    })
+
+
+def active_service_area(code: str | None) -> ServiceArea | None:
+    """The active service area with this code, attached to the session, or None."""
+    area = service_areas_by_code().get(code) if code else None
+    return db.session.merge(area, load=False) if area is not None and area.active else None
 
 
 def start_draft(charter: Charter, *, by: StaffUser) -> Charter:

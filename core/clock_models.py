@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.calendar import WorkingCalendar
 from core.clocks import Deadline, compute, ledger_from_json
 from core.extensions import db
+from core.reference_data import watch
 from core.timesource import now
 
 
@@ -34,6 +35,9 @@ class ClosureDate(db.Model):
 
     def __repr__(self) -> str:
         return f"<ClosureDate {self.day} {self.name}>"
+
+
+watch(ClosureDate)  # every due date reads the closure dates: kept per process until they change
 
 
 class ClockStatus(StrEnum):

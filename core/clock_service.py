@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from core.audit import record_audit, target_type_of
 from core.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar, get_calendar
@@ -31,6 +30,7 @@ from core.clocks import (
 )
 from core.extensions import db
 from core.models import StaffUser
+from core.reference_data import forget_stamp, kept
 from core.timesource import now
 
 #: Open clocks are recomputed in batches of this many, each committed, so a run can be stopped and resumed.
@@ -50,33 +50,14 @@ def active_closures() -> list[ClosureDate]:
     return list(db.session.scalars(query))
 
 
-#: The closure dates in force, kept on the session for the rest of its transaction.
-_CLOSURES = "charterline.closures"
-
-
 def forget_closures() -> None:
-    """Read the closure dates again next time (another process may have changed them)."""
-    db.session.info.pop(_CLOSURES, None)
+    """Check again, in this transaction, whether another process has changed the closure dates."""
+    forget_stamp()
 
 
 def _closures_in_force() -> tuple[tuple[date, str], ...]:
-    """Closure dates as (day, name), read once per transaction: a submission works out several due dates."""
-    session = db.session()
-    if _CLOSURES not in session.info:
-        session.info[_CLOSURES] = tuple((closure.day, closure.name) for closure in active_closures())
-    return session.info[_CLOSURES]
-
-
-@event.listens_for(Session, "transient_to_pending")
-def _forget_closures_when_one_is_added(session: Session, instance: object) -> None:
-    if isinstance(instance, ClosureDate):
-        session.info.pop(_CLOSURES, None)  # read again, which writes the new one first
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_closures_with_the_transaction(session: Session, *_args) -> None:
-    session.info.pop(_CLOSURES, None)
+    """Closure dates as (day, name), kept per process until they change: every due date reads them."""
+    return kept("closures", lambda: tuple((closure.day, closure.name) for closure in active_closures()))
 
 
 def calendar_for_app(name: str | None = None) -> WorkingCalendar:

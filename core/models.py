@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from core.reference_data import watch
 from core.timesource import now
 
 
@@ -200,6 +201,12 @@ class Commitment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Commitment {self.code}>"
+
+
+# Every submission reads these; each process keeps a copy until one of them changes (core.reference_data).
+watch(ServiceArea)
+watch(Charter)
+watch(Commitment)
 
 
 class AuditEvent(db.Model):

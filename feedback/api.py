@@ -8,6 +8,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from core.charters import active_service_area
 from core.extensions import csrf, db, limiter
 from core.models import ServiceArea
 from core.timesource import today
@@ -146,7 +147,7 @@ def _contact(data: dict, problems: list[Problem]) -> ContactDetails:
 def _service_area(code: str | None, problems: list[Problem]) -> ServiceArea | None:
     if code is None:
         return None
-    area = db.session.scalar(select(ServiceArea).where(ServiceArea.code == code, ServiceArea.active.is_(True)))
+    area = active_service_area(code)
     if area is None:
         problems.append(Problem("service_area", f"There is no service area with the code {code!r}"))
     return area

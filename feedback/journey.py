@@ -10,6 +10,7 @@ from datetime import date
 from flask import session, url_for
 from sqlalchemy import select
 
+from core.charters import active_service_area
 from core.extensions import db
 from core.models import Commitment, ServiceArea
 from feedback.forms import NO_ADJUSTMENTS, NOT_SURE
@@ -82,7 +83,7 @@ def service_area_of(answers: dict) -> ServiceArea | None:
     code = answers.get("service_area")
     if not code or code == NOT_SURE:
         return None
-    return db.session.scalar(select(ServiceArea).where(ServiceArea.code == code, ServiceArea.active.is_(True)))
+    return active_service_area(code)
 
 
 def commitments_of(answers: dict) -> list[Commitment]:

@@ -473,6 +473,5 @@ def revoke_api_key(key: ApiKey, *, by: StaffUser) -> None:
 
 
 def find_api_key(raw: str | None) -> ApiKey | None:
-    if not raw or len(raw) > 200:
-        return None
-    return db.session.scalar(select(ApiKey).where(ApiKey.key_hash == token_hash(raw)))
+    """The key (active or revoked) matching `raw`, or None."""
+    return api_keys.find_key(raw)

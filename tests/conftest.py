@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from core.charters import forget_published_commitments
 from core.extensions import db as _db
+from core.reference_data import forget_kept, replace_stamp
 from core.timesource import set_today
 from tests.helpers import make_staff
 
@@ -51,6 +51,7 @@ def _empty_tables() -> None:
     else:
         for table in tables:
             _db.session.execute(table.delete())
+    replace_stamp()  # the emptied database is a new one to every process
     _db.session.commit()
 
 
@@ -62,7 +63,7 @@ def _app_context(app):
         _db.session.rollback()
         _db.session.remove()
         _empty_tables()
-        forget_published_commitments()  # ids start again in the emptied tables
+        forget_kept()
         set_today(None)
 
 
