@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from core.direct_insert import after_direct_insert, prepared_insert
 from core.extensions import db
 from core.models import AuditEvent, StaffUser
 from core.timesource import now
@@ -53,6 +54,7 @@ def link_when_saved(record: object, field: str, target: object) -> None:
 
 
 @event.listens_for(Session, "after_flush")
+@after_direct_insert
 def _write_records_whose_target_is_written(session: Session, _context) -> None:
     waiting = session.info.get(_AWAITING)
     if not waiting:
@@ -79,7 +81,7 @@ def _write_records_whose_target_is_written(session: Session, _context) -> None:
         batches.setdefault((mapper.local_table, tuple(row)), []).append(row)
     connection = session.connection()
     for (table, _fields), rows in batches.items():
-        connection.execute(insert(table), rows)
+        connection.execute(prepared_insert(table), rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
+from core.direct_insert import after_direct_insert
 from core.extensions import db
 
 T = TypeVar("T")
@@ -139,6 +140,12 @@ def _replace_stamp_when_reference_data_changes(session: Session, _context) -> No
     if (any(_watched(instance) for instance in session.new)
             or any(_watched(instance) for instance in session.deleted)
             or any(_watched(instance) and _really_changed(instance) for instance in session.dirty)):
+        replace_stamp(session)
+
+
+@after_direct_insert
+def _replace_stamp_when_reference_data_is_written(session: Session, written: list) -> None:
+    if any(_watched(instance) for instance in written):
         replace_stamp(session)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from core.direct_insert import before_direct_insert
 from core.sentiment import Sentiment, score
 from core.themes import themes_for
 
@@ -95,6 +96,11 @@ def apply_score(item: object) -> Sentiment | None:
     if entry.themes:
         setattr(item, entry.themes, themes_for(text))
     return result
+
+
+@before_direct_insert
+def _score_new_texts(session: Session, _new: list) -> None:
+    _score_written_texts(session, None, None)
 
 
 @event.listens_for(Session, "before_flush")
