@@ -61,15 +61,17 @@ def insert_pending(session: Session | None = None) -> None:
     new = sorted(session.new, key=_table_position)  # a stable sort: rows of one table keep the order they were made
     for instance in new:
         _check_writable(instance)
-    for instance in new:
-        session.expunge(instance)
     connection = session.connection()
-    for instance in new:
-        _write(connection, instance)
-    for instance in new:
-        make_transient_to_detached(instance)
-    for instance in new:
-        session.add(instance)
+    # Reading an expired key must not flush: the objects are out of the session while they are written.
+    with session.no_autoflush:
+        for instance in new:
+            session.expunge(instance)
+        for instance in new:
+            _write(connection, instance)
+        for instance in new:
+            make_transient_to_detached(instance)
+        for instance in new:
+            session.add(instance)
     for hook in _AFTER:
         hook(session, new)
 

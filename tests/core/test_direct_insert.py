@@ -1,0 +1,125 @@
+"""Writing new rows directly: the same rows, keys and side effects as the flush, one INSERT each."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from complaints.models import Complaint, ComplaintClock
+from core.audit import history_for, record_audit
+from core.direct_insert import insert_pending
+from core.models import Commitment, Resident, ServiceArea
+from core.reference_data import ReferenceStamp
+from feedback.models import FeedbackItem, feedback_commitment
+from tests.helpers import make_charter, make_service_area
+
+
+@pytest.fixture
+def statements(db):
+    sent = []
+
+    def note(_connection, _cursor, statement, *_rest):
+        sent.append(statement.split()[0] + " " + statement.split()[2] if statement.startswith("INSERT")
+                    else statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    yield sent
+    event.remove(db.engine, "before_cursor_execute", note)
+
+
+def new_complaint(area: ServiceArea, commitments: list[Commitment]) -> Complaint:
+    item = FeedbackItem(reference="CMP-2026-00001", kind="complaint", resident_kind="complaint", status="received",
+                        channel="web_form", service_area=area, received_on=date(2026, 3, 2),
+                        description="The crew were rude and left rubbish everywhere.", tracking_token_hash="h" * 64,
+                        resident=Resident(name="Sam Example", email="sam@example.com", reply_by="email"))
+    item.commitments = commitments
+    complaint = Complaint(feedback=item, regime="lgsco", stage=1, state="received")
+    complaint.clocks.append(ComplaintClock(stage=1, kind="acknowledge", rule="lgsco-stage1-ack",
+                                           started_on=date(2026, 3, 2), due_on=date(2026, 3, 9)))
+    return complaint
+
+
+def test_a_new_graph_is_written_parents_first_with_its_keys_and_links(db, statements):
+    area = make_service_area()
+    commitments = make_charter().commitments
+    db.session.refresh(area)  # loaded, as the service's merged copies are
+    complaint = new_complaint(area, commitments)
+    db.session.add(complaint)
+    statements.clear()
+    insert_pending()
+    assert statements == ["INSERT resident", "INSERT feedback_item", "INSERT feedback_commitment",
+                          "INSERT complaint", "INSERT complaint_clock"]
+    item = complaint.feedback
+    assert complaint in db.session and not db.session.new
+    assert item.resident_id == item.resident.id and complaint.feedback_id == item.id
+    assert complaint.clocks[0].complaint_id == complaint.id
+    written = len(statements)
+    db.session.commit()
+    assert len(statements) == written  # nothing was left for the flush
+    db.session.expire_all()
+    stored = db.session.get(FeedbackItem, item.id)
+    assert [c.code for c in stored.commitments] == ["T-01", "T-02"]
+    assert stored.resident.email == "sam@example.com"
+    assert db.session.scalar(select(func.count()).select_from(feedback_commitment)) == 2
+
+
+def test_defaults_are_written_and_kept_on_the_object(db, statements):
+    complaint = new_complaint(make_service_area(), [])
+    db.session.add(complaint)
+    insert_pending()
+    item = complaint.feedback
+    written = len(statements)
+    # Column defaults are on the object as stored: reading them sends no query.
+    assert item.version_id == 1 and item.received_at is not None and item.resident.created_at is not None
+    assert complaint.is_open is not None and complaint.version_id == 1
+    assert len(statements) == written
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(FeedbackItem, item.id).received_at == item.received_at
+
+
+def test_text_is_scored_and_waiting_audit_records_are_written(db):
+    complaint = new_complaint(make_service_area(), [])
+    db.session.add(complaint)
+    record_audit(complaint.feedback, "feedback.recorded", by=None, summary="Complaint received")
+    insert_pending()
+    db.session.commit()
+    item = complaint.feedback
+    assert item.sentiment_label == "negative" and item.sentiment_version
+    assert [e.action for e in history_for(item)] == ["feedback.recorded"]
+
+
+def test_changes_to_stored_rows_are_left_to_the_flush(db, statements):
+    area = make_service_area(name="Waste")
+    complaint = new_complaint(area, [])
+    db.session.add(complaint)
+    area.name = "Waste and recycling"
+    statements.clear()
+    insert_pending()
+    assert not any(s.startswith("UPDATE") for s in statements)
+    db.session.commit()
+    assert any(s.startswith("UPDATE") for s in statements)
+    db.session.expire_all()
+    assert db.session.get(ServiceArea, area.id).name == "Waste and recycling"
+
+
+def test_reference_data_written_directly_replaces_the_stamp(db):
+    before = db.session.scalar(select(ReferenceStamp.stamp))
+    db.session.add(ServiceArea(code="parks", name="Parks", regime="lgsco"))
+    insert_pending()
+    db.session.commit()
+    assert db.session.scalar(select(ReferenceStamp.stamp)) != before
+
+
+def test_a_rollback_undoes_direct_writes(db):
+    complaint = new_complaint(make_service_area(), [])
+    db.session.add(complaint)
+    insert_pending()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(FeedbackItem)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
+def test_nothing_new_writes_nothing(db, statements):
+    insert_pending()
+    assert statements == []
