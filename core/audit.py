@@ -81,7 +81,7 @@ def _write_records_whose_target_is_written(session: Session, _context) -> None:
         batches.setdefault((mapper.local_table, tuple(row)), []).append(row)
     connection = session.connection()
     for (table, _fields), rows in batches.items():
-        connection.execute(prepared_insert(table), rows)
+        connection.execute(prepared_insert(table), rows[0] if len(rows) == 1 else rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

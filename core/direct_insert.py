@@ -52,7 +52,11 @@ def prepared_insert(table: Table) -> Insert:
 
 
 def insert_pending(session: Session | None = None) -> None:
-    """Write every new object in the session now, one prepared INSERT each, in the caller's transaction."""
+    """Write every new object in the session now, one prepared INSERT each, in the caller's transaction.
+
+    Flush the session before making the new objects: an object added earlier and linked to its parent only through
+    the parent's collection (``parent.children.append(child)``, no back-reference) gets its key from the flush.
+    """
     session = session or db.session()
     if not session.new:
         return
@@ -169,4 +173,5 @@ def _link(connection, instance: object, relationship, related) -> None:
                 raise ValueError(f"{type(instance).__name__}.{relationship.key} refers to a row not yet written")
             row[link.key] = value
         rows.append(row)
-    connection.execute(prepared_insert(relationship.secondary), rows)
+    # One row is sent as one statement: a list goes through the driver's batch path, which costs more for one.
+    connection.execute(prepared_insert(relationship.secondary), rows[0] if len(rows) == 1 else rows)

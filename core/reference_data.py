@@ -49,6 +49,8 @@ def _first_stamp(table, connection, **_kw) -> None:
     connection.execute(table.insert().values(id=1, stamp=new_stamp()))
 
 
+_READ_STAMP = select(ReferenceStamp.__table__.c.stamp).where(ReferenceStamp.__table__.c.id == 1)
+
 #: Watched classes, each with the attributes whose changes do not count (such as a key's last use).
 _WATCHED: dict[type, frozenset[str]] = {}
 
@@ -70,9 +72,8 @@ def kept(name: str, load: Callable[[], T]) -> T:
     if session.info.get(_CHANGED):
         return load()
     if _STAMP not in session.info:
-        session.info[_STAMP] = session.execute(
-            select(ReferenceStamp.__table__.c.stamp).where(ReferenceStamp.__table__.c.id == 1)
-        ).scalar()
+        # On the connection: reading the stamp is no reason to flush the caller's half-made changes.
+        session.info[_STAMP] = session.connection().execute(_READ_STAMP).scalar()
     stamp = session.info[_STAMP]
     if stamp is None:  # a database without its stamp row: nothing can be trusted to stay the same
         return load()

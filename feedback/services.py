@@ -98,25 +98,27 @@ def one_writer_at_a_time() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+#: The statement that takes the next number, built once per database dialect.
+_TAKE_NUMBER: dict[str, object] = {}
+
+
 def next_reference(kind: str, year: int) -> str:
     """The next reference for the year, such as CMP-2026-00042, taken atomically so it never repeats.
 
-    On PostgreSQL the number is taken in a transaction of its own, so the counter row is locked for a moment
-    rather than for the whole submission; a submission that then fails leaves a gap, never a repeat. SQLite has
-    one writer at a time anyway, so there it is part of the submission's own transaction.
+    The number is taken in the caller's transaction, so a submission that fails takes no number. The counter
+    row stays locked (PostgreSQL) or the database stays reserved (SQLite) until that transaction ends: take it
+    as late as possible.
     """
-    table = ReferenceCounter.__table__
-    postgres = db.engine.dialect.name == "postgresql"
-    statement = (
-        (postgresql.insert if postgres else sqlite.insert)(table).values(year=year, last=1)
-        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
-        .returning(table.c.last)
-    )
-    if postgres:
-        with db.engine.begin() as connection:
-            number = connection.execute(statement).scalar_one()
-    else:
-        number = db.session.execute(statement).scalar_one()
+    dialect = db.engine.dialect.name
+    if dialect not in _TAKE_NUMBER:
+        table = ReferenceCounter.__table__
+        _TAKE_NUMBER[dialect] = (
+            (postgresql if dialect == "postgresql" else sqlite).insert(table)
+            .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+            .returning(table.c.last)
+        )
+    # On the connection, not the session: the item waiting for this number must not be flushed first.
+    number = db.session.connection().execute(_TAKE_NUMBER[dialect], {"year": year, "last": 1}).scalar_one()
     return f"{FeedbackKind(kind).prefix}-{year}-{number:05d}"
 
 
@@ -257,6 +259,8 @@ def record_feedback(
 
     A complaint raised from a service request belongs to the same resident as the request.
     """
+    # Anything the caller has in hand goes the usual way first, so the direct writes below are this item's alone.
+    db.session.flush()
     token = new_token()
     item = FeedbackItem(
         kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
@@ -269,9 +273,8 @@ def record_feedback(
     )
     item.commitments = list(submission.commitments)
     plan_acknowledgement(item)
-    # Everything above only reads. The writes come last and together, so writers wait for each other briefly.
-    with one_writer_at_a_time():
-        item.reference = next_reference(submission.kind, received_on.year)
+    # Until it has its reference the item must not be written: nothing below may flush it early.
+    with db.session.no_autoflush:
         db.session.add(item)
         for stored in files[:MAX_FILES]:
             item.attachments.append(_attachment(stored, "staff" if by else "resident"))
@@ -282,9 +285,13 @@ def record_feedback(
         record_audit(item, "feedback.recorded", by=by, after={"kind": item.kind, "channel": channel,
                                                               "received_on": received_on},
                      summary=f"{item.kind_label} received {how}")
+        feedback_recorded.send(item, by=by)  # a complaint's case and clock join this transaction
+    # The reference is taken last: from here to the commit, other submissions wait for the counter. Only the
+    # acknowledgement (which quotes the reference) and the writes come after it.
+    with one_writer_at_a_time():
+        item.reference = next_reference(submission.kind, received_on.year)
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
-        feedback_recorded.send(item, by=by)
         # Every row here is new: written directly, it costs a fraction of the unit of work (core.direct_insert).
         insert_pending()
         _commit_keeping(item)
