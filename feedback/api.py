@@ -8,6 +8,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from core.api_keys import key_from_request
 from core.charters import active_service_area
 from core.extensions import csrf, db, limiter
 from core.models import ServiceArea
@@ -34,10 +35,8 @@ from feedback.services import (
 
 
 def _presented_key() -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.headers.get("X-API-Key")
+    """The key in `Authorization: Bearer <key>`, the one way the API description offers."""
+    return key_from_request()
 
 
 def current_api_key() -> ApiKey | None:

@@ -95,6 +95,14 @@ def test_no_key_or_wrong_key_is_401(client, spec):
     assert client.get("/api/v1/feedback/CMP-2026-00001").status_code == 401
 
 
+def test_a_key_sent_any_other_way_than_the_authorization_header_is_not_read(client, key):
+    for headers in ({"X-API-Key": key}, {"Authorization": key}, {"Authorization": f"Basic {key}"}):
+        response = client.post("/api/v1/feedback", json=COMPLAINT, headers=headers)
+        assert response.status_code == 401
+        assert response.get_json() == {"errors": [{"message": "Send your API key in the Authorization header"}]}
+    assert post(client, COMPLAINT, key).status_code != 401  # the same key, sent as documented, is read
+
+
 def test_a_key_without_the_feedback_scope_is_403(client, db):
     _key, raw = issue_api_key(name="Telephony", per_minute=10, by=make_staff(role=Role.ADMIN),
                               scopes=["contacts:write"])
