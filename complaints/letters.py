@@ -35,7 +35,8 @@ class Ombudsman:
 
 
 #: Contact details every extension, refusal, final response and restriction letter must give
-#: (Complaint Handling Code 6.5 and 2.2; LGSCO Code chapter 3).
+#: (Complaint Handling Code 6.5 and 2.2; LGSCO Code chapter 3). Checked in November 2026 against the details
+#: councils and landlords publish for each Ombudsman; check them again when an Ombudsman announces a change.
 OMBUDSMEN = {
     "lgsco": Ombudsman(
         name="Local Government and Social Care Ombudsman",
