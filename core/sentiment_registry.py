@@ -32,12 +32,14 @@ class SentimentFields:
 @dataclass(frozen=True, slots=True)
 class ScoredText:
     """A model whose `text` attribute is scored into `fields`, and whose `themes` attribute (if any) receives the
-    theme names from core.themes."""
+    theme names from core.themes. Once its `anonymised` attribute (if any) is set, the text is a placeholder left by
+    the retention policy: the stored score stands, and the text is never scored again or offered as a correction."""
 
     model: type
     text: str
     fields: SentimentFields
     themes: str | None
+    anonymised: str | None = None
 
     @property
     def name(self) -> str:
@@ -48,14 +50,15 @@ _REGISTRY: dict[type, ScoredText] = {}
 
 
 def register_scored_text(model: type, *, text: str, fields: SentimentFields | None = None,
-                         themes: str | None = None) -> ScoredText:
+                         themes: str | None = None, anonymised: str | None = None) -> ScoredText:
     """Register a mapped model: called by the domain package that owns it (e.g. feedback for FeedbackItem)."""
     fields = fields or SentimentFields()
     columns = inspect(model).columns
-    missing = [name for name in (text, themes, *_field_names(fields)) if name is not None and name not in columns]
+    missing = [name for name in (text, themes, anonymised, *_field_names(fields))
+               if name is not None and name not in columns]
     if missing:
         raise TypeError(f"{model.__name__} has no column for {', '.join(missing)}")
-    entry = _REGISTRY[model] = ScoredText(model=model, text=text, fields=fields, themes=themes)
+    entry = _REGISTRY[model] = ScoredText(model=model, text=text, fields=fields, themes=themes, anonymised=anonymised)
     return entry
 
 
@@ -109,6 +112,8 @@ def _score_written_texts(session: Session, _context, _instances) -> None:
     for item in [*session.new, *session.dirty]:
         entry = _REGISTRY.get(type(item))
         if entry is None:
+            continue
+        if entry.anonymised and getattr(item, entry.anonymised) is not None:
             continue
         state = inspect(item)
         never_scored = getattr(item, entry.fields.version) is None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from sqlalchemy import and_, bindparam, func, inspect, or_, select
+from sqlalchemy import and_, bindparam, func, inspect, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from core.audit import record_audit
@@ -36,10 +36,16 @@ def effective_label(entry: ScoredText) -> ColumnElement:
 # --- Rescoring ----------------------------------------------------------------------------------------------
 
 
+def _still_written(entry: ScoredText) -> ColumnElement[bool]:
+    """Records whose text is the writer's own, not a placeholder left by anonymisation."""
+    return _column(entry, entry.anonymised).is_(None) if entry.anonymised else true()
+
+
 def _stale(entry: ScoredText, version: str) -> ColumnElement[bool]:
     """Records with text whose stored score is missing or from another scorer version."""
     stored = _column(entry, entry.fields.version)
-    return and_(_column(entry, entry.text).is_not(None), or_(stored.is_(None), stored != version))
+    return and_(_column(entry, entry.text).is_not(None), _still_written(entry),
+                or_(stored.is_(None), stored != version))
 
 
 def count_stale(version: str = VERSION) -> dict[str, int]:
@@ -141,7 +147,8 @@ def export_corrections() -> Iterator[tuple[str, str]]:
     for entry in registered():
         override = _column(entry, entry.fields.override_label)
         key = inspect(entry.model).primary_key[0]
-        query = select(override, _column(entry, entry.text)).where(override.is_not(None)).order_by(key)
+        query = (select(override, _column(entry, entry.text)).where(override.is_not(None), _still_written(entry))
+                 .order_by(key))
         for label, text in db.session.execute(query):
             if text:
                 yield label, text

@@ -111,6 +111,9 @@ class FeedbackItem(SentimentMixin, db.Model):
     version_id: Mapped[int] = mapped_column(default=1)
     #: Theme labels found in the text (see core.themes).
     themes: Mapped[list] = mapped_column(JSON, default=list)
+    #: When the resident's words, messages and files were removed under the retention policy (feedback.retention);
+    #: what reports count (kind, service, commitments, channel, dates, status, sentiment, themes) stays.
+    anonymised_at: Mapped[datetime | None]
 
     service_area: Mapped[ServiceArea | None] = relationship()
     resident: Mapped[Resident | None] = relationship()
@@ -148,8 +151,9 @@ class FeedbackItem(SentimentMixin, db.Model):
         return f"<FeedbackItem {self.reference}>"
 
 
-# Scored for sentiment and themes whenever the resident's description is written (core.sentiment_registry).
-register_scored_text(FeedbackItem, text="description", themes="themes")
+# Scored for sentiment and themes whenever the resident's description is written (core.sentiment_registry); once
+# anonymised, the description is a placeholder and the stored score stands.
+register_scored_text(FeedbackItem, text="description", themes="themes", anonymised="anonymised_at")
 
 
 class FeedbackMessage(db.Model):
@@ -182,6 +186,8 @@ class Attachment(db.Model):
     size: Mapped[int]
     uploaded_by: Mapped[str] = mapped_column(String(10), default="resident")
     created_at: Mapped[datetime] = mapped_column(default=now)
+    #: When the file was deleted under the retention policy; the row stays to say there was one.
+    removed_at: Mapped[datetime | None]
 
 
 class EqualityMonitoring(db.Model):
