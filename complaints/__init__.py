@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints", cli_group="complaints")
 
-from complaints import commands, demo, models, views  # noqa: E402,F401
+from complaints import commands, demo, models, retention, views  # noqa: E402,F401

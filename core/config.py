@@ -57,6 +57,14 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_SURVEY_OPEN_RATE_LIMIT": "60 per hour",
     # Days a contact's email address and phone number are kept before `flask surveys anonymise` clears them.
     "CHARTERLINE_CONTACT_RETENTION_DAYS": 365,
+    # Retention of residents' feedback: after this many days `flask feedback anonymise` removes their contact
+    # details, what they wrote, messages, letters and files, and keeps the figures. Compliments and comments are
+    # kept two years from the day they were received (731 days, so a leap day never shortens it).
+    "CHARTERLINE_FEEDBACK_RETENTION_DAYS": 731,
+    # Complaints and service requests are kept six years from the day the case closed: the usual council retention
+    # schedule, which follows the six years the Limitation Act 1980 (sections 2 and 5) allows for bringing a claim.
+    # 2,192 days, so that leap days never shorten it. A case still open is never anonymised, however old.
+    "CHARTERLINE_COMPLAINT_RETENTION_DAYS": 2192,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Complaints: how residents reach the complaints team, printed in every complaint letter.
@@ -147,6 +155,9 @@ def finalise(config: dict, instance_path: Path) -> None:
                 "SECRET_KEY is not set: set it to a long random value before starting Charterline in production."
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
+    for key in ("CHARTERLINE_FEEDBACK_RETENTION_DAYS", "CHARTERLINE_COMPLAINT_RETENTION_DAYS"):
+        if config.get(key, DEFAULTS[key]) < 1:
+            raise ConfigError(f"{key} must be a number of days, 1 or more.")
     if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
         raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):

@@ -1,17 +1,20 @@
-"""`flask feedback ...`: housekeeping for abandoned forms and their files."""
+"""`flask feedback ...`: housekeeping for abandoned forms and their files, and anonymisation after retention."""
 
 from __future__ import annotations
 
+import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.extensions import db
-from core.timesource import now
+from core.timesource import now, today
 from feedback import bp
 from feedback.models import Attachment, FeedbackDraft
+from feedback.retention import anonymise_past_retention, count_past_retention, cutoffs
 from feedback.uploads import delete_stored, upload_dir
 
 bp.cli.help = "Housekeeping for residents' feedback."
@@ -48,3 +51,32 @@ def purge() -> None:
     drafts, files = purge_abandoned()
     click.echo(f"Deleted {drafts} abandoned form{'' if drafts == 1 else 's'} and {files} unused "
                f"file{'' if files == 1 else 's'}.")
+
+
+@bp.cli.command("anonymise")
+@click.option("--dry-run", is_flag=True, help="Say what would be anonymised, and change nothing.")
+@click.option("--before", "before", default=None, metavar="YYYY-MM-DD",
+              help="Only anonymise feedback whose retention period started before this date (it can bring the "
+                   "configured periods earlier, never later).")
+def anonymise(dry_run: bool, before: str | None) -> None:
+    """Anonymise feedback and complaints past their retention period; figures are kept (safe to run from cron)."""
+    try:
+        limit = date.fromisoformat(before) if before else None
+    except ValueError:
+        click.echo(f"Error: --before must be a date like 2020-03-31, not {before!r}", err=True)
+        sys.exit(2)
+    if limit is not None and limit > today():
+        click.echo(f"Error: --before must be today or earlier, not {limit.isoformat()}", err=True)
+        sys.exit(2)
+    limits = cutoffs(before=limit)
+    try:
+        total = count_past_retention(limits)
+        with click.progressbar(length=total, label="Feedback to anonymise", file=sys.stderr) as bar:
+            report = anonymise_past_retention(limits, dry_run=dry_run, progress=bar.update)
+    except (SQLAlchemyError, OSError) as exc:
+        db.session.rollback()
+        click.echo(f"Error: anonymisation stopped ({type(exc).__name__}). What was finished is kept; run the "
+                   "command again to carry on.", err=True)
+        sys.exit(1)
+    for line in report.summary():
+        click.echo(line)
