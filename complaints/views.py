@@ -50,6 +50,7 @@ from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
 from core.events import register_tracking_section
 from core.extensions import db, limiter
+from core.formatting import govuk_date
 from core.models import Role, StaffUser
 from core.timesource import today
 from feedback.models import FeedbackItem
@@ -64,6 +65,26 @@ def _me() -> StaffUser:
 
 def _case(complaint_id: int) -> Complaint:
     return db.get_or_404(Complaint, complaint_id)
+
+
+#: Pages that only show a case; every other page of a case changes it.
+_SHOWING = {"complaints.case", "complaints.letter", "complaints.print_letter"}
+
+
+@bp.before_request
+def _anonymised_cases_stay_as_they_are():
+    """A case anonymised under the retention policy can be read but not changed: its pages lead back to it."""
+    complaint_id = (request.view_args or {}).get("complaint_id")
+    if complaint_id is None or (request.method == "GET" and request.endpoint in _SHOWING):
+        return None
+    anonymised_at = db.session.scalar(
+        select(FeedbackItem.anonymised_at).join(Complaint, Complaint.feedback_id == FeedbackItem.id)
+        .where(Complaint.id == complaint_id))
+    if anonymised_at is None:
+        return None
+    flash(f"This complaint was anonymised on {govuk_date(anonymised_at)} under the retention policy, so it can no "
+          "longer be changed.", "info")
+    return redirect(url_for("complaints.case", complaint_id=complaint_id))
 
 
 def _case_to_change(complaint_id: int) -> Complaint:
@@ -193,11 +214,13 @@ def case(complaint_id: int):
     complaint = _case(complaint_id)
     resident_id = complaint.feedback.resident_id
     on = today()
+    changeable = complaint.feedback.anonymised_at is None
     return render_template(
         "complaints/case.html", complaint=complaint, page_title=f"Complaint {complaint.reference}",
         history=history_for(complaint), explain=services.explain, running=services.running_clock(complaint),
-        restrictions=queries.restrictions_for(resident_id), can_change=services.can_work_on(complaint, _me()),
-        is_officer=services.is_officer(_me()), learning_allowed=services.learning_allowed(complaint),
+        restrictions=queries.restrictions_for(resident_id),
+        can_change=changeable and services.can_work_on(complaint, _me()),
+        is_officer=changeable and services.is_officer(_me()), learning_allowed=services.learning_allowed(complaint),
         today=on, soon_limit=queries.due_soon_limit(on),
         due_tag=queries.due_tag, long_date=deadlines.long_date, cap=deadlines.EXTENSION_CAP,
     )
@@ -663,6 +686,8 @@ def _complaint_for_token(token: str) -> Complaint:
     complaint = queries.complaint_for_token_hash(hashlib.sha256(token.encode()).hexdigest())
     if complaint is None:
         abort(404)
+    if complaint.feedback.anonymised_at is not None:
+        abort(redirect(url_for("feedback.track", token=token)))  # which says the details were removed, and why
     return complaint
 
 

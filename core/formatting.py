@@ -33,6 +33,14 @@ def pluralise(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
 
 
+def period(days: int) -> str:
+    """A retention period in words: whole years when it is a number of years (leap days counted), else days."""
+    years = round(days / 365.25)
+    if years >= 1 and abs(days - years * 365.25) <= 1.5:
+        return pluralise(years, "year")
+    return pluralise(days, "day")
+
+
 def percent(value: float | None, places: int = 0) -> str:
     return "" if value is None else f"{value * 100:.{places}f}%"
 
@@ -65,6 +73,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(govuk_date_short)
     app.add_template_filter(govuk_datetime)
     app.add_template_filter(percent)
+    app.add_template_filter(period)
     app.add_template_global(pluralise)
 
     @app.context_processor

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
 from core.extensions import db
+from core.formatting import govuk_date
 from core.models import Role, ServiceArea
 from core.sentiment_service import SentimentOverrideError, override_sentiment
 from core.timesource import today
@@ -211,14 +212,25 @@ def _item_or_404(reference: str) -> FeedbackItem:
     return item
 
 
+def _item_to_change(reference: str) -> FeedbackItem:
+    """The item, unless it has been anonymised: then it stays as it is, and the officer is told why."""
+    found = _item_or_404(reference)
+    if found.anonymised_at is not None:
+        flash(f"This {escape(found.kind_noun)} was anonymised on {govuk_date(found.anonymised_at)} under the "
+              "retention policy, so it can no longer be changed.", "info")
+        abort(redirect(url_for("feedback.item", reference=found.reference)))
+    return found
+
+
 @bp.get("/staff/feedback/<reference>")
 @role_required(*ANY_STAFF)
 def item(reference: str):
     found = _item_or_404(reference)
     related = db.session.scalars(select(FeedbackItem).where(FeedbackItem.raised_from_id == found.id)).all()
     raised_from = db.session.get(FeedbackItem, found.raised_from_id) if found.raised_from_id else None
+    can_change = current_user.has_role(*HANDLERS) and found.anonymised_at is None
     return render_template("feedback/item.html", item=found, history=history_for(found),
-                           explanation=explain_acknowledgement(found), can_change=current_user.has_role(*HANDLERS),
+                           explanation=explain_acknowledgement(found), can_change=can_change,
                            adjustments=ADJUSTMENTS, reply_methods=REPLY_METHODS, related=related,
                            raised_from=raised_from)
 
@@ -238,7 +250,7 @@ def _done(found: FeedbackItem, message: str):
 @bp.route("/staff/feedback/<reference>/tags", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def tags(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = RetagForm(data={"version": found.version_id, "service_area": _area_code(found),
                            "commitments": [c.code for c in found.commitments]})
     form.service_area.choices = _service_choices()
@@ -261,7 +273,7 @@ def _area_code(found: FeedbackItem) -> str:
 @bp.route("/staff/feedback/<reference>/reclassify", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def reclassify_item(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = ReclassifyForm(data={"version": found.version_id, "kind": found.kind})
     if form.validate_on_submit():
         try:
@@ -277,7 +289,7 @@ def reclassify_item(reference: str):
 @bp.route("/staff/feedback/<reference>/sentiment", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def sentiment(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = SentimentForm(data={"label": found.effective_sentiment})
     if form.validate_on_submit():
         try:
@@ -292,7 +304,7 @@ def sentiment(reference: str):
 @bp.route("/staff/feedback/<reference>/status", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def status(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = StatusForm(data={"version": found.version_id, "status": found.status})
     if form.validate_on_submit():
         try:
@@ -307,7 +319,7 @@ def status(reference: str):
 @bp.route("/staff/feedback/<reference>/message", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def message(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = StaffMessageForm()
     if form.validate_on_submit():
         send_staff_message(found, form.body.data.strip(), by=current_user)
@@ -318,7 +330,7 @@ def message(reference: str):
 @bp.route("/staff/feedback/<reference>/files", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def files(reference: str):
-    found = _item_or_404(reference)
+    found = _item_to_change(reference)
     form = StaffFilesForm()
     if form.validate_on_submit():
         uploads = [u for u in request.files.getlist("files") if u and u.filename]

@@ -365,9 +365,13 @@ def sent():
 # The private tracking page
 
 def _tracked(token: str) -> FeedbackItem:
+    """The item for the token. Once anonymised there is nothing left to add to or change: its pages lead back to
+    the tracking page, which says why."""
     item = find_by_token(token)
     if item is None:
         abort(404)
+    if item.anonymised_at is not None and request.endpoint != "feedback.track":
+        abort(redirect(url_for("feedback.track", token=token)))
     return item
 
 
@@ -375,6 +379,9 @@ def _tracked(token: str) -> FeedbackItem:
 @tracking_limit
 def track(token: str):
     item = _tracked(token)
+    if item.anonymised_at is not None:
+        # The link still works, so the resident learns what happened rather than meeting "Page not found".
+        return render_template("feedback/track_anonymised.html", item=item)
     return render_template("feedback/track.html", item=item, token=token, explanation=explain_acknowledgement(item),
                            sections=tracking_sections(item))
 
