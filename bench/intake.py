@@ -45,6 +45,7 @@ TARGET_RATE = 300  # complaints a second
 TARGET_P95_MS = 100
 WORKERS = 2
 WRK_SCRIPT = Path(__file__).with_suffix(".lua")
+WORKER_READY = "Language data loaded"  # what gunicorn.conf.py logs once a worker is ready
 
 
 @dataclass
@@ -87,21 +88,24 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32), "CHARTERLINE_ENV": "production",
            "CHARTERLINE_COUNCIL": "harrow", "CHARTERLINE_BASE_URL": f"http://127.0.0.1:{port}"}
     command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-               "--backlog", "2048", "--log-level", "warning", "app:create_app()"]
+               "--backlog", "2048", "--log-level", "info", "app:create_app()"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start-up:\n{log.read_text()[-2000:]}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/api/v1/openapi.json")
-            if connection.getresponse().status == 200:
+            # Each worker loads its language data before its first request (gunicorn.conf.py): wait for all of
+            # them, or the first seconds measure one worker while the other is still reading WordNet.
+            if connection.getresponse().status == 200 and log.read_text().count(WORKER_READY) >= WORKERS:
                 return server
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 30 seconds")
+    raise SystemExit("gunicorn and both its workers were not ready within 60 seconds")
 
 
 def complaint(marker: str) -> bytes:
