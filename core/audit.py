@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from core.direct_insert import after_direct_insert, prepared_insert
+from core.direct_insert import after_direct_insert, insert_rows
 from core.extensions import db
 from core.models import AuditEvent, StaffUser
 from core.timesource import now
@@ -81,7 +81,7 @@ def _write_records_whose_target_is_written(session: Session, _context) -> None:
         batches.setdefault((mapper.local_table, tuple(row)), []).append(row)
     connection = session.connection()
     for (table, _fields), rows in batches.items():
-        connection.execute(prepared_insert(table), rows[0] if len(rows) == 1 else rows)
+        insert_rows(connection, table, rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

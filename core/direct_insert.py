@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Insert, Table, insert, inspect
+from sqlalchemy import Column, Insert, Integer, Table, insert, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
@@ -29,6 +30,8 @@ _BEFORE: list[Hook] = []
 _AFTER: list[Hook] = []
 _INSERTS: dict[Table, Insert] = {}
 _ORDER: dict[Table, int] = {}
+_INLINE: dict[Table, Insert] = {}
+_QUEUE = "charterline.direct_insert_queue"
 
 
 def before_direct_insert(hook: Hook) -> Hook:
@@ -66,18 +69,172 @@ def insert_pending(session: Session | None = None) -> None:
     for instance in new:
         _check_writable(instance)
     connection = session.connection()
+    # On PostgreSQL the rows wait in a queue and go together at the end (``_send_together``).
+    queue: list[tuple[Table, list[dict]]] | None = [] if _take_keys(connection, new) else None
     # Reading an expired key must not flush: the objects are out of the session while they are written.
     with session.no_autoflush:
         for instance in new:
             session.expunge(instance)
-        for instance in new:
-            _write(connection, instance)
-        for instance in new:
-            make_transient_to_detached(instance)
-        for instance in new:
-            session.add(instance)
-    for hook in _AFTER:
-        hook(session, new)
+        connection.info[_QUEUE] = queue
+        try:
+            for instance in new:
+                _write(connection, instance)
+            for instance in new:
+                make_transient_to_detached(instance)
+            for instance in new:
+                session.add(instance)
+            for hook in _AFTER:
+                hook(session, new)
+        finally:
+            connection.info.pop(_QUEUE, None)
+    if queue:
+        _send_together(connection, queue)
+
+
+def _send_together(connection, queue: list[tuple[Table, list[dict]]]) -> None:
+    """Send the queued INSERTs to PostgreSQL in one round trip, as one psycopg pipeline.
+
+    The statements go straight to the driver, with the SQL and parameter conversion SQLAlchemy would use
+    (``before_cursor_execute`` listeners still see them). A row the database refuses raises SQLAlchemy's usual
+    error, such as ``IntegrityError``, and the caller rolls back as after any failed statement.
+    """
+    driver = connection.connection.driver_connection
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with driver.pipeline(), driver.cursor() as cursor:
+            send = _PipelineSender(connection, cursor)
+            for table, rows in queue:
+                send(table, rows)
+    except driver_error as error:
+        raise DBAPIError.instance(None, None, error, driver_error) from error
+
+
+class _PipelineSender:
+    """Queue INSERTs on a psycopg cursor in pipeline mode: SQL compiled once per table and set of columns."""
+
+    def __init__(self, connection, cursor) -> None:
+        self.connection = connection
+        self.cursor = cursor
+
+    def __call__(self, table: Table, rows: list[dict]) -> None:
+        for keys, group in _by_columns(rows):
+            sql, columns = _compiled(self.connection.dialect, table, keys)
+            params = [{name: _value(row, name, default, convert) for name, default, convert in columns}
+                      for row in group]
+            many = len(params) > 1
+            # Statement listeners (logging, query counts) see these as they see SQLAlchemy's own statements.
+            self.connection.dispatch.before_cursor_execute(self.connection, self.cursor, sql,
+                                                           params if many else params[0], None, many)
+            if many:
+                self.cursor.executemany(sql, params)
+            else:
+                self.cursor.execute(sql, params[0])
+
+
+def _value(row: dict, name: str, default, convert):
+    if name in row:
+        value = row[name]
+    else:
+        value = default.arg if default.is_scalar else default.arg(None)
+    return convert(value) if convert else value
+
+
+def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[dict]]]:
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return list(groups.items())
+
+
+_COMPILED: dict[tuple, tuple[str, list]] = {}
+
+
+def _compiled(dialect, table: Table, keys: tuple) -> tuple[str, list]:
+    """The INSERT's SQL for these columns, as SQLAlchemy would send it, and for each parameter its column's
+    default (the columns not given that have one) and the conversion SQLAlchemy applies before sending it."""
+    found = _COMPILED.get((table, keys))
+    if found is None:
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
+        names = list(compiled.bind_names.values())
+        if compiled.escaped_bind_names or not set(keys) <= set(names):
+            raise ValueError(f"{table.name} has a column whose name cannot be sent as it is")
+        columns = []
+        for name in names:
+            column = table.c[name]
+            if name not in keys and (column.default is None or not (column.default.is_scalar
+                                                                    or column.default.is_callable)):
+                raise ValueError(f"{table.name}.{name} has a default that only SQLAlchemy can work out")
+            columns.append((name, column.default, column.type.dialect_impl(dialect).bind_processor(dialect)))
+        found = _COMPILED[(table, keys)] = (compiled.string, columns)
+    return found
+
+
+def insert_rows(connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows whose keys nobody needs back: at once, or with the direct write under way (its queue)."""
+    queue = connection.info.get(_QUEUE)
+    if queue is not None:
+        queue.append((table, rows))
+        return
+    statement = _INLINE.get(table)
+    if statement is None:
+        statement = _INLINE[table] = insert(table).inline()
+    # One row is sent as one statement: a list goes through the driver's batch path, which costs more for one.
+    connection.execute(statement, rows[0] if len(rows) == 1 else rows)
+
+
+def _take_keys(connection, new: list) -> bool:
+    """On PostgreSQL, give each new row its key from its table's sequence (as its INSERT would), all in one query,
+    so that no INSERT need wait for the one before. False elsewhere, or if some row's key comes from no sequence:
+    then each INSERT goes on its own and the key comes back from it."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
+        return False
+    sequences = []
+    wanting = []
+    for instance in new:
+        mapper = inspect(instance).mapper
+        column = _sequence_column(mapper)
+        if column is None:
+            return False
+        attribute = _attribute(mapper, column)
+        if getattr(instance, attribute) is None:
+            sequences.append(_sequence_of(connection, column))
+            wanting.append((instance, attribute))
+    if wanting:
+        keys = connection.execute(_TAKE_KEYS, {"sequences": sequences}).scalars().all()
+        for (instance, attribute), key in zip(wanting, keys, strict=True):
+            setattr(instance, attribute, key)
+    return True
+
+
+#: One key from each named sequence, in the order named (one prepared statement whatever the rows).
+_TAKE_KEYS = text(
+    "SELECT nextval(name) FROM unnest(CAST(:sequences AS regclass[])) WITH ORDINALITY AS wanted(name, position) "
+    "ORDER BY position"
+)
+_SEQUENCES: dict[Column, str] = {}
+
+
+def _sequence_column(mapper) -> Column | None:
+    """The table's one integer primary key filled from a sequence, if it has one."""
+    columns = mapper.local_table.primary_key.columns
+    if len(columns) != 1:
+        return None
+    column = next(iter(columns))
+    if column.autoincrement not in (True, "auto") or not isinstance(column.type, Integer):
+        return None
+    return column
+
+
+def _sequence_of(connection, column: Column) -> str:
+    name = _SEQUENCES.get(column)
+    if name is None:
+        name = connection.execute(text("SELECT pg_get_serial_sequence(:table, :column)"),
+                                  {"table": column.table.name, "column": column.name}).scalar()
+        if name is None:
+            raise ValueError(f"{column.table.name}.{column.name} has no sequence to take a key from")
+        _SEQUENCES[column] = name
+    return name
 
 
 def _table_position(instance: object) -> int:
@@ -102,9 +259,12 @@ def _write(connection, instance: object) -> None:
     _take_parent_keys(instance, mapper, state.dict)
     table = mapper.local_table
     row = _row(instance, mapper, state.dict)
-    primary_key = connection.execute(prepared_insert(table), row).inserted_primary_key
-    for column, value in zip(mapper.primary_key, primary_key, strict=True):
-        setattr(instance, _attribute(mapper, column), value)
+    if connection.info.get(_QUEUE) is not None:  # the key was taken beforehand (_take_keys)
+        insert_rows(connection, table, [row])
+    else:
+        primary_key = connection.execute(prepared_insert(table), row).inserted_primary_key
+        for column, value in zip(mapper.primary_key, primary_key, strict=True):
+            setattr(instance, _attribute(mapper, column), value)
     for relationship in mapper.relationships:
         related = state.dict.get(relationship.key)
         if not related:
@@ -173,5 +333,4 @@ def _link(connection, instance: object, relationship, related) -> None:
                 raise ValueError(f"{type(instance).__name__}.{relationship.key} refers to a row not yet written")
             row[link.key] = value
         rows.append(row)
-    # One row is sent as one statement: a list goes through the driver's batch path, which costs more for one.
-    connection.execute(prepared_insert(relationship.secondary), rows[0] if len(rows) == 1 else rows)
+    insert_rows(connection, relationship.secondary, rows)

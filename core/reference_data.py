@@ -22,7 +22,8 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import String, event, inspect, select, update
+from sqlalchemy import String, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
 from core.direct_insert import after_direct_insert
@@ -101,12 +102,22 @@ def replace_stamp(session: Session | None = None) -> None:
     Called by the flush for ORM changes to watched tables; call it after a bulk statement on one of them.
     """
     session = session or db.session()
-    table = ReferenceStamp.__table__
     connection = session.connection()
-    stamp = new_stamp()
-    if connection.execute(update(table).where(table.c.id == 1).values(stamp=stamp)).rowcount == 0:
-        connection.execute(table.insert().values(id=1, stamp=stamp))
+    # One statement that needs no answer (the row may be missing), so it can join a pipeline of direct writes.
+    connection.execute(_upsert_stamp(connection.dialect.name), {"id": 1, "stamp": new_stamp()})
     session.info[_CHANGED] = True
+
+
+_UPSERT_STAMP: dict[str, object] = {}
+
+
+def _upsert_stamp(dialect: str):
+    if dialect not in _UPSERT_STAMP:
+        table = ReferenceStamp.__table__
+        statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+        _UPSERT_STAMP[dialect] = statement.on_conflict_do_update(index_elements=[table.c.id],
+                                                                 set_={"stamp": statement.excluded.stamp})
+    return _UPSERT_STAMP[dialect]
 
 
 def detached_copies(model: type[T], rows: Iterable) -> list[T]:

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
 
 from complaints.models import Complaint, ComplaintClock
 from core.audit import history_for, record_audit
@@ -27,6 +28,10 @@ def statements(db):
     event.remove(db.engine, "before_cursor_execute", note)
 
 
+def inserts(statements: list[str]) -> list[str]:
+    return [statement for statement in statements if statement.startswith("INSERT")]
+
+
 def new_complaint(area: ServiceArea, commitments: list[Commitment]) -> Complaint:
     item = FeedbackItem(reference="CMP-2026-00001", kind="complaint", resident_kind="complaint", status="received",
                         channel="web_form", service_area=area, received_on=date(2026, 3, 2),
@@ -47,8 +52,8 @@ def test_a_new_graph_is_written_parents_first_with_its_keys_and_links(db, statem
     db.session.add(complaint)
     statements.clear()
     insert_pending()
-    assert statements == ["INSERT resident", "INSERT feedback_item", "INSERT feedback_commitment",
-                          "INSERT complaint", "INSERT complaint_clock"]
+    assert inserts(statements) == ["INSERT resident", "INSERT feedback_item", "INSERT feedback_commitment",
+                                   "INSERT complaint", "INSERT complaint_clock"]
     item = complaint.feedback
     assert complaint in db.session and not db.session.new
     assert item.resident_id == item.resident.id and complaint.feedback_id == item.id
@@ -123,3 +128,36 @@ def test_a_rollback_undoes_direct_writes(db):
 def test_nothing_new_writes_nothing(db, statements):
     insert_pending()
     assert statements == []
+
+
+def test_on_postgresql_the_keys_come_first_in_one_query_and_no_insert_waits_for_an_answer(db, statements):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the pipeline is PostgreSQL's")
+    area = make_service_area()
+    db.session.refresh(area)
+    db.session.add(new_complaint(area, make_charter().commitments))
+    insert_pending()  # the first write also looks up each table's sequence
+    db.session.commit()
+    db.session.refresh(area)
+    complaint = new_complaint(area, [])
+    complaint.feedback.reference, complaint.feedback.tracking_token_hash = "CMP-2026-00002", "i" * 64
+    db.session.add(complaint)
+    statements.clear()
+    insert_pending()
+    assert statements == ["SELECT", "INSERT resident", "INSERT feedback_item", "INSERT complaint",
+                          "INSERT complaint_clock"]
+    assert complaint.feedback.id and complaint.clocks[0].complaint_id == complaint.id
+    db.session.commit()
+
+
+def test_a_row_the_database_refuses_raises_the_usual_error_and_nothing_is_kept(db):
+    area = make_service_area()
+    db.session.add(new_complaint(area, []))
+    insert_pending()
+    db.session.commit()
+    db.session.add(new_complaint(area, []))  # the same reference again: the unique index refuses it
+    with pytest.raises(IntegrityError):
+        insert_pending()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(FeedbackItem)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 1
