@@ -1,13 +1,18 @@
 """axe-core finds no WCAG 2.2 AA violations on any page, for residents and for staff."""
 
+from datetime import date
 from pathlib import Path
 
+from complaints.services import close_after_stage1
 from core.charters import load_charter_file
 from core.extensions import db
 from core.models import Charter, Role
 from core.outbox import queue_message
+from core.timesource import set_today
+from feedback.retention import anonymise_past_retention, cutoffs
 from tests.browser.conftest import assert_accessible
-from tests.helpers import make_staff
+from tests.complaints.conftest import acknowledge, respond
+from tests.helpers import make_complaint, make_feedback, make_staff
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
 
@@ -65,3 +70,22 @@ def test_pages_work_without_javascript(no_js_page, live_server):
     no_js_page.click("button:has-text('Sign in')")
     no_js_page.wait_for_url(f"{live_server}/staff")
     assert no_js_page.locator("h1").inner_text() == "Staff home"
+
+
+def test_anonymised_pages_are_accessible(page, live_server, sign_in):
+    set_today(date(2026, 3, 4))
+    handler = make_staff(role=Role.CASE_HANDLER)
+    complaint = make_complaint(handler=handler, received_on=date(2026, 3, 2))
+    acknowledge(complaint, handler)
+    respond(complaint, handler, date(2026, 3, 12))
+    close_after_stage1(complaint, by=make_staff(role=Role.COMPLAINTS_OFFICER), on=date(2026, 3, 13))
+    comment = make_feedback(kind="comment", received_on=date(2026, 3, 2), token="an-anonymised-token-" + "x" * 30)
+    set_today(date(2032, 6, 1))
+    anonymise_past_retention(cutoffs())
+    page.goto(f"{live_server}/track/an-anonymised-token-{'x' * 30}")
+    assert page.locator("h1").inner_text() == f"Your comment {comment.reference}"
+    assert_accessible(page)
+    sign_in(Role.COMPLAINTS_OFFICER)
+    for path in (f"/staff/feedback/{comment.reference}", f"/complaints/{complaint.id}", "/staff/feedback"):
+        page.goto(live_server + path)
+        assert_accessible(page)
