@@ -118,9 +118,16 @@ class _PipelineSender:
 
     def __call__(self, table: Table, rows: list[dict]) -> None:
         for keys, group in _by_columns(rows):
-            sql, columns = _compiled(self.connection.dialect, table, keys)
-            params = [{name: _value(row, name, default, convert) for name, default, convert in columns}
-                      for row in group]
+            sql, converted, defaults = _compiled(self.connection.dialect, table, keys)
+            params = []
+            for row in group:
+                values = dict(row)
+                for name, convert in converted:
+                    values[name] = convert(values[name])
+                for name, default, convert in defaults:
+                    value = default.arg if default.is_scalar else default.arg(None)
+                    values[name] = convert(value) if convert else value
+                params.append(values)
             many = len(params) > 1
             # Statement listeners (logging, query counts) see these as they see SQLAlchemy's own statements.
             self.connection.dispatch.before_cursor_execute(self.connection, self.cursor, sql,
@@ -131,14 +138,6 @@ class _PipelineSender:
                 self.cursor.execute(sql, params[0])
 
 
-def _value(row: dict, name: str, default, convert):
-    if name in row:
-        value = row[name]
-    else:
-        value = default.arg if default.is_scalar else default.arg(None)
-    return convert(value) if convert else value
-
-
 def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[dict]]]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
@@ -146,26 +145,30 @@ def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[dict]]]:
     return list(groups.items())
 
 
-_COMPILED: dict[tuple, tuple[str, list]] = {}
+_COMPILED: dict[tuple, tuple[str, list, list]] = {}
 
 
-def _compiled(dialect, table: Table, keys: tuple) -> tuple[str, list]:
-    """The INSERT's SQL for these columns, as SQLAlchemy would send it, and for each parameter its column's
-    default (the columns not given that have one) and the conversion SQLAlchemy applies before sending it."""
+def _compiled(dialect, table: Table, keys: tuple) -> tuple[str, list, list]:
+    """The INSERT's SQL for these columns, as SQLAlchemy would send it; the given columns whose values SQLAlchemy
+    converts before sending (with the conversion); and the columns not given that have a default to send."""
     found = _COMPILED.get((table, keys))
     if found is None:
         compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
         names = list(compiled.bind_names.values())
         if compiled.escaped_bind_names or not set(keys) <= set(names):
             raise ValueError(f"{table.name} has a column whose name cannot be sent as it is")
-        columns = []
+        converted, defaults = [], []
         for name in names:
             column = table.c[name]
-            if name not in keys and (column.default is None or not (column.default.is_scalar
-                                                                    or column.default.is_callable)):
+            convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if name in keys:
+                if convert is not None:
+                    converted.append((name, convert))
+            elif column.default is not None and (column.default.is_scalar or column.default.is_callable):
+                defaults.append((name, column.default, convert))
+            else:
                 raise ValueError(f"{table.name}.{name} has a default that only SQLAlchemy can work out")
-            columns.append((name, column.default, column.type.dialect_impl(dialect).bind_processor(dialect)))
-        found = _COMPILED[(table, keys)] = (compiled.string, columns)
+        found = _COMPILED[(table, keys)] = (compiled.string, converted, defaults)
     return found
 
 
@@ -249,8 +252,14 @@ def _check_writable(instance: object) -> None:
         raise ValueError(f"{type(instance).__name__} spans more than one table and cannot be written directly")
 
 
+_ATTRIBUTES: dict[tuple, str] = {}
+
+
 def _attribute(mapper, column) -> str:
-    return mapper.get_property_by_column(column).key
+    found = _ATTRIBUTES.get((mapper, column))
+    if found is None:
+        found = _ATTRIBUTES[(mapper, column)] = mapper.get_property_by_column(column).key
+    return found
 
 
 def _write(connection, instance: object) -> None:
@@ -292,25 +301,36 @@ def _take_parent_keys(instance: object, mapper, given: dict) -> None:
 def _row(instance: object, mapper, given: dict) -> dict:
     """The row to insert: the values set on the object, and each column's default set on the object too."""
     row = {}
-    for column in mapper.local_table.columns:
-        key = _attribute(mapper, column)
-        if key in given:
-            row[column.key] = given[key]
-            continue
-        if (column.primary_key and column.autoincrement in (True, "auto")) or column.server_default is not None:
-            continue  # the database fills it in (a server default is read when first used)
-        default = column.default
-        if default is None:
-            value = None
-        elif default.is_scalar:
-            value = default.arg
-        elif default.is_callable:
-            value = default.arg(None)
-        else:
-            raise ValueError(f"{type(instance).__name__}.{key} has a default that only the database can work out")
-        setattr(instance, key, value)
-        row[column.key] = value
+    for key, attribute, default in _columns_of(mapper):
+        if attribute in given:
+            row[key] = given[attribute]
+        elif default is not _FILLED_BY_DATABASE:
+            value = None if default is None else default.arg if default.is_scalar else default.arg(None)
+            given[attribute] = value  # as loaded: reading it later sends no query
+            row[key] = value
     return row
+
+
+_FILLED_BY_DATABASE = object()
+_COLUMNS: dict[object, list[tuple]] = {}
+
+
+def _columns_of(mapper) -> list[tuple]:
+    """(column key, attribute, default) for each column; the default is None, a Python default, or a marker for a
+    value the database fills in (an autoincrement key, or a server default, read when first used)."""
+    found = _COLUMNS.get(mapper)
+    if found is None:
+        found = []
+        for column in mapper.local_table.columns:
+            default = column.default
+            if (column.primary_key and column.autoincrement in (True, "auto")) or column.server_default is not None:
+                default = _FILLED_BY_DATABASE
+            elif default is not None and not (default.is_scalar or default.is_callable):
+                raise ValueError(f"{mapper.class_.__name__}.{column.key} has a default that only the database can "
+                                 "work out")
+            found.append((column.key, _attribute(mapper, column), default))
+        _COLUMNS[mapper] = found
+    return found
 
 
 def _give_key_to_children(instance: object, mapper, relationship, children) -> None:
