@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from core.direct_insert import before_direct_insert
 from core.sentiment import Sentiment, score
@@ -115,9 +116,11 @@ def _score_written_texts(session: Session, _context, _instances) -> None:
             continue
         if entry.anonymised and getattr(item, entry.anonymised) is not None:
             continue
-        state = inspect(item)
-        never_scored = getattr(item, entry.fields.version) is None
-        text_changed = state.attrs[entry.text].history.has_changes()
-        scored_in_this_flush = state.attrs[entry.fields.label].history.has_changes()
-        if never_scored or (text_changed and not scored_in_this_flush):
+        if getattr(item, entry.fields.version) is None:  # never scored
+            apply_score(item)
+            continue
+        # get_history reads one attribute's changes (state.attrs would build a view of every attribute)
+        text_changed = get_history(item, entry.text).has_changes()
+        scored_in_this_flush = get_history(item, entry.fields.label).has_changes()
+        if text_changed and not scored_in_this_flush:
             apply_score(item)
