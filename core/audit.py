@@ -40,13 +40,16 @@ _AWAITING = "charterline.awaiting_ids"
 def link_when_saved(record: object, field: str, target: object) -> None:
     """Point ``record.<field>`` at ``target``'s id and save ``record`` with the caller's transaction.
 
-    A target already written has its id, and the record joins the session. A target not yet written has none;
-    rather than write it early (a flush of its own), the record waits and is inserted by the flush that writes
-    the target, in the same transaction. Such a record is written directly, so the object returned to the caller
-    is a copy that the session does not track: read the trail back with ``history_for``.
+    A target already written has its id, and the record joins the session. A target not yet written has no id, or one
+    taken ahead of a direct write; rather than write it early (a flush of its own), the record waits and is inserted by
+    the flush or direct write that writes the target, in the same transaction. Such a record is written directly, so
+    the object returned to the caller is a copy that the session does not track: read the trail back with
+    ``history_for``.
     """
     target_id = getattr(target, "id", None)
-    if target_id is not None:
+    state = inspect(target, raiseerr=False)
+    # Written means stored, not merely keyed: a row about to be written directly has its key beforehand.
+    if target_id is not None and (state is None or state.has_identity):
         setattr(record, field, target_id)
         db.session.add(record)
     else:

@@ -15,7 +15,8 @@ register the same action here with ``before_direct_insert`` and ``after_direct_i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Column, Insert, Integer, Table, insert, inspect, text
 from sqlalchemy.exc import DBAPIError
@@ -99,12 +100,19 @@ def _send_together(connection, queue: list[tuple[Table, list[dict]]]) -> None:
     error, such as ``IntegrityError``, and the caller rolls back as after any failed statement.
     """
     driver = connection.connection.driver_connection
+    with as_sqlalchemy_errors(connection), driver.pipeline(), driver.cursor() as cursor:
+        send = _PipelineSender(connection, cursor)
+        for table, rows in queue:
+            send(table, rows)
+
+
+@contextmanager
+def as_sqlalchemy_errors(connection) -> Iterator[None]:
+    """Raise the driver's errors as SQLAlchemy raises them (``IntegrityError`` and so on), for work done on the
+    driver's connection directly."""
     driver_error = connection.dialect.loaded_dbapi.Error
     try:
-        with driver.pipeline(), driver.cursor() as cursor:
-            send = _PipelineSender(connection, cursor)
-            for table, rows in queue:
-                send(table, rows)
+        yield
     except driver_error as error:
         raise DBAPIError.instance(None, None, error, driver_error) from error
 
@@ -189,25 +197,85 @@ def _take_keys(connection, new: list) -> bool:
     """On PostgreSQL, give each new row its key from its table's sequence (as its INSERT would), all in one query,
     so that no INSERT need wait for the one before. False elsewhere, or if some row's key comes from no sequence:
     then each INSERT goes on its own and the key comes back from it."""
+    wanted = _keys_wanted(connection, new)
+    if wanted is None:
+        return False
+    sequences, wanting = wanted
+    if wanting:
+        _give_keys(wanting, connection.execute(_TAKE_KEYS, {"sequences": sequences}).scalars().all())
+    return True
+
+
+def _keys_wanted(connection, new: list) -> tuple[list[str], list[tuple]] | None:
+    """On PostgreSQL, the sequence of each new row still without its key, and (row, key attribute) for each."""
     driver = connection.connection.driver_connection
     if connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
-        return False
+        return None
     sequences = []
     wanting = []
     for instance in new:
         mapper = inspect(instance).mapper
         column = _sequence_column(mapper)
         if column is None:
-            return False
+            return None
         attribute = _attribute(mapper, column)
         if getattr(instance, attribute) is None:
             sequences.append(_sequence_of(connection, column))
             wanting.append((instance, attribute))
-    if wanting:
-        keys = connection.execute(_TAKE_KEYS, {"sequences": sequences}).scalars().all()
-        for (instance, attribute), key in zip(wanting, keys, strict=True):
-            setattr(instance, attribute, key)
-    return True
+    return sequences, wanting
+
+
+def _give_keys(wanting: list[tuple], keys: list[int]) -> None:
+    for (instance, attribute), key in zip(wanting, keys, strict=True):
+        setattr(instance, attribute, key)
+
+
+def execute_taking_keys(statement, params: dict, session: Session | None = None) -> list[tuple]:
+    """Run ``statement`` on the session's connection and return its rows; on PostgreSQL, also take the keys of the
+    session's new rows in the same round trip, ready for ``insert_pending``.
+
+    For the one statement a write must make just before its rows (such as taking a reference number). Its
+    parameters go as SQLAlchemy would convert them.
+    """
+    session = session or db.session()
+    connection = session.connection()
+    wanted = _keys_wanted(connection, list(session.new))
+    if not wanted or not wanted[1]:
+        return [tuple(row) for row in connection.execute(statement, params)]
+    sequences, wanting = wanted
+    sql, values = _compiled_statement(connection.dialect, statement, params)
+    keys_sql, keys_values = _compiled_statement(connection.dialect, _TAKE_KEYS, {"sequences": sequences})
+    connection.dispatch.before_cursor_execute(connection, None, sql, values, None, False)
+    connection.dispatch.before_cursor_execute(connection, None, keys_sql, keys_values, None, False)
+    driver = connection.connection.driver_connection
+    with as_sqlalchemy_errors(connection):
+        with driver.pipeline():
+            result = driver.execute(sql, values)
+            keys = driver.execute(keys_sql, keys_values)
+        rows = result.fetchall()
+        _give_keys(wanting, [row[0] for row in keys.fetchall()])
+    return rows
+
+
+_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def _compiled_statement(dialect, statement, params: dict) -> tuple[str, dict]:
+    """The statement's SQL for the driver, and its parameters converted as SQLAlchemy converts them."""
+    found = _STATEMENTS.get((id(statement), dialect.name))
+    if found is None or found[0] is not statement:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.escaped_bind_names:
+            raise ValueError("a parameter name that cannot be sent as it is")
+        converters = [(name, bind.type.dialect_impl(dialect).bind_processor(dialect))
+                      for bind, name in compiled.bind_names.items()]
+        found = _STATEMENTS[(id(statement), dialect.name)] = (statement, compiled, converters)
+    _statement, compiled, converters = found
+    values = compiled.construct_params(params)
+    for name, convert in converters:
+        if convert is not None and values.get(name) is not None:
+            values[name] = convert(values[name])
+    return compiled.string, values
 
 
 #: One key from each named sequence, in the order named (one prepared statement whatever the rows).

@@ -26,7 +26,7 @@ from sqlalchemy import String, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
-from core.direct_insert import after_direct_insert
+from core.direct_insert import after_direct_insert, as_sqlalchemy_errors
 from core.extensions import db
 
 T = TypeVar("T")
@@ -74,7 +74,7 @@ def kept(name: str, load: Callable[[], T]) -> T:
         return load()
     if _STAMP not in session.info:
         # On the connection: reading the stamp is no reason to flush the caller's half-made changes.
-        session.info[_STAMP] = session.connection().execute(_READ_STAMP).scalar()
+        session.info[_STAMP] = _read_stamp(session.connection())
     stamp = session.info[_STAMP]
     if stamp is None:  # a database without its stamp row: nothing can be trusted to stay the same
         return load()
@@ -84,6 +84,27 @@ def kept(name: str, load: Callable[[], T]) -> T:
     value = load()
     _KEPT[name] = (stamp, value)
     return value
+
+
+def _read_stamp(connection) -> str | None:
+    """The stamp. On PostgreSQL, as a transaction's first statement it goes with the BEGIN, in one round trip."""
+    driver = connection.connection.driver_connection
+    if (connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline")
+            or driver.info.transaction_status.name != "IDLE"):
+        return connection.execute(_READ_STAMP).scalar()
+    if _STAMP_SQL.get(connection.dialect.name) is None:
+        compiled = _READ_STAMP.compile(dialect=connection.dialect)
+        _STAMP_SQL[connection.dialect.name] = (compiled.string, compiled.construct_params())
+    sql, params = _STAMP_SQL[connection.dialect.name]
+    connection.dispatch.before_cursor_execute(connection, None, sql, params, None, False)
+    with as_sqlalchemy_errors(connection):
+        with driver.pipeline():  # psycopg queues the BEGIN with the query
+            cursor = driver.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_STAMP_SQL: dict[str, tuple[str, dict]] = {}
 
 
 def forget_stamp() -> None:

@@ -20,7 +20,7 @@ from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter, published_commitments_of
 from core.clock_service import calendar_for_app
-from core.direct_insert import insert_pending
+from core.direct_insert import execute_taking_keys, insert_pending
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, Regime, Resident, ServiceArea, StaffUser
@@ -117,8 +117,9 @@ def next_reference(kind: str, year: int) -> str:
             .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
             .returning(table.c.last)
         )
-    # On the connection, not the session: the item waiting for this number must not be flushed first.
-    number = db.session.connection().execute(_TAKE_NUMBER[dialect], {"year": year, "last": 1}).scalar_one()
+    # On the connection, not the session: the item waiting for this number must not be flushed first. On
+    # PostgreSQL the keys of the rows waiting to be written come in the same round trip (core.direct_insert).
+    [(number,)] = execute_taking_keys(_TAKE_NUMBER[dialect], {"year": year, "last": 1})
     return f"{FeedbackKind(kind).prefix}-{year}-{number:05d}"
 
 

@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from complaints.models import Complaint, ComplaintClock
 from core.audit import history_for, record_audit
-from core.direct_insert import insert_pending
+from core.direct_insert import execute_taking_keys, insert_pending
 from core.models import Commitment, Resident, ServiceArea
 from core.reference_data import ReferenceStamp
 from feedback.models import FeedbackItem, feedback_commitment
@@ -161,3 +161,24 @@ def test_a_row_the_database_refuses_raises_the_usual_error_and_nothing_is_kept(d
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(FeedbackItem)) == 1
     assert db.session.scalar(select(func.count()).select_from(Resident)) == 1
+
+
+def test_a_statement_run_just_before_the_write_brings_the_new_rows_keys_with_it_on_postgresql(db, statements):
+    area = make_service_area()
+    db.session.refresh(area)
+    complaint = new_complaint(area, [])
+    db.session.add(complaint)
+    statements.clear()
+    assert execute_taking_keys(select(literal(7)), {}) == [(7,)]
+    item = complaint.feedback
+    if db.engine.dialect.name == "postgresql":
+        assert statements[:2] == ["SELECT", "SELECT"]  # sent together: the statement and the keys
+        assert item.id and item.resident.id and complaint.id and complaint.clocks[0].id
+    else:
+        assert statements == ["SELECT"] and item.id is None  # keys come back from each INSERT instead
+    statements.clear()
+    insert_pending()
+    assert not [s for s in statements if s.startswith("SELECT")]
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Complaint, complaint.id).feedback.resident.email == "sam@example.com"
