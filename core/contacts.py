@@ -56,7 +56,8 @@ class ContactRecord(db.Model):
     #: phone, email, visit ... (core.models.Channel).
     channel: Mapped[str] = mapped_column(String(20))
     service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"), index=True)
-    #: When the contact happened (UTC, naive).
+    #: When the contact happened (UTC, naive). A closed complaint's contact is dated by the closure that ends the
+    #: case: a contact held while the case was reopened moves to the final closure (or withdrawal) when released.
     occurred_at: Mapped[datetime]
     #: Optional ways to reach the resident; cleared by anonymisation.
     email: Mapped[str | None] = mapped_column(String(254))
@@ -75,6 +76,9 @@ class ContactRecord(db.Model):
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     anonymised_at: Mapped[datetime | None]
+    #: Set while nobody may be invited about the contact yet: a closed complaint the resident escalated is held
+    #: until the case ends. A held contact still happened, so it is listed and kept like any other.
+    held_at: Mapped[datetime | None]
 
     service_area: Mapped[ServiceArea | None] = relationship()
     commitments: Mapped[list[Commitment]] = relationship(secondary=contact_commitment)
