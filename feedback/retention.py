@@ -328,9 +328,11 @@ def clear_outbox(related_type: str, ids: Sequence[int]) -> dict[int, str]:
     counts = dict(db.session.execute(
         select(table.c.related_id, func.count()).where(about).group_by(table.c.related_id)).all())
     if counts:
+        # A delivery error goes too: a mail server's refusal quotes the address it refused.
+        db.session.execute(update(table).where(about).values(to_address=REMOVED, body=REMOVED,
+                                                             last_error=removed_if_any(table.c.last_error)))
         db.session.execute(update(table).where(about, table.c.status.in_(_UNSENT))
                            .values(status=OutboxStatus.FAILED.value, last_error=f"Not sent: {REMOVED}"))
-        db.session.execute(update(table).where(about).values(to_address=REMOVED, body=REMOVED))
     return {record_id: pluralise(n, "email or letter", "emails and letters") for record_id, n in counts.items()}
 
 

@@ -235,6 +235,21 @@ def test_messages_emails_and_contact_records_about_the_item_are_cleared(db):
     assert (unrelated.email, unrelated.anonymised_at) == ("other@example.com", None)
 
 
+def test_a_delivery_error_quoting_the_address_is_cleared(db):
+    item = make_feedback(kind="comment", received_on=LONG_AGO)
+    refused = OutboxMessage(to_address="pat@example.com", subject=f"About {item.reference}", body="Hello Pat",
+                            status="failed", attempts=5, related_type="feedback_item", related_id=item.id,
+                            last_error="{'pat@example.com': (550, b'5.1.1 <pat@example.com>: mailbox unknown')}")
+    sent = OutboxMessage(to_address="pat@example.com", subject=f"About {item.reference}", body="Hello Pat",
+                         status="sent", related_type="feedback_item", related_id=item.id)
+    db.session.add_all([refused, sent])
+    db.session.commit()
+    run()
+    db.session.expire_all()
+    assert (refused.status, refused.last_error) == ("failed", REMOVED)
+    assert (sent.status, sent.last_error) == ("sent", None)
+
+
 def test_files_are_deleted_from_disk_and_their_rows_say_so(db, upload_dir):
     item = make_feedback(kind="comment", received_on=LONG_AGO)
     attachment = stored_file(upload_dir, item)
