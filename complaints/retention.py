@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, true, update
+from sqlalchemy import ColumnElement, case, exists, func, or_, select, true, update
 
+from complaints.letters import SUBJECTS
 from complaints.models import (
     OPEN_STATES,
     Complaint,
@@ -27,7 +28,7 @@ from complaints.models import (
     Restriction,
 )
 from core.extensions import db
-from core.models import AuditEvent, Resident
+from core.models import AuditEvent, OutboxMessage, Resident
 from feedback.models import FeedbackItem
 from feedback.retention import (
     REMOVED,
@@ -97,8 +98,13 @@ class ComplaintRetention(RetentionPart):
         _clear(ComplaintExtension, ComplaintExtension.clock_id.in_(clocks), reason=REMOVED, good_reason=_optional)
         _clear(ComplaintPause, ComplaintPause.clock_id.in_(clocks), reason=REMOVED)
         _clear(Remedy, Remedy.complaint_id.in_(ids), description=REMOVED, completion_note=_optional)
-        # Letters are kept as sent until now; what they recorded (points, reasons) goes with their text.
-        _clear(ComplaintLetter, ComplaintLetter.complaint_id.in_(ids), body=REMOVED, to_address=REMOVED, payload={})
+        # Letters are kept as sent until now; what they recorded (points, reasons) goes with their text. Staff may
+        # have edited a subject (to name the resident, say): each goes back to its standard subject.
+        _clear(ComplaintLetter, ComplaintLetter.complaint_id.in_(ids), body=REMOVED, to_address=REMOVED, payload={},
+               subject=_standard_subject())
+        letter, outbox = ComplaintLetter.__table__, OutboxMessage.__table__
+        db.session.execute(update(outbox).where(outbox.c.id == letter.c.outbox_message_id,
+                                                letter.c.complaint_id.in_(ids)).values(subject=letter.c.subject))
         _clear(OmbudsmanReferral, OmbudsmanReferral.complaint_id.in_(ids), notes=_optional,
                version_id=OmbudsmanReferral.__table__.c.version_id + 1)
         clear_outbox(Complaint.__tablename__, ids)
@@ -116,6 +122,15 @@ class ComplaintRetention(RetentionPart):
                version_id=Restriction.__table__.c.version_id + 1)
         scrub_audit_events(Restriction.__tablename__, ended, summaries=_RESTRICTION_SUMMARIES,
                            values=_RESTRICTION_VALUES)
+
+
+def _standard_subject() -> ColumnElement[str]:
+    """SQL: a letter's subject as drafted, before any edit ("Our response to your complaint: CMP-2026-00042")."""
+    letter = ComplaintLetter.__table__
+    reference = (select(FeedbackItem.reference).join(Complaint, Complaint.feedback_id == FeedbackItem.id)
+                 .where(Complaint.id == letter.c.complaint_id).scalar_subquery())
+    return case({kind.value: f"{subject}: " for kind, subject in SUBJECTS.items()}, value=letter.c.kind,
+                else_="") + reference
 
 
 #: Stands for "the placeholder where there was text, nothing where there was none".

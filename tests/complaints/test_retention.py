@@ -91,6 +91,24 @@ def test_a_closed_complaint_past_retention_loses_the_words_and_keeps_the_facts(c
     assert case.learning_actions[0].what_we_changed == "Leaks get a call back the same day"
 
 
+def test_a_subject_edited_to_name_the_resident_goes_back_to_the_standard_one(case, people, db):
+    first = people["first"]
+    letter = services.prepare_acknowledgement(case, ["The leak was not fixed"], by=first, on=ACKNOWLEDGED)
+    services.send_letter(letter, subject=f"Mrs Example, 4 Mill Lane: {case.reference}", body=letter.body, by=first,
+                         on=ACKNOWLEDGED)
+    respond(case, first, date(2026, 3, 12))
+    services.close_after_stage1(case, by=people["officer"], on=date(2026, 3, 13))
+    set_today(LATER)
+    assert run().items == 1
+    db.session.expire_all()
+    letters = db.session.scalars(select(ComplaintLetter).order_by(ComplaintLetter.id)).all()
+    assert [item.subject for item in letters] == [f"We have received your complaint: {case.reference}",
+                                                  f"Our response to your complaint: {case.reference}"]
+    sent = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.related_type == "complaint")
+                              .order_by(OutboxMessage.id)).all()
+    assert sent == [item.subject for item in letters]
+
+
 def test_the_case_history_says_what_happened_without_the_words(closed_case, db):
     run()
     db.session.expire_all()
