@@ -43,6 +43,7 @@ from core.audit import record_audit
 from core.events import (
     complaint_closed,
     complaint_escalated,
+    complaint_withdrawn,
     feedback_reclassified,
     feedback_recorded,
     feedback_withdrawn,
@@ -636,6 +637,7 @@ def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int
 @_atomic
 def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, on: date,
              version: int | None = None) -> None:
+    """The resident no longer wants the complaint pursued, at either stage; announced once it is committed."""
     _check_version(complaint, version)
     if complaint.state in FINISHED:
         raise ComplaintRuleError("This case has already finished, so it cannot be withdrawn")
@@ -649,6 +651,7 @@ def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, 
     _refresh(complaint)
     _audit(complaint, "complaint.withdrawn", by, before, "Withdrawn" + (f": {_text(reason)}" if _text(reason) else ""))
     db.session.commit()
+    complaint_withdrawn.send(complaint, feedback=complaint.feedback, stage=complaint.stage)
 
 
 @_atomic
@@ -1053,6 +1056,8 @@ def _open_when_reclassified(item: FeedbackItem, *, by: StaffUser | None, **_extr
 
 @feedback_withdrawn.connect
 def _withdraw_when_item_withdrawn(item: FeedbackItem, **_extra) -> None:
+    """The resident withdrew the item on the tracking page: the case is withdrawn through `withdraw`, so it is
+    recorded, audited and announced (complaint_withdrawn) the same way as when staff withdraw it."""
     complaint = db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id))
     if complaint is not None and complaint.state not in FINISHED:
         withdraw(complaint, reason="Withdrawn by the resident", by=None, on=today())

@@ -22,12 +22,20 @@ feedback_withdrawn = _signals.signal("feedback-withdrawn")
 #: One complaint can close twice: after its stage 1 response, and again after the stage 2 final response if the
 #: resident escalates (Complaint Handling Code 6.10: any unresolved part goes to stage 2). A first closure cannot
 #: wait for the second, which most cases never reach, so receivers act at most once per complaint; what they have
-#: not yet done for a first closure they can hold back when complaint_escalated says the case reopened.
+#: not yet done for a first closure they can hold back when complaint_escalated says the case reopened, until
+#: complaint_closed (stage 2) or complaint_withdrawn says it has ended.
 complaint_closed = _signals.signal("complaint-closed")
 #: Sent by complaints once a request for stage 2 is recorded and committed; sender is the Complaint, keyword
 #: argument feedback (the FeedbackItem). The case is open again, whether or not it had closed after stage 1, and
-#: complaint_closed follows with stage 2 when the final response closes it.
+#: complaint_closed follows with stage 2 when the final response closes it, or complaint_withdrawn if the resident
+#: withdraws it first.
 complaint_escalated = _signals.signal("complaint-escalated")
+#: Sent by complaints once a complaint's withdrawal is recorded and committed, whoever withdrew it (staff for the
+#: resident, or the resident withdrawing the item on the tracking page); sender is the Complaint. Keyword
+#: arguments: feedback (the FeedbackItem), stage (1 or 2: the stage it was withdrawn at). The case has ended and
+#: never closes again, so what receivers held back when complaint_escalated reopened it can go ahead now; a
+#: complaint withdrawn without ever having closed has nothing held.
+complaint_withdrawn = _signals.signal("complaint-withdrawn")
 
 #: Functions that add a section to a resident's tracking page: f(feedback_item) -> Markup or None.
 TRACKING_SECTIONS: list[Callable] = []
