@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from core.events import complaint_closed, complaint_escalated
+from core.events import complaint_closed, complaint_escalated, complaint_withdrawn
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys", cli_group="surveys")
 #: The integration API, outside the /surveys prefix: POST /api/v1/contacts.
@@ -19,9 +19,10 @@ def _register_api(state) -> None:
 
 import core.contacts  # noqa: E402,F401  registers the contact tables this package records into
 from surveys import answer_views, api_views, commands, demo, models, openapi, services, views  # noqa: E402,F401
-from surveys.invitations import on_complaint_closed, on_complaint_escalated  # noqa: E402
+from surveys.invitations import on_complaint_closed, on_complaint_escalated, on_complaint_withdrawn  # noqa: E402
 
 # A closed complaint invites the resident to the complaint-handling survey (complaints sends the signals); one
-# escalated before its invitation was due waits for its final closure.
+# escalated before its invitation was due is held until the case ends, at its final closure or its withdrawal.
 complaint_closed.connect(on_complaint_closed)
 complaint_escalated.connect(on_complaint_escalated)
+complaint_withdrawn.connect(on_complaint_withdrawn)

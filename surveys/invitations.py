@@ -207,6 +207,17 @@ def decide(contact: ContactRecord, rule: InvitationRule, survey: Survey, at: dat
     return invitation
 
 
+def _still_free(contact_id: int) -> bool:
+    """Whether the contact is still there and not held, as committed now, locking its row until the commit.
+
+    Holding a contact writes its row and then checks for a decision (hold_while_reopened), so whichever of the
+    two commits first wins: a decision committed first stands, and a hold committed first stops the decision.
+    """
+    row = db.session.execute(
+        select(ContactRecord.held_at).where(ContactRecord.id == contact_id).with_for_update()).first()
+    return row is not None and row.held_at is None
+
+
 def _process(contact: ContactRecord, rules: list[InvitationRule], at: datetime, report: InviteReport) -> None:
     rule = rule_for(contact, rules)
     if rule is None:
@@ -215,8 +226,14 @@ def _process(contact: ContactRecord, rules: list[InvitationRule], at: datetime, 
     if survey is None or contact.occurred_at + timedelta(hours=rule.delay_hours) > at:
         report.waiting += 1
         return
+    contact_id = contact.id
     try:
         invitation = decide(contact, rule, survey, at)
+        db.session.flush()
+        if not _still_free(contact_id):
+            # The complaint was reopened while this run decided: the hold stands and nothing is sent.
+            db.session.rollback()
+            return
         db.session.commit()
     except IntegrityError:
         # Another run decided about this contact first; it is never invited twice.
@@ -229,12 +246,17 @@ def _process(contact: ContactRecord, rules: list[InvitationRule], at: datetime, 
 
 
 def pending_contacts(at: datetime) -> list[int]:
-    """Contacts recent enough to invite about that have no decision yet."""
+    """Contacts recent enough to invite about that have no decision yet and are not held.
+
+    A held contact (a closed complaint the resident escalated) is not waiting for an invitation: it waits for the
+    case to end, so it is neither invited nor counted as waiting until it is released.
+    """
     since = at - timedelta(days=current_app.config["CHARTERLINE_SURVEY_INVITE_WITHIN_DAYS"])
     decided = exists().where(Invitation.contact_id == ContactRecord.id)
     return list(db.session.scalars(
         select(ContactRecord.id)
-        .where(ContactRecord.occurred_at >= since, ContactRecord.occurred_at <= at, ~decided)
+        .where(ContactRecord.occurred_at >= since, ContactRecord.occurred_at <= at,
+               ContactRecord.held_at.is_(None), ~decided)
         .order_by(ContactRecord.occurred_at, ContactRecord.id)
     ))
 
@@ -248,7 +270,7 @@ def send_due_invitations(*, at: datetime | None = None,
     ids = pending_contacts(at) if rules else []
     for contact_id in (progress(ids) if progress else ids):
         contact = db.session.get(ContactRecord, contact_id)
-        if contact is not None:  # a closed complaint's contact is withdrawn if the case reopens meanwhile
+        if contact is not None and contact.held_at is None:  # held if the case reopened meanwhile
             _process(contact, rules, at, report)
     return report
 
@@ -257,18 +279,32 @@ def _complaint_reference(complaint: object, feedback: object) -> str:
     return f"complaint-{getattr(complaint, 'id', None) or getattr(feedback, 'id', '')}"
 
 
+def _release(contact: ContactRecord) -> None:
+    """The complaint has ended: the held contact is dated now, so the rule's delay runs from the end of the case,
+    and the resident is invited now if the rule has no delay."""
+    contact.held_at = None
+    contact.occurred_at = now()
+    db.session.commit()
+    _process(contact, active_rules(), now(), InviteReport())
+
+
 def invite_after_complaint(complaint: object, *, feedback: object, regime: str) -> ContactRecord | None:
     """Record the closed complaint as a contact and invite the resident now if a rule says so without delay.
 
     Once per complaint: a case closed after stage 1 and closed again after stage 2 keeps its first contact, so
-    the resident is asked about the complaint once; if the case reopened before that contact was invited, the
-    contact was withdrawn (hold_while_reopened) and this final closure records it. The contact keeps the
-    complaint's regime, so a housing (Housing Ombudsman) complaint's survey asks the Tenant Satisfaction Measure
-    TP09 question and other complaints' surveys do not.
+    the resident is asked about the complaint once. If the case reopened before that contact was invited, the
+    contact was held (hold_while_reopened) and this final closure releases it, the delay counting from now.
+    Returns the contact recorded or released, None when the first closure's contact stands. The contact keeps
+    the complaint's regime, so a housing (Housing Ombudsman) complaint's survey asks the Tenant Satisfaction
+    Measure TP09 question and other complaints' surveys do not.
     """
     reference = _complaint_reference(complaint, feedback)
-    if find_by_reference(ContactSource.COMPLAINT, reference) is not None:
-        return None
+    existing = find_by_reference(ContactSource.COMPLAINT, reference)
+    if existing is not None:
+        if existing.held_at is None:
+            return None
+        _release(existing)
+        return existing
     resident = getattr(feedback, "resident", None)
     contact = record_contact(
         channel=getattr(feedback, "channel", None) or Channel.ANY, occurred_at=now(), source=ContactSource.COMPLAINT,
@@ -287,26 +323,50 @@ def on_complaint_closed(sender: object, **kwargs) -> None:
 
 
 def hold_while_reopened(complaint: object, *, feedback: object) -> bool:
-    """Withdraw a closed complaint's contact that no invitation has been decided for, because the case reopened.
+    """Hold a closed complaint's contact that no invitation has been decided for, because the case reopened.
 
     A resident who escalates has not finished with the complaint (Complaint Handling Code 6.10: what stage 1 left
-    unresolved goes to stage 2), so asking how it was handled would come too early. The final closure records the
-    contact again and the rule's delay runs from then, so the resident is surveyed once, after the case closes.
-    A contact already decided about (invited, or skipped) stays. Returns whether a contact was withdrawn.
+    unresolved goes to stage 2), so asking how it was handled would come too early. The contact is kept (it is a
+    contact that happened) but nobody is invited about it until the case ends: the final closure, or a
+    withdrawal, releases it and the rule's delay runs from then, so the resident is surveyed once, after the
+    case ends. A contact already decided about (invited, or skipped) stays as it is. Returns whether a contact
+    was held.
     """
     contact = find_by_reference(ContactSource.COMPLAINT, _complaint_reference(complaint, feedback))
-    if contact is None or db.session.scalar(select(exists().where(Invitation.contact_id == contact.id))):
+    if contact is None or contact.held_at is not None:
         return False
-    db.session.delete(contact)
-    try:
-        db.session.commit()
-    except IntegrityError:
+    contact.held_at = now()
+    # Written before the check, so a run of `flask surveys invite` deciding at the same moment either committed
+    # first (and is seen below) or finds the contact held when it locks the row (_still_free).
+    db.session.flush()
+    if db.session.scalar(select(exists().where(Invitation.contact_id == contact.id))):
         # `flask surveys invite` decided about it first: the invitation has gone, and it stands.
         db.session.rollback()
         return False
+    db.session.commit()
     return True
 
 
 def on_complaint_escalated(sender: object, **kwargs) -> None:
     """Receiver for core.events.complaint_escalated (sender: the complaint; kwargs: feedback)."""
     hold_while_reopened(sender, feedback=kwargs["feedback"])
+
+
+def release_after_withdrawal(complaint: object, *, feedback: object) -> bool:
+    """Release the contact held since the resident escalated, because they withdrew the complaint at stage 2.
+
+    The case never closes again, yet the resident went through all of stage 1 and asked for stage 2 as they were
+    entitled to (Complaint Handling Code 6.12), so how the complaint was handled is still worth asking about:
+    once, the rule's delay counting from the withdrawal. A complaint withdrawn without ever having closed has no
+    contact held, and gets no complaint-handling survey. Returns whether a contact was released.
+    """
+    contact = find_by_reference(ContactSource.COMPLAINT, _complaint_reference(complaint, feedback))
+    if contact is None or contact.held_at is None:
+        return False
+    _release(contact)
+    return True
+
+
+def on_complaint_withdrawn(sender: object, **kwargs) -> None:
+    """Receiver for core.events.complaint_withdrawn (sender: the complaint; kwargs: feedback, stage)."""
+    release_after_withdrawal(sender, feedback=kwargs["feedback"])

@@ -64,3 +64,16 @@ def test_anonymisation_clears_contact_details_of_old_contacts_only(db):
     assert (old.email, old.phone, old.channel) == (None, None, "phone") and old.anonymised_at is not None
     assert new.email == "b@example.com"
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 2
+
+
+def test_a_contact_is_recorded_unheld_and_a_held_one_is_kept_and_anonymised_like_any_other(db):
+    contact = record_contact(channel="phone", occurred_at=datetime(2025, 1, 1), source="complaint",
+                             email="c@example.com", external_reference="complaint-7", related=("feedback_item", 42))
+    db.session.commit()
+    assert contact.held_at is None
+    contact.held_at = datetime(2025, 1, 5)
+    db.session.commit()
+    assert find_by_reference("complaint", "complaint-7") == contact  # a held contact is still the complaint's
+    assert anonymise_contacts(occurred_before=datetime(2026, 1, 1)) == 1
+    db.session.expire_all()
+    assert (contact.email, contact.held_at) == (None, datetime(2025, 1, 5))

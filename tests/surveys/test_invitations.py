@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.contacts import ContactRecord, ContactSource, anonymise_contacts, record_contact
-from core.events import complaint_closed, complaint_escalated
+from core.events import complaint_closed, complaint_escalated, complaint_withdrawn
 from core.models import OutboxMessage
 from core.timesource import now
 from surveys import invitations, services
@@ -244,17 +244,83 @@ def test_a_complaint_rule_with_a_delay_leaves_the_invitation_to_the_job(db):
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
 
 
-def test_a_complaint_reopened_before_its_survey_is_due_is_surveyed_once_after_it_closes_again(db):
+def _count(db, model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def _closed_days_ago(db, complaint, feedback, days: int) -> ContactRecord:
+    """Close the complaint after stage 1, as if `days` ago."""
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    contact = db.session.scalar(db.select(ContactRecord).where(ContactRecord.source == ContactSource.COMPLAINT))
+    contact.occurred_at = now() - timedelta(days=days)
+    db.session.commit()
+    return contact
+
+
+def test_a_complaint_reopened_before_its_survey_is_due_is_held_and_surveyed_once_after_it_closes_again(db):
     _rule(make_survey(), delay=48, trigger="complaint_closed")
     complaint, feedback = _closed_complaint(db, regime="lgsco")
-    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    _closed_days_ago(db, complaint, feedback, 3)
     complaint_escalated.send(complaint, feedback=feedback)
-    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 0
-    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 0
+    contact = db.session.scalar(db.select(ContactRecord))
+    assert contact.held_at is not None and _count(db, ContactRecord) == 1  # held, still a contact that happened
     complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=2)
     contact = db.session.scalar(db.select(ContactRecord))
-    assert (contact.source, contact.related_id) == (ContactSource.COMPLAINT, 42)
+    assert contact.held_at is None and (contact.source, contact.related_id) == (ContactSource.COMPLAINT, 42)
+    assert _count(db, ContactRecord) == 1
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=47)).sent == 0  # delay from the final closure
     assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=50)).sent == 0
+    assert _count(db, Invitation) == 1
+
+
+def test_a_held_contact_is_never_invited_nor_counted_as_waiting_while_held(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    _rule(make_survey(), delay=48)
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    other = record_contact(channel="phone", occurred_at=now() - timedelta(hours=1), source="form",
+                           email="other@example.com")  # an ordinary contact, waiting on its rule's delay
+    _closed_days_ago(db, complaint, feedback, 3)  # as if `flask surveys invite` had not run since
+    complaint_escalated.send(complaint, feedback=feedback)
+    held = db.session.scalar(db.select(ContactRecord).where(ContactRecord.source == ContactSource.COMPLAINT))
+    assert invitations.pending_contacts(now()) == [other.id]
+    report = invitations.send_due_invitations(at=now())
+    assert (report.sent, report.skipped, report.waiting) == (0, {}, 1)  # the held contact is not waiting
+    report = invitations.send_due_invitations(at=now() + timedelta(days=10))
+    assert (report.sent, report.skipped, report.waiting) == (1, {}, 0)
+    assert invitations.pending_contacts(now() + timedelta(days=10)) == []
+    assert db.session.scalars(db.select(Invitation.contact_id)).all() == [other.id]
+    assert db.session.get(ContactRecord, held.id).held_at is not None
+    assert not invitations.hold_while_reopened(complaint, feedback=feedback)  # escalating again changes nothing
+
+
+def test_a_complaint_escalated_and_then_withdrawn_is_surveyed_once_about_its_handling(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    _closed_days_ago(db, complaint, feedback, 3)
+    complaint_escalated.send(complaint, feedback=feedback)
+    assert invitations.send_due_invitations(at=now()).sent == 0
+    complaint_withdrawn.send(complaint, feedback=feedback, stage=2)
+    contact = db.session.scalar(db.select(ContactRecord))
+    assert contact.held_at is None and _count(db, ContactRecord) == 1
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=47)).sent == 0  # delay from the withdrawal
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=50)).sent == 0
+    complaint_withdrawn.send(complaint, feedback=feedback, stage=2)  # told twice: still one invitation
+    assert _count(db, Invitation) == 1
+    invitation = db.session.scalar(db.select(Invitation))
+    assert invitation.status == "sent" and invitation.contact_id == contact.id
+
+
+def test_a_complaint_withdrawn_without_ever_closing_is_not_surveyed(db):
+    _rule(make_survey(), delay=0, trigger="complaint_closed")
+    other = _contact(db)
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_withdrawn.send(complaint, feedback=feedback, stage=1)
+    assert not invitations.release_after_withdrawal(complaint, feedback=feedback)
+    assert db.session.scalars(db.select(ContactRecord.id)).all() == [other.id]
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 0
+    assert _count(db, Invitation) == 0
 
 
 def test_a_complaint_already_surveyed_keeps_its_survey_when_it_is_reopened(db):
@@ -262,10 +328,21 @@ def test_a_complaint_already_surveyed_keeps_its_survey_when_it_is_reopened(db):
     complaint, feedback = _closed_complaint(db, regime="lgsco")
     complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
     complaint_escalated.send(complaint, feedback=feedback)
+    assert db.session.scalar(db.select(ContactRecord)).held_at is None  # decided already: nothing to hold
     complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=2)
     invitation = db.session.scalar(db.select(Invitation))
-    assert invitation.status == "sent" and db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
-    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+    assert invitation.status == "sent" and _count(db, Invitation) == 1
+    assert _count(db, ContactRecord) == 1
+
+
+def test_a_complaint_already_surveyed_gets_no_second_survey_when_it_is_withdrawn_at_stage_2(db):
+    _rule(make_survey(), delay=0, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    complaint_escalated.send(complaint, feedback=feedback)
+    complaint_withdrawn.send(complaint, feedback=feedback, stage=2)
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 0
+    assert _count(db, Invitation) == 1 and _count(db, OutboxMessage) == 1
 
 
 def test_a_complaint_reopened_while_the_invitations_job_runs_is_passed_over(db):
@@ -279,13 +356,43 @@ def test_a_complaint_reopened_while_the_invitations_job_runs_is_passed_over(db):
 
     report = invitations.send_due_invitations(at=now() + timedelta(hours=49), progress=reopened_meanwhile)
     assert (report.sent, report.skipped, report.waiting) == (0, {}, 0)
+    assert db.session.scalar(db.select(ContactRecord)).held_at is not None
+
+
+def test_a_hold_committed_while_the_job_decides_stops_the_invitation(db, monkeypatch):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    decide = invitations.decide
+
+    def reopened_while_deciding(contact, *args):
+        complaint_escalated.send(complaint, feedback=feedback)  # commits the hold before the job's own commit
+        return decide(contact, *args)
+
+    monkeypatch.setattr(invitations, "decide", reopened_while_deciding)
+    report = invitations.send_due_invitations(at=now() + timedelta(hours=49))
+    assert (report.sent, report.skipped) == (0, {})
+    assert (_count(db, Invitation), _count(db, OutboxMessage)) == (0, 0)
+    assert db.session.scalar(db.select(ContactRecord)).held_at is not None
+
+
+def test_an_invitation_decided_before_the_hold_stands(db):
+    _rule(make_survey(), delay=48, trigger="complaint_closed")
+    complaint, feedback = _closed_complaint(db, regime="lgsco")
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=1)
+    assert invitations.send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
+    assert not invitations.hold_while_reopened(complaint, feedback=feedback)
+    assert db.session.scalar(db.select(ContactRecord)).held_at is None
+    complaint_closed.send(complaint, feedback=feedback, regime="lgsco", stage=2)
+    assert _count(db, Invitation) == 1
 
 
 def test_escalating_a_complaint_that_never_closed_changes_nothing(db):
     _contact(db)
     complaint, feedback = _closed_complaint(db, regime="lgsco")
     complaint_escalated.send(complaint, feedback=feedback)
-    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 1
+    assert _count(db, ContactRecord) == 1
+    assert db.session.scalar(db.select(ContactRecord)).held_at is None
 
 
 def test_invite_report_summary_reads_well():

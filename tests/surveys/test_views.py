@@ -2,11 +2,11 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from core.contacts import ContactRecord
+from core.contacts import ContactRecord, record_contact
 from core.models import Role
 from core.timesource import set_today
 from surveys.models import ContactImport, InvitationRule, Question, Survey
@@ -210,6 +210,18 @@ def test_staff_log_a_contact(client, login_as, db):
     assert (contact.source, contact.service_area.code, [c.code for c in contact.commitments]) == (
         "form", "council-tax", ["T-02"])
     assert "resident@example.com" not in page(client.get("/surveys/contacts")).text  # lists never show addresses
+
+
+def test_the_contacts_list_shows_a_held_complaint_contact_as_on_hold(client, login_as, db):
+    record_contact(channel="phone", occurred_at=datetime(2026, 11, 19, 10), source="form", email="resident@example.com")
+    held = record_contact(channel="phone", occurred_at=datetime(2026, 11, 18, 10), source="complaint",
+                          email="tenant@example.com", external_reference="complaint-7")
+    held.held_at = datetime(2026, 11, 19, 9)
+    db.session.commit()
+    login_as(Role.CASE_HANDLER)
+    rows = page(client.get("/surveys/contacts")).select(".govuk-table__body .govuk-table__row")
+    assert [(r.select("td")[3].text.strip(), r.select("td")[5].text.strip()) for r in rows] == [
+        ("Staff", "Not yet decided"), ("Complaint closed", "On hold until the complaint ends")]
 
 
 def test_a_csv_import_with_errors_shows_the_report_and_imports_only_when_asked(client, login_as, db):
