@@ -95,8 +95,8 @@ def insert_pending(session: Session | None = None) -> None:
 def _send_together(connection, queue: list[tuple[Table, list[dict]]]) -> None:
     """Send the queued INSERTs to PostgreSQL in one round trip, as one psycopg pipeline.
 
-    The statements go straight to the driver, with the SQL and parameter conversion SQLAlchemy would use
-    (``before_cursor_execute`` listeners still see them). A row the database refuses raises SQLAlchemy's usual
+    The statements go straight to the driver, with the SQL and parameter conversion SQLAlchemy would use; engine
+    events such as ``before_cursor_execute`` do not see them. A row the database refuses raises SQLAlchemy's usual
     error, such as ``IntegrityError``, and the caller rolls back as after any failed statement.
     """
     driver = connection.connection.driver_connection
@@ -136,11 +136,7 @@ class _PipelineSender:
                     value = default.arg if default.is_scalar else default.arg(None)
                     values[name] = convert(value) if convert else value
                 params.append(values)
-            many = len(params) > 1
-            # Statement listeners (logging, query counts) see these as they see SQLAlchemy's own statements.
-            self.connection.dispatch.before_cursor_execute(self.connection, self.cursor, sql,
-                                                           params if many else params[0], None, many)
-            if many:
+            if len(params) > 1:
                 self.cursor.executemany(sql, params)
             else:
                 self.cursor.execute(sql, params[0])
@@ -245,8 +241,6 @@ def execute_taking_keys(statement, params: dict, session: Session | None = None)
     sequences, wanting = wanted
     sql, values = _compiled_statement(connection.dialect, statement, params)
     keys_sql, keys_values = _compiled_statement(connection.dialect, _TAKE_KEYS, {"sequences": sequences})
-    connection.dispatch.before_cursor_execute(connection, None, sql, values, None, False)
-    connection.dispatch.before_cursor_execute(connection, None, keys_sql, keys_values, None, False)
     driver = connection.connection.driver_connection
     with as_sqlalchemy_errors(connection):
         with driver.pipeline():

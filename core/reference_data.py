@@ -96,7 +96,6 @@ def _read_stamp(connection) -> str | None:
         compiled = _READ_STAMP.compile(dialect=connection.dialect)
         _STAMP_SQL[connection.dialect.name] = (compiled.string, compiled.construct_params())
     sql, params = _STAMP_SQL[connection.dialect.name]
-    connection.dispatch.before_cursor_execute(connection, None, sql, params, None, False)
     with as_sqlalchemy_errors(connection):
         with driver.pipeline():  # psycopg queues the BEGIN with the query
             cursor = driver.execute(sql, params)

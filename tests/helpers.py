@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from bs4 import BeautifulSoup
 from jsonschema import Draft202012Validator, FormatChecker
+from sqlalchemy import event
 
 from core.auth import hash_password
 from core.extensions import db
@@ -159,3 +162,36 @@ def assert_matches_spec(spec: dict, path: str, method: str, response) -> None:
     name = schema["$ref"].rsplit("/", 1)[1]
     errors = [e.message for e in spec_validator(spec, name).iter_errors(response.get_json())]
     assert errors == [], f"{response.status_code} response does not match {name}: {errors}"
+
+
+@contextmanager
+def sent_statements(engine) -> Iterator[list[str]]:
+    """Every SQL statement sent in the block, as text. On PostgreSQL they are read where the driver sends them,
+    so the statements that go on the driver directly (a submission's pipeline) count too."""
+    sent: list[str] = []
+    if engine.dialect.name == "postgresql":
+        import psycopg
+
+        execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+        def noting(original):
+            def send(cursor, query, *args, **kwargs):
+                sent.append(query if isinstance(query, str) else query.as_string(cursor))
+                return original(cursor, query, *args, **kwargs)
+            return send
+
+        psycopg.Cursor.execute, psycopg.Cursor.executemany = noting(execute), noting(executemany)
+        try:
+            yield sent
+        finally:
+            psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany
+        return
+
+    def note(_connection, _cursor, statement, *_rest):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -1,7 +1,7 @@
 """Reference data kept per process: read once, read again after any change, from this process or another."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.api_keys import ApiKey, authenticate, issue_api_key, revoke_api_key
@@ -10,20 +10,14 @@ from core.extensions import db as _db
 from core.models import ServiceArea
 from core.reference_data import ReferenceStamp, forget_kept, kept, replace_stamp
 from core.timesource import now
-from tests.helpers import make_service_area
+from tests.helpers import make_service_area, sent_statements
 
 
 @pytest.fixture
 def statements(db):
     """Every SQL statement this test sends."""
-    sent = []
-
-    def note(_connection, _cursor, statement, *_rest):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    yield sent
-    event.remove(db.engine, "before_cursor_execute", note)
+    with sent_statements(db.engine) as sent:
+        yield sent
 
 
 def stamp() -> str | None:
