@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, false, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from core.contacts import ContactRecord
@@ -122,21 +122,24 @@ def register_retention_part(part: RetentionPart) -> RetentionPart:
 def past_retention(item: type[FeedbackItem], limits: Cutoffs) -> ColumnElement[bool]:
     """SQL on `item` (FeedbackItem or an alias): not yet anonymised and past its retention period."""
     moment = limits.finished_moment
-    received_long_ago = and_(item.kind.in_(KEPT_FROM_RECEIPT), item.received_on < limits.received_before)
+    received_long_ago = item.received_on < limits.received_before
     # The case's clock runs from its last change: its closure, or anything done on it after that.
     finished_long_ago = and_(
-        item.kind.in_(KEPT_FROM_CLOSURE), item.status.in_(FINISHED), item.received_on < limits.finished_before,
+        item.status.in_(FINISHED), item.received_on < limits.finished_before,
         or_(item.closed_at.is_(None), item.closed_at < moment),
         or_(item.withdrawn_at.is_(None), item.withdrawn_at < moment),
         ~exists().where(AuditEvent.target_type == FeedbackItem.__tablename__, AuditEvent.target_id == item.id,
                         AuditEvent.at >= moment),
     )
+    # One CASE on the kind, not an OR of one condition per kind: given an OR on the indexed kind, SQLite reads every
+    # old compliment and comment and sorts them for each batch, instead of walking the items in key order.
+    by_kind = case((item.kind.in_(KEPT_FROM_RECEIPT), received_long_ago),
+                   (item.kind.in_(KEPT_FROM_CLOSURE), finished_long_ago), else_=false())
     # A complaint raised about a service request needs the request while the complaint is open.
     raised = aliased(FeedbackItem)
     open_complaint_about_it = exists().where(raised.raised_from_id == item.id, raised.status.not_in(FINISHED))
     kept_by_parts = [kept for part in _PARTS if (kept := part.keeps(item, limits)) is not None]
-    return and_(item.anonymised_at.is_(None), or_(received_long_ago, finished_long_ago),
-                ~open_complaint_about_it, *[~kept for kept in kept_by_parts])
+    return and_(item.anonymised_at.is_(None), by_kind, ~open_complaint_about_it, *[~kept for kept in kept_by_parts])
 
 
 def _residents_to_clear(limits: Cutoffs, *, predicted: bool):
