@@ -529,7 +529,7 @@ class Restriction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
     #: The case that led to it.
-    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     decided_on: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)

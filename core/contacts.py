@@ -50,6 +50,8 @@ class ContactRecord(db.Model):
         Index("uq_contact_record_source_reference", "source", "external_reference", unique=True,
               sqlite_where=_SENT_WITHOUT_A_KEY, postgresql_where=_SENT_WITHOUT_A_KEY),
         Index("ix_contact_record_occurred_at", "occurred_at"),
+        # The contacts about one record: anonymisation clears them a batch of records at a time.
+        Index("ix_contact_record_related", "related_type", "related_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

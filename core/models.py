@@ -242,7 +242,11 @@ class OutboxMessage(db.Model):
     """A message queued in the same transaction as the change that causes it, delivered later."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # The messages about one record: anonymisation clears them a batch of records at a time.
+        Index("ix_outbox_message_related", "related_type", "related_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: "email" or "letter".

@@ -96,7 +96,7 @@ class FeedbackItem(SentimentMixin, db.Model):
     #: (Complaint Handling Codes 1.3: they must be given the choice).
     resident_kind: Mapped[str] = mapped_column(String(20), default=lambda ctx: ctx.get_current_parameters()["kind"])
     #: The service request a complaint was raised about; the request carries on alongside it (HO Code FAQ, LGSCO 1.7).
-    raised_from_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"))
+    raised_from_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_item.id"), index=True)
     #: The charter commitment whose acknowledgement standard applies, if the charter has one for the channel.
     acknowledgement_commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id"), index=True)
     #: The deadline rule that gave acknowledgement_due_on (kept so the date can explain itself).
