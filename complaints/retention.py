@@ -23,6 +23,8 @@ from complaints.models import (
     ComplaintPoint,
     ComplaintResponse,
     Finding,
+    LearningAction,
+    LearningStatus,
     OmbudsmanReferral,
     Remedy,
     Restriction,
@@ -56,8 +58,9 @@ class ComplaintRetention(RetentionPart):
     def keeps(self, item: type[FeedbackItem], limits: Cutoffs) -> ColumnElement[bool]:
         """A case is kept while it is open; until the retention period has passed since its closure and every
         later step, by the dates recorded for them and by its history; while an Ombudsman referral waits for a
-        decision or a remedy is not yet done (Complaint Handling Code 6.6); and while a restriction it led to is in
-        force."""
+        decision, a remedy is not yet done (Complaint Handling Code 6.6) or a learning action is not yet done (an
+        anonymised case can no longer be changed, so its learning could never be marked done); and while a
+        restriction it led to is in force."""
         moment, day = limits.finished_moment, limits.finished_before
         still_needed = or_(
             Complaint.is_open == true(),
@@ -72,6 +75,7 @@ class ComplaintRetention(RetentionPart):
                            AuditEvent.at >= moment),
             exists().where(OmbudsmanReferral.complaint_id == Complaint.id, OmbudsmanReferral.decision.is_(None)),
             exists().where(Remedy.complaint_id == Complaint.id, Remedy.completed_on.is_(None)),
+            exists().where(LearningAction.complaint_id == Complaint.id, LearningAction.status != LearningStatus.DONE),
             exists().where(Restriction.complaint_id == Complaint.id, Restriction.ended_on.is_(None)),
         )
         return exists().where(Complaint.feedback_id == item.id, still_needed)

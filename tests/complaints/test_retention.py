@@ -203,6 +203,23 @@ def test_a_remedy_not_yet_done_keeps_the_case(case, people, db):
     assert run().items == 1
 
 
+def test_a_learning_action_not_yet_done_keeps_the_case(case, people, db):
+    first = people["first"]
+    acknowledge(case, first)
+    respond(case, first, date(2026, 3, 12), outcome="upheld")
+    services.close_after_stage1(case, by=people["officer"], on=date(2026, 3, 13))
+    action = services.add_learning_action(case, description="Call back within a day", owner="Repairs",
+                                          due_on=date(2026, 9, 1), commitment_ids=[], by=first)
+    set_today(LATER)
+    assert run().items == 0
+    services.update_learning_action(action, status="done", what_we_changed="Leaks get a call back the same day",
+                                    by=first, on=LATER)
+    # Done today: the case changed, so its six years start again.
+    assert run().items == 0
+    set_today(date(2038, 6, 3))
+    assert run().items == 1
+
+
 def _restrict(case, people):
     acknowledge(case, people["first"])
     letter = services.prepare_restriction(
