@@ -142,6 +142,17 @@ def check_database_url(url: str) -> None:
         )
 
 
+#: Retention periods in days: the shortest allowed, and why; none longer than a century.
+_RETENTION_LIMITS = {
+    "CHARTERLINE_FEEDBACK_RETENTION_DAYS": (1, ""),
+    # Housing Ombudsman Scheme: a complaint is not normally considered 12 months or more after the final response, so
+    # the Ombudsman can ask about a closed case for that long; it is kept at least 12 months, leap day included.
+    "CHARTERLINE_COMPLAINT_RETENTION_DAYS": (366, ": a resident can go to the Ombudsman up to 12 months after "
+                                                  "our final response"),
+}
+_LONGEST_RETENTION = 36_525
+
+
 def finalise(config: dict, instance_path: Path) -> None:
     """Fill in derived settings and refuse unsafe ones."""
     env_name = config["CHARTERLINE_ENV"]
@@ -155,9 +166,9 @@ def finalise(config: dict, instance_path: Path) -> None:
                 "SECRET_KEY is not set: set it to a long random value before starting Charterline in production."
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
-    for key in ("CHARTERLINE_FEEDBACK_RETENTION_DAYS", "CHARTERLINE_COMPLAINT_RETENTION_DAYS"):
-        if config.get(key, DEFAULTS[key]) < 1:
-            raise ConfigError(f"{key} must be a number of days, 1 or more.")
+    for key, (shortest, why) in _RETENTION_LIMITS.items():
+        if not shortest <= config.get(key, DEFAULTS[key]) <= _LONGEST_RETENTION:
+            raise ConfigError(f"{key} must be a number of days from {shortest:,} to {_LONGEST_RETENTION:,}{why}.")
     if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
         raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):

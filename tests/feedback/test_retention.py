@@ -78,11 +78,27 @@ def test_the_periods_come_from_configuration(app, monkeypatch):
     assert settings == {"CHARTERLINE_FEEDBACK_RETENTION_DAYS": 100, "CHARTERLINE_COMPLAINT_RETENTION_DAYS": 2000}
 
 
-@pytest.mark.parametrize("key", ["CHARTERLINE_FEEDBACK_RETENTION_DAYS", "CHARTERLINE_COMPLAINT_RETENTION_DAYS"])
-def test_a_period_of_no_days_is_refused_at_start(key):
-    with pytest.raises(ConfigError, match=f"^{key} must be a number of days, 1 or more.$"):
+@pytest.mark.parametrize("key, days, message", [
+    ("CHARTERLINE_FEEDBACK_RETENTION_DAYS", 0, "must be a number of days from 1 to 36,525."),
+    ("CHARTERLINE_FEEDBACK_RETENTION_DAYS", 10_000_000, "must be a number of days from 1 to 36,525."),
+    # A closed case stays while the resident can still take it to the Ombudsman.
+    ("CHARTERLINE_COMPLAINT_RETENTION_DAYS", 365, "must be a number of days from 366 to 36,525: a resident can go to "
+                                                  "the Ombudsman up to 12 months after our final response."),
+    ("CHARTERLINE_COMPLAINT_RETENTION_DAYS", 36_526, "must be a number of days from 366 to 36,525: a resident can go "
+                                                     "to the Ombudsman up to 12 months after our final response."),
+])
+def test_a_period_out_of_range_is_refused_at_start(key, days, message):
+    with pytest.raises(ConfigError) as refused:
         finalise({"CHARTERLINE_ENV": "testing", "SECRET_KEY": "x", "CHARTERLINE_CALENDAR": "uk",
-                  "SQLALCHEMY_DATABASE_URI": "sqlite://", key: 0}, None)
+                  "SQLALCHEMY_DATABASE_URI": "sqlite://", key: days}, None)
+    assert str(refused.value) == f"{key} {message}"
+
+
+@pytest.mark.parametrize("key, days", [("CHARTERLINE_FEEDBACK_RETENTION_DAYS", 1),
+                                       ("CHARTERLINE_COMPLAINT_RETENTION_DAYS", 366)])
+def test_the_shortest_periods_are_allowed(key, days):
+    finalise({"CHARTERLINE_ENV": "testing", "SECRET_KEY": "x", "CHARTERLINE_CALENDAR": "uk",
+              "SQLALCHEMY_DATABASE_URI": "sqlite://", key: days}, None)
 
 
 # Compliments and comments: two years from receipt
