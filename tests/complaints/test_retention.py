@@ -239,7 +239,7 @@ def test_a_restriction_in_force_keeps_the_case_and_the_resident(case, people, db
     assert restriction.resident.name is not None
 
 
-def test_a_resident_under_a_restriction_keeps_their_details_even_with_no_case_kept(people, db):
+def test_a_resident_under_a_restriction_keeps_their_details_even_with_no_case_kept(people, db, client, login_as):
     from tests.helpers import make_feedback
 
     compliment = make_feedback(kind="compliment", received_on=date(2026, 3, 2))
@@ -251,6 +251,9 @@ def test_a_resident_under_a_restriction_keeps_their_details_even_with_no_case_ke
     report = run()
     assert (report.items, report.residents, report.residents_kept) == (1, 0, 1)
     assert compliment.resident.name is not None
+    login_as(Role.VIEWER)
+    text = page(client.get(f"/staff/feedback/{compliment.reference}")).get_text(" ", strip=True)
+    assert "or a restriction on contact applies to them" in text
 
 
 def test_an_ended_restriction_loses_its_reasons_with_the_resident(case, people, db):

@@ -120,7 +120,8 @@ def test_a_shared_residents_details_stay_on_the_anonymised_item_with_the_reason(
     login_as(Role.VIEWER)
     text = page(client.get(f"/staff/feedback/{old.reference}")).get_text(" ", strip=True)
     assert "Kim Stillhere" in text
-    assert "still kept because the resident has other feedback that is not yet past its retention period" in text
+    assert ("still kept because the resident has other feedback that we still keep, or a restriction on contact "
+            "applies to them") in text
 
 
 def test_the_inbox_and_export_show_anonymised_items_without_their_text(client, login_as, anonymised):
