@@ -247,11 +247,12 @@ def commitments_in_use() -> list[Commitment]:
 
 
 def complaints_not_opened(limit: int = 50) -> list[FeedbackItem]:
-    """Open feedback items recorded (or reclassified) as complaints that are not yet under the procedure."""
+    """Open feedback items recorded (or reclassified) as complaints that are not yet under the procedure (an item
+    anonymised under the retention policy is finished with)."""
     return list(db.session.scalars(
         select(FeedbackItem).outerjoin(Complaint, Complaint.feedback_id == FeedbackItem.id)
         .where(FeedbackItem.kind == "complaint", FeedbackItem.status.not_in(("closed", "withdrawn")),
-               Complaint.id.is_(None))
+               FeedbackItem.anonymised_at.is_(None), Complaint.id.is_(None))
         .order_by(FeedbackItem.received_on, FeedbackItem.id).limit(limit)))
 
 

@@ -239,6 +239,11 @@ def open_case(feedback_id: int):
     item = db.get_or_404(FeedbackItem, feedback_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if item.anonymised_at is not None:
+        # A case opened now could never be worked on: an anonymised item can no longer be changed.
+        flash(f"Complaint {item.reference} was anonymised on {govuk_date(item.anonymised_at)} under the retention "
+              "policy, so it cannot be put into the complaints procedure.", "error")
+        return redirect(url_for("complaints.not_opened"))
     try:
         complaint = services.open_complaint(item, by=_me())
     except ComplaintRuleError as exc:

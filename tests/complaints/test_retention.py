@@ -296,6 +296,24 @@ def test_the_command_counts_the_complaints(closed_case, runner):
                                              "cleared the contact details of 1 resident.")
 
 
+def test_an_anonymised_complaint_never_in_the_procedure_cannot_be_put_into_it(people, db, client, login_as):
+    """A complaint recorded before the procedure existed, resolved, and anonymised: opening a case on it would leave
+    an open case that can never be changed."""
+    from feedback.models import FeedbackItem
+    from tests.helpers import make_feedback
+
+    item = make_feedback(kind="complaint", status="resolved", received_on=date(2019, 6, 3))
+    set_today(LATER)
+    assert run().items == 1
+    login_as(Role.COMPLAINTS_OFFICER)
+    assert item.reference not in page(client.get("/complaints/not-yet-opened")).text
+    response = client.post(f"/complaints/open/{item.id}")
+    assert response.status_code == 302 and response.location.endswith("/complaints/not-yet-opened")
+    assert "so it cannot be put into the complaints procedure" in page(client.get(response.location)).text
+    assert db.session.scalar(select(Complaint).where(Complaint.feedback_id == item.id)) is None
+    assert db.session.get(FeedbackItem, item.id).status == "resolved"
+
+
 # Pages
 
 def test_the_case_page_shows_an_anonymised_case_and_offers_no_changes(closed_case, client, login_as, db):
