@@ -352,6 +352,19 @@ def test_an_anonymised_case_cannot_be_changed(closed_case, client, login_as, db,
     assert (case.stage, case.state, len(case.learning_actions), len(case.referrals)) == state
 
 
+def test_a_draft_letter_on_an_anonymised_case_is_not_offered_for_sending(closed_case, client, login_as, db):
+    draft = ComplaintLetter(complaint_id=closed_case.id, kind="extension", stage=1, status="draft",
+                            subject=f"We need more time to respond to your complaint: {closed_case.reference}",
+                            body="Dear Mrs Example", channel="email", to_address="someone@example.com")
+    db.session.add(draft)
+    db.session.commit()
+    run()
+    login_as(Role.COMPLAINTS_OFFICER)
+    soup = page(client.get(f"/complaints/{closed_case.id}/letters/{draft.id}"))
+    assert not soup.select("form textarea") and not soup.select("form button")
+    assert REMOVED in soup.select_one("main").get_text()
+
+
 def test_the_resident_sees_that_their_complaint_was_removed(closed_case, client):
     run()
     soup = page(client.get(f"/track/{TOKEN}"))
