@@ -1,4 +1,4 @@
-"""retention lookups: complaints raised about a request, restrictions a case led to, messages and contacts about a record
+"""retention lookups: complaints raised about a request, restrictions a case led to, emails and contacts about a record
 
 Revision ID: 0011
 Revises: 0010
