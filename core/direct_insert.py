@@ -9,6 +9,10 @@ events, the acknowledgement), so it writes them here at about 20 µs each.
 key order), copying each key into the rows that refer to it as the flush would, and then treats the objects as
 loaded from the database. Changes to objects already in the database are left to the next flush.
 
+On PostgreSQL the rows' keys are taken from their sequences first, in one query (or with the statement just
+before, ``execute_taking_keys``), and then every INSERT goes in one psycopg pipeline: one round trip however many
+rows. Elsewhere each INSERT goes on its own and returns its key.
+
 Modules that act on new rows at flush time (sentiment scoring, waiting audit records, the reference stamp)
 register the same action here with ``before_direct_insert`` and ``after_direct_insert``.
 """
