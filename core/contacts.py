@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, select, text, update
@@ -134,15 +134,41 @@ def find_by_reference(source: str, reference: str, *, api_key_id: int | None = N
     )
 
 
+#: Functions called with the ids of contacts whose details were just cleared, in the same transaction and before
+#: it commits, so that what other parts keep about those contacts is cleared with them.
+CONTACTS_CLEARED: list[Callable[[list[int]], object]] = []
+
+#: Contacts passed to each function at a time: few statements, and well within every database's limit on values.
+_CLEARED_BATCH = 500
+
+
+def on_contacts_cleared(handler: Callable[[list[int]], object]) -> Callable[[list[int]], object]:
+    """Let a package that keeps something about contacts (surveys: the invitation emails) clear it with them."""
+    if handler not in CONTACTS_CLEARED:
+        CONTACTS_CLEARED.append(handler)
+    return handler
+
+
+def contacts_cleared(ids: Iterable[int]) -> None:
+    """Tell the registered functions which contacts were cleared; the caller commits."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), _CLEARED_BATCH):
+        for handler in CONTACTS_CLEARED:
+            handler(ids[start:start + _CLEARED_BATCH])
+
+
 def anonymise_contacts(*, occurred_before: datetime) -> int:
     """Clear the email address and phone number of contacts older than the cut-off; returns how many changed.
 
     The rest of the record stays, so counts by channel, service and commitment are unchanged.
     """
-    result = db.session.execute(
-        update(ContactRecord)
-        .where(ContactRecord.occurred_at < occurred_before, ContactRecord.anonymised_at.is_(None))
+    table = ContactRecord.__table__
+    cleared = db.session.scalars(
+        update(table)
+        .where(table.c.occurred_at < occurred_before, table.c.anonymised_at.is_(None))
         .values(email=None, phone=None, anonymised_at=now())
-    )
+        .returning(table.c.id)
+    ).all()
+    contacts_cleared(cleared)
     db.session.commit()
-    return result.rowcount
+    return len(cleared)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from core.audit import link_when_saved, target_type_of
 from core.extensions import db
@@ -18,6 +18,11 @@ from core.models import OutboxMessage, OutboxStatus
 from core.timesource import now
 
 log = logging.getLogger("charterline.outbox")
+
+#: What replaces text a resident wrote, or that was written to or about them, once it is past retention.
+REMOVED = "[removed under the retention policy]"
+#: Messages not yet sent: once their record is anonymised they have no one to go to.
+_UNSENT = (OutboxStatus.QUEUED.value, OutboxStatus.TO_PRINT.value)
 
 #: First retry after this long; each later retry waits twice as long.
 FIRST_RETRY = timedelta(minutes=5)
@@ -136,3 +141,21 @@ def mark_posted(message: OutboxMessage) -> None:
     """A printed letter has gone in the post."""
     message.status = OutboxStatus.POSTED
     message.sent_at = now()
+
+
+def clear_messages_about(related_type: str, ids) -> dict[int, int]:
+    """Remove the address and body of emails and letters about these records; any not yet sent are never sent.
+
+    `ids` is a list of record ids or a select of them. Returns how many messages each record had.
+    """
+    table = OutboxMessage.__table__
+    about = and_(table.c.related_type == related_type, table.c.related_id.in_(ids))
+    counts = dict(db.session.execute(
+        select(table.c.related_id, func.count()).where(about).group_by(table.c.related_id)).all())
+    if counts:
+        # A delivery error goes too: a mail server's refusal quotes the address it refused.
+        db.session.execute(update(table).where(about).values(
+            to_address=REMOVED, body=REMOVED, last_error=case((table.c.last_error.is_(None), None), else_=REMOVED)))
+        db.session.execute(update(table).where(about, table.c.status.in_(_UNSENT))
+                           .values(status=OutboxStatus.FAILED.value, last_error=f"Not sent: {REMOVED}"))
+    return counts

@@ -18,18 +18,16 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, case, exists, false, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
-from core.contacts import ContactRecord
+from core.contacts import ContactRecord, contacts_cleared
 from core.extensions import db
 from core.formatting import govuk_date, pluralise
-from core.models import AuditEvent, OutboxMessage, OutboxStatus, Resident
+from core.models import AuditEvent, Resident
+from core.outbox import REMOVED, clear_messages_about
 from core.timesource import now, today
 from feedback.models import Attachment, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.uploads import delete_stored
 
 log = logging.getLogger("charterline.retention")
-
-#: What replaces text a resident wrote, or that was written to or about them, once it is past retention.
-REMOVED = "[removed under the retention policy]"
 
 #: Compliments and comments are kept for a period from the day they were received ...
 KEPT_FROM_RECEIPT = (FeedbackKind.COMPLIMENT.value, FeedbackKind.COMMENT.value)
@@ -47,9 +45,6 @@ _FREE_TEXT_SUMMARIES = frozenset({"feedback.reclassified", "feedback.files_added
                                   "sentiment_override_removed"})
 #: Before and after values that hold such text.
 _FREE_TEXT_VALUES = frozenset({"reclassified_reason", "files"})
-
-#: Outbox messages not yet sent: after anonymisation they have no one to go to.
-_UNSENT = (OutboxStatus.QUEUED.value, OutboxStatus.TO_PRINT.value)
 
 #: Items anonymised in one transaction: enough to keep the statements few, small enough to commit often.
 BATCH_SIZE = 200
@@ -326,25 +321,18 @@ def _remove_files(ids: list[int], at: datetime) -> dict[int, int]:
 
 def clear_outbox(related_type: str, ids: Sequence[int]) -> dict[int, str]:
     """Remove the address and body of emails and letters about these records; any not yet sent are not sent."""
-    table = OutboxMessage.__table__
-    about = and_(table.c.related_type == related_type, table.c.related_id.in_(ids))
-    counts = dict(db.session.execute(
-        select(table.c.related_id, func.count()).where(about).group_by(table.c.related_id)).all())
-    if counts:
-        # A delivery error goes too: a mail server's refusal quotes the address it refused.
-        db.session.execute(update(table).where(about).values(to_address=REMOVED, body=REMOVED,
-                                                             last_error=removed_if_any(table.c.last_error)))
-        db.session.execute(update(table).where(about, table.c.status.in_(_UNSENT))
-                           .values(status=OutboxStatus.FAILED.value, last_error=f"Not sent: {REMOVED}"))
+    counts = clear_messages_about(related_type, ids)
     return {record_id: pluralise(n, "email or letter", "emails and letters") for record_id, n in counts.items()}
 
 
 def _clear_contact_records(ids: list[int], at: datetime) -> None:
-    """Contacts recorded for surveys about these items lose the resident's email address and phone number."""
+    """Contacts recorded for surveys about these items lose the resident's email address and phone number, and
+    what was sent to them about those contacts goes too."""
     table = ContactRecord.__table__
-    db.session.execute(update(table).where(table.c.related_type == FeedbackItem.__tablename__,
-                                           table.c.related_id.in_(ids), table.c.anonymised_at.is_(None))
-                       .values(email=None, phone=None, anonymised_at=at))
+    cleared = db.session.scalars(update(table).where(table.c.related_type == FeedbackItem.__tablename__,
+                                                     table.c.related_id.in_(ids), table.c.anonymised_at.is_(None))
+                                 .values(email=None, phone=None, anonymised_at=at).returning(table.c.id)).all()
+    contacts_cleared(cleared)
 
 
 def scrub_audit_events(target_type: str, ids: Sequence[int], *, summaries: Iterable[str] = (),

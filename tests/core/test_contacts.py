@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from core import contacts
 from core.api_keys import issue_api_key
 from core.contacts import ContactRecord, anonymise_contacts, find_by_reference, record_contact
 from tests.helpers import make_charter, make_service_area
@@ -64,6 +65,27 @@ def test_anonymisation_clears_contact_details_of_old_contacts_only(db):
     assert (old.email, old.phone, old.channel) == (None, None, "phone") and old.anonymised_at is not None
     assert new.email == "b@example.com"
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 2
+
+
+def test_the_parts_told_of_cleared_contacts_get_their_ids_before_the_commit(db, monkeypatch):
+    old = record_contact(channel="phone", occurred_at=datetime(2025, 6, 1), source="form", email="a@example.com")
+    older = record_contact(channel="phone", occurred_at=datetime(2025, 1, 1), source="form", phone="01632 960001")
+    record_contact(channel="phone", occurred_at=datetime(2026, 6, 1), source="form", email="b@example.com")
+    db.session.commit()
+    told = []
+
+    def handler(ids):
+        # Still in the transaction that cleared them: the change is there, not yet committed.
+        emails = db.session.scalars(db.select(ContactRecord.email).where(ContactRecord.id.in_(ids))).all()
+        told.append((ids, emails, db.session().in_transaction()))
+
+    monkeypatch.setattr(contacts, "CONTACTS_CLEARED", [])
+    assert contacts.on_contacts_cleared(handler) is handler
+    contacts.on_contacts_cleared(handler)  # registered once however often it is asked
+    assert anonymise_contacts(occurred_before=datetime(2026, 1, 1)) == 2
+    assert told == [(sorted([old.id, older.id]), [None, None], True)]
+    assert anonymise_contacts(occurred_before=datetime(2026, 1, 1)) == 0
+    assert len(told) == 1  # nothing newly cleared, nobody told
 
 
 def test_a_contact_is_recorded_unheld_and_a_held_one_is_kept_and_anonymised_like_any_other(db):
