@@ -17,7 +17,7 @@ from core.contacts import ContactRecord, ContactSource, find_by_reference, recor
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Channel, ServiceArea, StaffUser
-from core.outbox import queue_message
+from core.outbox import clear_messages_about, queue_message
 from core.timesource import now
 from surveys.models import (
     Invitation,
@@ -84,6 +84,14 @@ def opt_out_by_invitation(invitation: Invitation) -> None:
             select(exists().where(OptOut.address_hash == invitation.recipient_hash))):
         db.session.add(OptOut(address_hash=invitation.recipient_hash, source="link"))
         db.session.commit()
+
+
+def clear_invitation_emails(contact_ids: list[int]) -> None:
+    """The contacts' details were cleared: so are the address and text of the invitations emailed to them, and
+    any not yet sent are never sent. The decisions stay (the address is kept only as its hash, for opt-outs and the
+    re-invite rule), and so do the answers, which never named anyone."""
+    clear_messages_about(Invitation.__tablename__,
+                         select(Invitation.id).where(Invitation.contact_id.in_(contact_ids)).scalar_subquery())
 
 
 # --- Rules ----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from core.config import ConfigError, finalise, from_environment
 from core.contacts import ContactSource, record_contact
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Resident, Role
+from core.outbox import deliver
 from core.sentiment_service import count_stale, export_corrections
 from core.timesource import set_today
 from feedback.models import Attachment, FeedbackItem
@@ -17,7 +18,11 @@ from feedback.queries import feedback_by_commitment
 from feedback.retention import REMOVED, Cutoffs, anonymise_past_retention, count_past_retention, cutoffs
 from feedback.services import add_resident_message, reclassify, send_staff_message, update_status
 from feedback.uploads import path_of
+from surveys import invitations
+from surveys.models import Invitation
+from surveys.queries import survey_results
 from tests.helpers import make_charter, make_feedback, make_resident, make_staff
+from tests.surveys.factories import make_response, make_survey
 
 #: A Monday. Compliments and comments received before 2 June 2028 are past retention; cases closed before
 #: 2 June 2024 (six years, counting the leap day of 2028, and one more day) are too.
@@ -249,6 +254,34 @@ def test_messages_emails_and_contact_records_about_the_item_are_cleared(db):
     assert sent.status == "failed"  # it was still queued: there is no one left to send it to
     assert (contact.email, contact.phone, contact.anonymised_at is not None) == (None, None, True)
     assert (unrelated.email, unrelated.anonymised_at) == ("other@example.com", None)
+
+
+def test_survey_invitation_emails_about_the_item_are_cleared_and_the_survey_figures_kept(db):
+    survey = make_survey()
+    invitations.create_rule(survey=survey, trigger="complaint_closed", channel=None, service_area=None,
+                            delay_hours=0, by=None)
+    old, recent = (make_feedback(kind="comment", received_on=day) for day in (LONG_AGO, RECENTLY))
+    for item, email in ((old, "old@example.com"), (recent, "recent@example.com")):
+        record_contact(channel="phone", occurred_at=at(LONG_AGO), source=ContactSource.COMPLAINT, email=email,
+                       external_reference=f"complaint-{item.id}", related=("feedback_item", item.id))
+    db.session.commit()
+    invitations.send_due_invitations(at=at(LONG_AGO))
+    invited = {i.contact.email: i for i in db.session.scalars(select(Invitation))}
+    make_response(survey, ["good"], invitation=invited["old@example.com"])
+    db.session.commit()
+    emails = {m.to_address: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(emails) == {"old@example.com", "recent@example.com"}
+    before = survey_results(survey)
+    assert before.responses == 1
+    run()
+    db.session.expire_all()
+    gone, kept = emails["old@example.com"], emails["recent@example.com"]
+    assert (gone.to_address, gone.body, gone.status) == (REMOVED, REMOVED, "failed")
+    assert (kept.to_address, kept.status) == ("recent@example.com", "queued") and "/surveys/i/" in kept.body
+    assert deliver().sent == 1  # only the invitation about the item still kept
+    assert (gone.status, gone.sent_at) == ("failed", None)
+    after = survey_results(survey)
+    assert (after.responses, after.overall, after.by_channel) == (before.responses, before.overall, before.by_channel)
 
 
 def test_a_delivery_error_quoting_the_address_is_cleared(db):
