@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from core import clock_service  # noqa: E402
-from core.clock_models import Clock, ClockStatus, ClosureDate  # noqa: E402
-from core.clocks import compute  # noqa: E402
+from core.clocks import closures as clock_service  # noqa: E402
+from core.clocks.models import Clock, ClockStatus, ClosureDate  # noqa: E402
+from core.clocks.rules import compute  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 CLOCKS = 100_000

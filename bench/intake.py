@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
+from core.accounts import create_staff  # noqa: E402
 from core.charters import load_charter_file  # noqa: E402
 from core.config import normalise_database_url  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402
-from core.staff import create_staff  # noqa: E402
 from feedback.models import FeedbackItem  # noqa: E402
 from feedback.services import issue_api_key  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 The complaints package asks this module, and only this module, for due dates and working-day counts. The
 arithmetic and the explanations come from the shared clock engine (core.clocks, rules ``lgsco-stage1-ack`` ...
-``ho-stage2-response``) on the council's calendar (its holiday policy plus closure dates, core.clock_service).
+``ho-stage2-response``) on the council's calendar (its holiday policy plus closure dates, core.clocks.closures).
 
 Counting follows the Codes: the day the clock starts is day 0, the next working day is day 1, and a duty is met
 if done on or before the due date; it is overdue from the day after.
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core import clocks
-from core.calendar import WorkingCalendar
-from core.clock_service import calendar_for_app, forget_closures
+from core.clocks import rules as clocks
+from core.clocks.calendar import WorkingCalendar
+from core.clocks.closures import calendar_for_app, forget_closures
 from core.extensions import db
 
 ACKNOWLEDGE = "acknowledge"

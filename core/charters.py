@@ -40,7 +40,7 @@ UNITS = {
     "calendar_months": ("calendar month", "calendar months"),
 }
 
-#: Named deadline rules a commitment may use directly (see core/clocks.py).
+#: Named deadline rules a commitment may use directly (see core/clocks/rules.py).
 NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

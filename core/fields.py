@@ -8,6 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+#: GOV.UK wording for an email address that is not one.
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
 
 class GovDateField(Field):
     """A day, month and year date input that never crashes on missing parts and words its errors as GOV.UK does.

@@ -322,4 +322,4 @@ class SentimentMixin:
 
 
 # Deadline clocks and closure dates live in their own module; importing them here registers their tables.
-from core.clock_models import Clock, ClockStatus, ClosureDate  # noqa: E402, F401
+from core.clocks.models import Clock, ClockStatus, ClosureDate  # noqa: E402, F401

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter, published_commitments_of
-from core.clock_service import calendar_for_app
+from core.clocks.closures import calendar_for_app
 from core.direct_insert import execute_taking_keys, insert_pending
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db

@@ -17,7 +17,7 @@ from core.auth import ANY_STAFF, role_required
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
-from core.sentiment_service import SentimentOverrideError, override_sentiment
+from core.sentiment.service import SentimentOverrideError, override_sentiment
 from core.timesource import today
 from feedback import bp, queries
 from feedback.forms import (

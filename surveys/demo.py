@@ -15,7 +15,7 @@ from core.contacts import ContactRecord, ContactSource, contact_commitment
 from core.demo import register_demo_step
 from core.extensions import db
 from core.models import Commitment, ServiceArea
-from core.sentiment import score as sentiment_score
+from core.sentiment.scoring import score as sentiment_score
 from core.timesource import today
 from surveys.models import (
     TP09_LABELS,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.contacts import ContactRecord
 from core.extensions import db
 from core.models import Commitment, SentimentMixin, ServiceArea
-from core.sentiment_registry import register_scored_text
+from core.sentiment.registry import register_scored_text
 from core.timesource import now
 
 

@@ -467,7 +467,7 @@ def _answer_rows(response: Response, question: Question, value: object, month) -
     common = {"response_id": response.id, "question_id": question.id, "survey_id": response.survey_id,
               "month": month, "channel": response.channel}
     if question.type_enum == QuestionType.TEXT:
-        # Scored for sentiment as it is written (core.sentiment_registry; the registration is in surveys.models).
+        # Scored for sentiment as it is written (core.sentiment.registry; the registration is in surveys.models).
         return [Answer(**common, text=str(value))]
     values = value if isinstance(value, list) else [value]
     rows = []

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from complaints import services
 from complaints.models import Reminder
-from core.clock_service import add_closure
+from core.clocks.closures import add_closure
 from core.extensions import db
 from core.models import OutboxMessage, Role
 from tests.complaints.conftest import acknowledge, send

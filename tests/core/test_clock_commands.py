@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core.clock_models import Clock, ClosureDate
+from core.clocks.models import Clock, ClosureDate
 from core.models import AuditEvent
 from core.timesource import set_today
 from tests.helpers import make_service_area

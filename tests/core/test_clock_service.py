@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from core import clock_service
-from core.clock_models import Clock, ClockStatus, ClosureDate
-from core.clocks import ClockError
+from core.clocks import closures as clock_service
+from core.clocks.models import Clock, ClockStatus, ClosureDate
+from core.clocks.rules import ClockError
 from core.models import AuditEvent
 from core.timesource import set_today
 from tests.helpers import make_service_area, make_staff

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from core import clock_service
-from core.clock_models import Clock, ClosureDate
+from core.clocks import closures as clock_service
+from core.clocks.models import Clock, ClosureDate
 from core.models import AuditEvent
 from core.timesource import set_today
 from tests.helpers import make_service_area, page

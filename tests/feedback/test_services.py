@@ -86,7 +86,7 @@ def test_other_feedback_without_a_charter_standard_gets_five_working_days():
 # Recording
 
 def test_recording_scores_the_text_once_at_write_time(db):
-    from core.sentiment import VERSION
+    from core.sentiment.scoring import VERSION
 
     item, _token = services.record_feedback(
         submission(description="Nobody called me back and my bin was missed again."),

@@ -6,15 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import escape
 
-from core import clock_service
 from core.auth import role_required
-from core.clock_forms import ClosureDateForm
-from core.clock_models import ClosureDate
-from core.clocks import ClockError
+from core.clocks import closures as clock_service
+from core.clocks.models import ClosureDate
+from core.clocks.rules import ClockError
 from core.extensions import db
-from core.forms import ConfirmForm
 from core.models import Role
 from core.timesource import today
+from staff.forms import ClosureDateForm, ConfirmForm
 
 bp = Blueprint("clocks", __name__)
 

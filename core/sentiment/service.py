@@ -13,9 +13,9 @@ from sqlalchemy.sql import ColumnElement
 from core.audit import record_audit
 from core.extensions import db
 from core.models import StaffUser
-from core.sentiment import LABELS, VERSION, score
-from core.sentiment_registry import ScoredText, registered, registration_for
-from core.themes import themes_for
+from core.sentiment.registry import ScoredText, registered, registration_for
+from core.sentiment.scoring import LABELS, VERSION, score
+from core.sentiment.themes import themes_for
 from core.timesource import now
 
 
@@ -155,7 +155,7 @@ def export_corrections() -> Iterator[tuple[str, str]]:
 
 
 def write_corrections_csv(rows: Iterable[tuple[str, str]], stream: IO[str]) -> int:
-    """Write corrections as CSV with a `label,text` header (the format `sentiment_train.py --extra` reads)."""
+    """Write corrections as CSV with a `label,text` header (the format `core.sentiment.train --extra` reads)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(("label", "text"))
     count = 0

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from core.calendar import CalendarError, WorkingCalendar, get_calendar
+from core.clocks.calendar import CalendarError, WorkingCalendar, get_calendar
 
 ONE_DAY = timedelta(days=1)
 

@@ -11,10 +11,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, inspect, select
 
-from core.calendar import CALENDAR_NAMES, CalendarError, WorkingCalendar, get_calendar
-from core.clock_models import Clock, ClockStatus, ClosureDate
-from core.clock_service import calendar_for_app, recompute_open_clocks
-from core.clocks import ClockError, compute
+from core.clocks.calendar import CALENDAR_NAMES, CalendarError, WorkingCalendar, get_calendar
+from core.clocks.closures import calendar_for_app, recompute_open_clocks
+from core.clocks.models import Clock, ClockStatus, ClosureDate
+from core.clocks.rules import ClockError, compute
 from core.commands import fail
 from core.extensions import db
 from core.timesource import today

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.calendar import WorkingCalendar
-from core.clocks import Deadline, compute, ledger_from_json
+from core.clocks.calendar import WorkingCalendar
+from core.clocks.rules import Deadline, compute, ledger_from_json
 from core.extensions import db
 from core.reference_data import watch
 from core.timesource import now

@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.audit import record_audit, target_type_of
-from core.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar, get_calendar
-from core.clock_models import Clock, ClockStatus, ClosureDate
-from core.clocks import (
+from core.clocks.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar, get_calendar
+from core.clocks.models import Clock, ClockStatus, ClosureDate
+from core.clocks.rules import (
     ClockError,
     Deadline,
     Extension,
