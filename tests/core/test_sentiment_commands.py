@@ -6,8 +6,8 @@ import csv
 
 from sqlalchemy.exc import OperationalError
 
-from core.sentiment.scoring import VERSION, score
 from core.sentiment import commands as sentiment_commands
+from core.sentiment.scoring import VERSION, score
 from feedback.models import FeedbackItem
 from tests.core.sentiment_fixtures import make_feedback, mark_scored_by_old_version
 from tests.helpers import make_staff

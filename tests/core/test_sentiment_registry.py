@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
+from core.sentiment import registry as sentiment_registry
 from core.sentiment.registry import SentimentFields, apply_score, register_scored_text, registration_for
 from core.sentiment.scoring import VERSION
-from core.sentiment import registry as sentiment_registry
 from feedback.models import FeedbackItem
 from tests.core.sentiment_fixtures import ScoredNote, make_feedback
 
