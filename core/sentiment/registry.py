@@ -12,7 +12,6 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
-from core.direct_insert import before_direct_insert
 from core.sentiment.scoring import Sentiment, score
 from core.sentiment.themes import themes_for
 
@@ -101,11 +100,6 @@ def apply_score(item: object) -> Sentiment | None:
     if entry.themes:
         setattr(item, entry.themes, themes_for(text))
     return result
-
-
-@before_direct_insert
-def _score_new_texts(session: Session, _new: list) -> None:
-    _score_written_texts(session, None, None)
 
 
 @event.listens_for(Session, "before_flush")
