@@ -29,7 +29,7 @@ from feedback.services import (
     FEEDBACK_WRITE,
     find_api_key,
     published_commitments,
-    record_feedback,
+    submit_feedback,
     tracking_url,
 )
 
@@ -212,7 +212,11 @@ def api_create():
     submission, channel, received_on, problems = read_submission(data)
     if problems:
         return jsonify({"errors": [{"field": p.field, "message": p.message} for p in problems]}), 422
-    item, token = record_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key)
+    sent = submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key)
+    if sent.problems:
+        return jsonify({"errors": [{"field": _PLACES.get(p.field, p.field), "message": p.message}
+                                   for p in sent.problems]}), 422
+    item, token = sent.item, sent.token
     body = {
         "reference": item.reference,
         "kind": item.kind,

@@ -13,7 +13,7 @@ from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
-from feedback.services import active_charter, mark_acknowledged, reclassify, record_feedback
+from feedback.services import active_charter, mark_acknowledged, reclassify, submit_feedback
 
 #: How many items a year of demonstration feedback has.
 DEMO_ITEMS = 360
@@ -256,8 +256,11 @@ def load_demo_feedback() -> str:
         if rng.random() < 0.2:
             submission.equality = _equality_answers(rng)
         by = None if channel == Channel.WEB_FORM else rng.choice(handlers)
-        item, _token = record_feedback(submission, channel=channel.value, received_on=_received_on(rng, first_day),
-                                       by=by, acknowledge=False)
+        sent = submit_feedback(submission, channel=channel.value, received_on=_received_on(rng, first_day),
+                               by=by, acknowledge=False)
+        if sent.problems:
+            raise ValueError(f"demo feedback refused: {sent.problems}")
+        item = sent.item
         if channel == Channel.WEB_FORM:
             mark_acknowledged(item)
         _settle(rng, item, handlers)

@@ -36,7 +36,14 @@ from feedback.models import (
     FeedbackStatus,
     ReferenceCounter,
 )
-from feedback.rules import ContactDetails, Submission, normalise_postcode
+from feedback.rules import (
+    ContactDetails,
+    Problem,
+    Submission,
+    normalise_postcode,
+    received_problems,
+    submission_problems,
+)
 from feedback.uploads import MAX_FILES, StoredFile
 
 #: Without a charter standard for the channel, acknowledge within the complaint codes' 5 working days (6.2).
@@ -243,7 +250,26 @@ def _resident_from(contact: ContactDetails) -> Resident | None:
     )
 
 
-def record_feedback(
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a submission: the item recorded and its private tracking token, or the problems found."""
+
+    item: FeedbackItem | None = None
+    token: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def check_submission(submission: Submission, *, received_on: date,
+                     raised_from: FeedbackItem | None = None) -> list[Problem]:
+    """Every problem with a submission, whichever way it came in (resident, staff or API), in question order."""
+    problems = submission_problems(submission)
+    if raised_from is not None:
+        # The resident of the request the complaint is about is its resident: no contact details are asked for.
+        problems = [p for p in problems if p.field in {"kind", "description", "outcome_wanted"}]
+    return problems + received_problems(received_on)
+
+
+def submit_feedback(
     submission: Submission,
     *,
     channel: str,
@@ -253,13 +279,32 @@ def record_feedback(
     api_key: ApiKey | None = None,
     acknowledge: bool = True,
     raised_from: FeedbackItem | None = None,
-) -> tuple[FeedbackItem, str]:
-    """Record a submission that has passed its checks; returns the item and its private tracking token.
+) -> Submitted:
+    """The one way in for feedback, from the resident's form, a member of staff or the API: check everything,
+    then record the item and commit. Returns the item and its private tracking token, or the problems found (and
+    records nothing).
 
     A complaint raised from a service request belongs to the same resident as the request.
     """
-    # Anything the caller has in hand goes the usual way first, so the direct writes below are this item's alone.
-    db.session.flush()
+    problems = check_submission(submission, received_on=received_on, raised_from=raised_from)
+    if problems:
+        return Submitted(problems=tuple(problems))
+    item, token = _record(submission, channel=channel, received_on=received_on, by=by, files=files,
+                          api_key=api_key, acknowledge=acknowledge, raised_from=raised_from)
+    return Submitted(item, token)
+
+
+def _record(
+    submission: Submission,
+    *,
+    channel: str,
+    received_on: date,
+    by: StaffUser | None,
+    files: Sequence[StoredFile],
+    api_key: ApiKey | None,
+    acknowledge: bool,
+    raised_from: FeedbackItem | None,
+) -> tuple[FeedbackItem, str]:
     token = new_token()
     item = FeedbackItem(
         kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
@@ -446,12 +491,12 @@ def keep_as_complaint(item: FeedbackItem) -> None:
     feedback_reclassified.send(item, by=None)
 
 
-def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:
+def complain_about(item: FeedbackItem, description: str) -> Submitted:
     """A complaint about how a service request is being handled; the request carries on alongside it."""
     _require_open(item)
     submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
                             service_area=item.service_area, commitments=list(item.commitments))
-    return record_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
+    return submit_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
                            raised_from=item)
 
 
