@@ -86,15 +86,15 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Each package adds its pages, connects its signal receivers and registers its parts (``init_app``)."""
+    import complaints
+    import feedback
+    import reviews
     import staff
-    from complaints import bp as complaints_bp
-    from feedback import bp as feedback_bp
-    from reviews import bp as reviews_bp
-    from surveys import bp as surveys_bp
+    import surveys
 
-    staff.init_app(app)
-    for blueprint in (feedback_bp, complaints_bp, surveys_bp, reviews_bp):
-        app.register_blueprint(blueprint)
+    for package in (staff, feedback, complaints, surveys, reviews):
+        package.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from core.demo import register_demo_step
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
@@ -272,5 +271,3 @@ def load_demo_feedback() -> str:
     monitoring = db.session.scalar(select(func.count()).select_from(EqualityMonitoring))
     return f"{DEMO_ITEMS} items across {len(areas)} services over the last year; {monitoring} equality answers."
 
-
-register_demo_step("Feedback", load_demo_feedback)

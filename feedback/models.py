@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.api_keys import ApiKey  # noqa: F401  one key table for every API, re-exported for feedback
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, SentimentMixin, ServiceArea, StaffUser
-from core.sentiment.registry import register_scored_text
 from core.timesource import now
 
 
@@ -149,11 +148,6 @@ class FeedbackItem(SentimentMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<FeedbackItem {self.reference}>"
-
-
-# Scored for sentiment and themes whenever the resident's description is written (core.sentiment.registry); once
-# anonymised, the description is a placeholder and the stored score stands.
-register_scored_text(FeedbackItem, text="description", themes="themes", anonymised="anonymised_at")
 
 
 class FeedbackMessage(db.Model):

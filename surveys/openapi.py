@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.openapi import ApiSection, error_response, json_response, ref, register_api_section, scoped
+from core.openapi import ApiSection, error_response, json_response, ref, scoped
 from surveys.api_views import CONTACTS_SCOPE
 from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH
 
@@ -81,7 +81,6 @@ def _problems_schema() -> dict:
     }
 
 
-@register_api_section
 def describe_contacts_api() -> ApiSection:
     bearer = {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}}
     return ApiSection(
