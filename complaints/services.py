@@ -42,6 +42,7 @@ from complaints.models import (
 )
 from core.audit import record_audit
 from core.clocks.rules import Extension, LedgerEntry, Pause
+from core.errors import RuleError
 from core.events import (
     calendar_changed,
     complaint_closed,
@@ -86,7 +87,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class ComplaintRuleError(Exception):
+class ComplaintRuleError(RuleError):
     """A change the procedure does not allow; the message names the rule."""
 
 

@@ -20,6 +20,7 @@ from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter, published_commitments_of
 from core.clocks.closures import calendar_for_app
+from core.errors import RuleError
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, Regime, Resident, ServiceArea, StaffUser
@@ -60,7 +61,7 @@ _CHANNEL_FAMILY = {
 _INFORMATION_REQUESTS = ("freedom of information", "subject access", "environmental information")
 
 
-class FeedbackError(Exception):
+class FeedbackError(RuleError):
     """A change the rules do not allow; the message says why and is safe to show."""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.audit import record_audit
+from core.errors import RuleError
 from core.extensions import db
 from core.models import Commitment, StaffUser
 from core.timesource import now, today
@@ -29,7 +30,7 @@ from surveys.models import (
 )
 
 
-class SurveyRuleError(Exception):
+class SurveyRuleError(RuleError):
     """A survey rule stopped the change; the message is safe to show to staff."""
 
 

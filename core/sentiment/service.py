@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, func, inspect, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from core.audit import record_audit
+from core.errors import RuleError
 from core.extensions import db
 from core.models import StaffUser
 from core.sentiment.registry import ScoredText, registered, registration_for
@@ -19,7 +20,7 @@ from core.sentiment.themes import themes_for
 from core.timesource import now
 
 
-class SentimentOverrideError(ValueError):
+class SentimentOverrideError(RuleError, ValueError):
     """An override that cannot be recorded; the message is written for the officer."""
 
 
