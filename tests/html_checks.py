@@ -43,6 +43,8 @@ def _form_actions(app: Flask, soup: BeautifulSoup) -> list[str]:
     for form in soup.find_all("form"):
         action = form.get("action", "")
         method = (form.get("method") or "get").upper()
+        if "app-filters" in form.get("class", []) and method != "GET":
+            problems.append("a list's filters are a GET form, so a filtered list has its own address")
         if not action:
             continue
         parts = urlsplit(action)

@@ -71,6 +71,13 @@ def test_form_actions_are_routes_of_the_app(app):
         "a form's action is empty or a path of this app: 'https://example.com/x'"]
 
 
+def test_list_filters_are_get_forms(app):
+    filters = '<h1>Inbox</h1><form class="app-filters" method="{}" action="/staff/feedback"></form>'
+    assert problems(app, "Inbox", filters.format("get")) == []
+    assert problems(app, "Inbox", filters.format("post"))[0] == (
+        "a list's filters are a GET form, so a filtered list has its own address")
+
+
 def test_ids_are_unique(app):
     assert problems(app, "Ids", '<h1>Ids</h1><p id="a"></p><p id="b"></p><p id="a"></p>') == [
         "ids are unique: repeated a"]
