@@ -348,7 +348,7 @@ def test_due_tags_and_counts(client, login_as, caseload):
     login_as(Role.VIEWER)
     soup = page(client.get("/complaints/?state=all"))
     tags = [tag.text for tag in soup.select("tbody .govuk-tag")]
-    assert tags == ["Overdue", "Due soon", "On track"]
+    assert tags == ["Overdue", "Due in 1 day", "On track"]
     assert [t["class"][-1] for t in soup.select("tbody .govuk-tag")] == \
         ["govuk-tag--red", "govuk-tag--yellow", "govuk-tag--green"]
     counts = {row.dt.text: row.dd.text for row in soup.select(".app-counts .govuk-summary-list__row")}
