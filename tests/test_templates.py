@@ -27,4 +27,6 @@ def test_no_template_line_is_too_long():
         for number, line in enumerate((TEMPLATES / name).read_text(encoding="utf-8").splitlines(), start=1)
         if len(line) > LONGEST_LINE
     ]
-    assert not long_lines, f"template lines over {LONGEST_LINE} characters; wrap them:\n" + "\n".join(long_lines)
+    assert not long_lines, (
+        f"template lines over {LONGEST_LINE} characters; wrap them (in a .txt letter, where a line break shows, end "
+        "the line with '{#' and start the next with '#}'):\n" + "\n".join(long_lines))
