@@ -269,6 +269,7 @@ def test_referral_learning_and_restriction_pages(client, login_as):
     assert restriction.review_on == date(2026, 9, 18)
     soup = page(client.get("/complaints/restrictions"))
     assert "All council services" in soup.text
+    assert [t.get_text() for t in soup.select("tbody .govuk-tag")] == ["On track", "In force"]
     page(client.get(f"/complaints/restrictions/{restriction.id}"))
     page(client.get(f"/complaints/restrictions/{restriction.id}/review"))
     assert _redirected(client.post(f"/complaints/restrictions/{restriction.id}/review", data={
