@@ -23,10 +23,10 @@ from complaints.services.findings import overall_outcome, save_findings
 from complaints.services.learning import (
     add_learning_action,
     commitment_choices,
-    learning_allowed,
     update_learning_action,
 )
 from complaints.services.lifecycle import close_after_stage1, escalate, withdraw
+from complaints.services.policy import actions_for, learning_allowed, require
 from complaints.services.referrals import add_referral, decide_referral
 from complaints.services.remedies import add_remedy, complete_remedy
 from complaints.services.reminders import ReminderReport, send_reminders
@@ -42,11 +42,11 @@ from complaints.services.sending import (
 
 __all__ = [
     "DEFINE_POINTS", "EVERY_POINT", "FINISHED", "SAME_HANDLER", "STALE", "TWO_STAGES", "WHO_AND_WHEN",
-    "ComplaintRuleError", "ReminderReport", "StaleCaseError",
-    "add_learning_action", "add_referral", "add_remedy", "assign_handler", "can_work_on", "close_after_stage1",
-    "commitment_choices", "complete_remedy", "decide_referral", "default_review_date", "escalate", "explain",
-    "is_officer", "learning_allowed", "open_complaint", "overall_outcome", "pause_clock", "prepare_acknowledgement",
-    "prepare_extension", "prepare_refusal", "prepare_response", "prepare_restriction", "recompute_due_dates",
-    "redefine_points", "restart_clock", "review_restriction", "running_clock", "save_findings", "send_letter",
-    "send_reminders", "update_learning_action", "withdraw",
+    "ComplaintRuleError", "ReminderReport", "StaleCaseError", "actions_for", "add_learning_action", "add_referral",
+    "add_remedy", "assign_handler", "can_work_on", "close_after_stage1", "commitment_choices", "complete_remedy",
+    "decide_referral", "default_review_date", "escalate", "explain", "is_officer", "learning_allowed",
+    "open_complaint", "overall_outcome", "pause_clock", "prepare_acknowledgement", "prepare_extension",
+    "prepare_refusal", "prepare_response", "prepare_restriction", "recompute_due_dates", "redefine_points", "require",
+    "restart_clock", "review_restriction", "running_clock", "save_findings", "send_letter", "send_reminders",
+    "update_learning_action", "withdraw",
 ]

@@ -10,10 +10,8 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from complaints.models import (
-    Complaint,
-    ComplaintState,
-)
+from complaints import deadlines
+from complaints.models import Complaint, ComplaintClock, ComplaintState
 from core.audit import record_audit
 from core.extensions import db
 from core.models import Role, StaffUser
@@ -33,6 +31,7 @@ WHO_AND_WHEN = "Say who will do it and by when (Complaint Handling Code 7: what 
 
 #: States after which nothing more happens at the current stage.
 FINISHED = (ComplaintState.CLOSED, ComplaintState.REFUSED, ComplaintState.WITHDRAWN)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +55,15 @@ def is_officer(user: StaffUser) -> bool:
 def can_work_on(complaint: Complaint, user: StaffUser) -> bool:
     """The complaints officer, or the handler of the current stage."""
     return is_officer(user) or (user.role == Role.CASE_HANDLER and complaint.handler_id == user.id)
+
+
+def running_clock(complaint: Complaint) -> ComplaintClock | None:
+    """The clock that runs now: acknowledge while received, respond while acknowledged."""
+    if complaint.state == ComplaintState.RECEIVED:
+        return complaint.clock(complaint.stage, deadlines.ACKNOWLEDGE)
+    if complaint.state == ComplaintState.ACKNOWLEDGED:
+        return complaint.clock(complaint.stage, deadlines.RESPOND)
+    return None
 
 
 def _check_version(record: object, version: int | None) -> None:
@@ -90,6 +98,7 @@ def _audit(complaint: Complaint, action: str, by: StaffUser | None, before: dict
 def _text(value: str | None) -> str:
     return (value or "").strip()
 
+
 def _set_item_status(item: FeedbackItem, status: FeedbackStatus) -> None:
     item.status = status.value
     if status == FeedbackStatus.ACKNOWLEDGED and item.acknowledged_at is None:
@@ -99,9 +108,6 @@ def _set_item_status(item: FeedbackItem, status: FeedbackStatus) -> None:
     if status == FeedbackStatus.WITHDRAWN:
         item.withdrawn_at = now()
 
-def _require_state(complaint: Complaint, state: ComplaintState, message: str) -> None:
-    if complaint.state != state:
-        raise ComplaintRuleError(message)
 
 def _touch(complaint: Complaint) -> None:
     """Mark the case itself as changed so that its version moves on (optimistic locking covers its parts)."""

@@ -12,17 +12,16 @@ from complaints.models import (
 )
 from complaints.services._common import (
     DEFINE_POINTS,
-    FINISHED,
     SAME_HANDLER,
+    TWO_STAGES,
     ComplaintRuleError,
     _atomic,
     _audit,
     _check_version,
-    _require_state,
     _snapshot,
-    is_officer,
 )
 from complaints.services.clocks import _refresh, _start_clock
+from complaints.services.policy import require
 from core.extensions import db
 from core.models import Regime, Role, StaffUser
 from feedback.models import FeedbackItem, FeedbackKind
@@ -61,14 +60,9 @@ def _start_procedure(item: FeedbackItem, *, by: StaffUser | None) -> Complaint:
 def assign_handler(complaint: Complaint, stage: int, handler: StaffUser, *, by: StaffUser,
                    version: int | None = None) -> None:
     _check_version(complaint, version)
-    if not is_officer(by):
-        raise ComplaintRuleError("Only a complaints officer can assign or reassign handlers "
-                                 "(Complaint Handling Code 4.1)")
-    if complaint.state in FINISHED and complaint.stage == stage:
-        raise ComplaintRuleError("This case has finished: handlers can only be assigned while it is open")
-    if stage == 2 and complaint.stage != 2:
-        raise ComplaintRuleError("A stage 2 handler is assigned once the resident asks for a stage 2 review "
-                                 "(Complaint Handling Code 6.11)")
+    if stage not in (1, 2):
+        raise ComplaintRuleError(TWO_STAGES)
+    require(complaint, by, f"assign_stage{stage}")
     if not handler.active or not handler.has_role(Role.CASE_HANDLER, Role.COMPLAINTS_OFFICER):
         raise ComplaintRuleError("Choose an active case handler or complaints officer")
     other = complaint.stage1_handler_id if stage == 2 else complaint.stage2_handler_id
@@ -79,6 +73,7 @@ def assign_handler(complaint: Complaint, stage: int, handler: StaffUser, *, by: 
     _refresh(complaint)
     _audit(complaint, "complaint.handler_assigned", by, before, f"Stage {stage} handler: {handler.name}")
     db.session.commit()
+
 
 def _replace_points(complaint: Complaint, summaries: list[str]) -> None:
     existing = complaint.points_for(complaint.stage)
@@ -94,12 +89,12 @@ def _replace_points(complaint: Complaint, summaries: list[str]) -> None:
         complaint.points.remove(point)
         db.session.delete(point)
 
+
 @_atomic
 def redefine_points(complaint: Complaint, points: list[str], *, by: StaffUser, version: int | None = None) -> None:
     """Change the definition agreed with the resident, before the response is sent."""
     _check_version(complaint, version)
-    _require_state(complaint, ComplaintState.ACKNOWLEDGED,
-                   "The definition can be changed while the complaint is being investigated")
+    require(complaint, by, "redefine")
     summaries = [p.strip() for p in points if p and p.strip()]
     if not summaries:
         raise ComplaintRuleError(DEFINE_POINTS)

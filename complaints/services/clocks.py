@@ -15,7 +15,6 @@ from complaints.models import (
     ComplaintClock,
     ComplaintExtension,
     ComplaintPause,
-    ComplaintState,
     running,
 )
 from complaints.services._common import (
@@ -23,10 +22,11 @@ from complaints.services._common import (
     _atomic,
     _audit,
     _check_version,
-    _require_state,
     _snapshot,
     _text,
+    running_clock,
 )
+from complaints.services.policy import require
 from core.clocks.rules import Extension, LedgerEntry, Pause
 from core.events import calendar_changed
 from core.extensions import db
@@ -62,15 +62,6 @@ def _start_clock(complaint: Complaint, kind: str, start: date) -> ComplaintClock
     return clock
 
 
-def running_clock(complaint: Complaint) -> ComplaintClock | None:
-    """The clock that runs now: acknowledge while received, respond while acknowledged."""
-    if complaint.state == ComplaintState.RECEIVED:
-        return complaint.clock(complaint.stage, deadlines.ACKNOWLEDGE)
-    if complaint.state == ComplaintState.ACKNOWLEDGED:
-        return complaint.clock(complaint.stage, deadlines.RESPOND)
-    return None
-
-
 def _refresh(complaint: Complaint) -> None:
     """Keep the dashboard's columns in step with the case: open, due date and current handler."""
     complaint.is_open = complaint.state in OPEN_STATES
@@ -84,15 +75,13 @@ def _end_pause(clock: ComplaintClock | None, on: date) -> None:
         clock.open_pause.last_day = max(on, clock.open_pause.first_day)
         _recompute(clock)
 
+
 @_atomic
 def pause_clock(complaint: Complaint, *, reason: str, by: StaffUser, on: date, version: int | None = None) -> None:
     """Stop the response clock, only with a recorded reason (the Codes give no general power to stop it)."""
     _check_version(complaint, version)
-    _require_state(complaint, ComplaintState.ACKNOWLEDGED,
-                   "Only the response clock of an acknowledged complaint can be paused")
+    require(complaint, by, "pause")
     clock = running_clock(complaint)
-    if clock.open_pause is not None:
-        raise ComplaintRuleError("The clock is already paused")
     if not _text(reason):
         raise ComplaintRuleError("Enter why the clock is paused: a pause needs a recorded reason")
     if on > clock.due_on:
@@ -109,15 +98,15 @@ def pause_clock(complaint: Complaint, *, reason: str, by: StaffUser, on: date, v
 @_atomic
 def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int | None = None) -> None:
     _check_version(complaint, version)
+    require(complaint, by, "restart")
     clock = running_clock(complaint)
-    if clock is None or clock.open_pause is None:
-        raise ComplaintRuleError("The clock is not paused")
     before = _snapshot(complaint)
     _end_pause(clock, on)
     _refresh(complaint)
     _audit(complaint, "complaint.restarted", by, before,
            f"Clock restarted; now due {deadlines.long_date(clock.due_on)}")
     db.session.commit()
+
 
 @calendar_changed.connect
 def recompute_due_dates(_sender=None, *, reason: str, on: date | None = None, **_extra) -> int:

@@ -5,22 +5,20 @@ from __future__ import annotations
 from complaints.models import (
     Complaint,
     ComplaintResponse,
-    ComplaintState,
     Finding,
     Outcome,
 )
 from complaints.services._common import (
     EVERY_POINT,
-    SAME_HANDLER,
     ComplaintRuleError,
     _atomic,
     _audit,
     _check_version,
-    _require_state,
     _snapshot,
     _text,
     _touch,
 )
+from complaints.services.policy import require
 from core.extensions import db
 from core.models import StaffUser
 
@@ -33,17 +31,9 @@ def overall_outcome(findings: list[Finding]) -> str:
         return Outcome.NOT_UPHELD.value
     return Outcome.PARTLY_UPHELD.value
 
-def _check_can_write(complaint: Complaint, by: StaffUser) -> None:
-    _require_state(complaint, ComplaintState.ACKNOWLEDGED,
-                   "A response can be written once the complaint has been acknowledged and defined "
-                   "(Complaint Handling Code 6.2)")
-    if complaint.stage == 2 and by.id == complaint.stage1_handler_id:
-        raise ComplaintRuleError(SAME_HANDLER)
-
 
 def _draft_response(complaint: Complaint, by: StaffUser) -> ComplaintResponse:
     """The response being written at this stage, started if need be (call after every check has passed)."""
-    _check_can_write(complaint, by)
     response = complaint.response_for(complaint.stage)
     if response is None:
         response = ComplaintResponse(stage=complaint.stage)
@@ -56,7 +46,7 @@ def save_findings(complaint: Complaint, findings: dict[int, tuple[str, str]], *,
                   version: int | None = None) -> None:
     """Record upheld, partly upheld or not upheld, with reasons, for every defined point (Code 6.7)."""
     _check_version(complaint, version)
-    _check_can_write(complaint, by)
+    require(complaint, by, "findings")
     points = complaint.points_for(complaint.stage)
     valid = {o.value for o in Outcome}
     for point in points:

@@ -8,18 +8,11 @@ from complaints.models import (
     Complaint,
     LearningAction,
     LearningStatus,
-    Outcome,
 )
 from complaints.services._common import ComplaintRuleError, _atomic, _audit, _check_version, _snapshot, _text, _touch
+from complaints.services.policy import require
 from core.extensions import db
 from core.models import Commitment, StaffUser
-
-
-def learning_allowed(complaint: Complaint) -> bool:
-    """Learning is raised from complaints upheld or partly upheld at either stage, or by the Ombudsman."""
-    upheld = {Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value}
-    return (any(r.outcome in upheld and r.sent_on for r in complaint.responses)
-            or any(r.decision in upheld for r in complaint.referrals))
 
 
 def commitment_choices(complaint: Complaint) -> list[Commitment]:
@@ -30,9 +23,7 @@ def commitment_choices(complaint: Complaint) -> list[Commitment]:
 @_atomic
 def add_learning_action(complaint: Complaint, *, description: str, owner: str, due_on: date | None,
                         commitment_ids: list[int], by: StaffUser) -> LearningAction:
-    if not learning_allowed(complaint):
-        raise ComplaintRuleError("Learning actions are raised from complaints that were upheld or partly upheld "
-                                 "(Complaint Handling Code 9.1)")
+    require(complaint, by, "add_learning")
     if not _text(description):
         raise ComplaintRuleError("Say what the council will change")
     if not _text(owner) or due_on is None:
@@ -54,6 +45,7 @@ def add_learning_action(complaint: Complaint, *, description: str, owner: str, d
 def update_learning_action(action: LearningAction, *, status: str, what_we_changed: str | None, by: StaffUser,
                            on: date, version: int | None = None) -> None:
     _check_version(action, version)
+    require(action.complaint, by, "update_learning")
     if status not in {s.value for s in LearningStatus}:
         raise ComplaintRuleError("Choose the status of the action")
     if status == LearningStatus.DONE and not _text(what_we_changed):

@@ -10,9 +10,6 @@ from complaints.models import (
     ComplaintState,
 )
 from complaints.services._common import (
-    FINISHED,
-    TWO_STAGES,
-    ComplaintRuleError,
     _atomic,
     _audit,
     _check_version,
@@ -21,6 +18,7 @@ from complaints.services._common import (
     _text,
 )
 from complaints.services.clocks import _end_pause, _refresh, _start_clock, running_clock
+from complaints.services.policy import require
 from core.events import (
     complaint_closed,
     complaint_escalated,
@@ -34,13 +32,13 @@ from feedback.models import FeedbackStatus
 def _announce_closed(complaint: Complaint) -> None:
     complaint_closed.send(complaint, feedback=complaint.feedback, regime=complaint.regime, stage=complaint.stage)
 
+
 @_atomic
 def withdraw(complaint: Complaint, *, reason: str | None, by: StaffUser | None, on: date,
              version: int | None = None) -> None:
     """The resident no longer wants the complaint pursued, at either stage; announced once it is committed."""
     _check_version(complaint, version)
-    if complaint.state in FINISHED:
-        raise ComplaintRuleError("This case has already finished, so it cannot be withdrawn")
+    require(complaint, by, "withdraw")
     before = _snapshot(complaint)
     _end_pause(running_clock(complaint), on)
     complaint.state = ComplaintState.WITHDRAWN
@@ -59,10 +57,7 @@ def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = Non
              version: int | None = None) -> None:
     """The resident asks for stage 2; no reason is needed (Complaint Handling Code 6.12)."""
     _check_version(complaint, version)
-    if complaint.stage == 2:
-        raise ComplaintRuleError(TWO_STAGES)
-    if complaint.state not in (ComplaintState.RESPONDED, ComplaintState.CLOSED):
-        raise ComplaintRuleError("A stage 2 review can be asked for once the stage 1 response has been sent")
+    require(complaint, by, "escalate")
     before = _snapshot(complaint)
     complaint.stage = 2
     complaint.state = ComplaintState.RECEIVED
@@ -83,8 +78,7 @@ def escalate(complaint: Complaint, *, on: date, via: str, note: str | None = Non
 def close_after_stage1(complaint: Complaint, *, by: StaffUser, on: date, version: int | None = None) -> None:
     """Close a case whose stage 1 response settled it; the resident can still ask for stage 2."""
     _check_version(complaint, version)
-    if complaint.stage != 1 or complaint.state != ComplaintState.RESPONDED:
-        raise ComplaintRuleError("Only a case with a stage 1 response sent can be closed this way")
+    require(complaint, by, "close")
     before = _snapshot(complaint)
     complaint.state = ComplaintState.CLOSED
     complaint.closed_on = on

@@ -10,6 +10,7 @@ from complaints.models import (
     ReferralDecision,
 )
 from complaints.services._common import ComplaintRuleError, _atomic, _audit, _check_version, _snapshot, _text, _touch
+from complaints.services.policy import require
 from core.extensions import db
 from core.models import Regime, StaffUser
 
@@ -17,6 +18,7 @@ from core.models import Regime, StaffUser
 @_atomic
 def add_referral(complaint: Complaint, *, ombudsman: str, reference: str, kind: str, received_on: date | None,
                  by: StaffUser, on: date) -> OmbudsmanReferral:
+    require(complaint, by, "add_referral")
     if ombudsman not in {r.value for r in Regime}:
         raise ComplaintRuleError("Choose which Ombudsman")
     if not _text(reference):
@@ -39,6 +41,7 @@ def add_referral(complaint: Complaint, *, ombudsman: str, reference: str, kind: 
 def decide_referral(referral: OmbudsmanReferral, *, decision: str, decided_on: date | None, notes: str | None,
                     by: StaffUser, on: date, version: int | None = None) -> None:
     _check_version(referral, version)
+    require(referral.complaint, by, "decide_referral")
     if decision not in {d.value for d in ReferralDecision}:
         raise ComplaintRuleError("Choose the Ombudsman's decision")
     if decided_on is None or decided_on > on or decided_on < referral.received_on:

@@ -22,6 +22,7 @@ from complaints.services._common import (
     _touch,
 )
 from complaints.services.findings import _draft_response
+from complaints.services.policy import require
 from core.extensions import db
 from core.models import StaffUser
 
@@ -40,6 +41,7 @@ def add_remedy(complaint: Complaint, *, kind: str, description: str, responsible
         raise ComplaintRuleError(WHO_AND_WHEN)
     if kind == RemedyKind.FINANCIAL and (amount is None or amount <= 0):
         raise ComplaintRuleError("Enter the amount of the financial remedy (Complaint Handling Code 7)")
+    require(complaint, by, "add_ordered_remedy" if referral is not None else "add_remedy")
     response = None if referral is not None else _draft_response(complaint, by)
     if response is not None and response.sent_on is not None:
         raise ComplaintRuleError("This stage's response has been sent: record further remedies as outstanding "
@@ -68,6 +70,7 @@ def complete_remedy(remedy: Remedy, *, note: str | None, by: StaffUser, on: date
     """An outstanding action is done (Complaint Handling Code 6.6: tracked to completion)."""
     complaint = remedy.complaint
     _check_version(complaint, version)
+    require(complaint, by, "complete_remedy")
     if remedy.completed_on is not None:
         raise ComplaintRuleError("This remedy is already marked as done")
     before = _snapshot(complaint)

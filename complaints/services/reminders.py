@@ -27,6 +27,7 @@ class ReminderReport:
     breaches: int = 0
     reviews: int = 0
 
+
 def _officer_addresses() -> list[str]:
     configured = current_app.config["CHARTERLINE_BREACH_NOTICE_TO"]
     if configured:

@@ -23,6 +23,7 @@ def default_review_date(on: date, months: int) -> date:
             continue
     return date(year, month + 1, on.day)
 
+
 @_atomic
 def review_restriction(restriction: Restriction, *, decision: str, reason: str, next_review_on: date | None,
                        by: StaffUser, on: date, version: int | None = None) -> None:

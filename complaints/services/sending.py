@@ -16,6 +16,7 @@ from complaints.models import (
 from complaints.services._common import ComplaintRuleError, _atomic, _audit, _check_version, _snapshot, _text
 from complaints.services.clocks import _refresh
 from complaints.services.lifecycle import _announce_closed
+from complaints.services.policy import require
 from complaints.services.restrictions import default_review_date
 from complaints.services.steps import _STEPS, _due_after_extension, _validate_extension
 from core.extensions import db
@@ -32,6 +33,7 @@ _LETTER_RULES = {
     LetterKind.STAGE2_RESPONSE: "Complaint Handling Code 6.7 and the Ombudsman's time limit",
     LetterKind.RESTRICTION: "LGSCO guide on managing unreasonable actions",
 }
+
 
 def _context(complaint: Complaint, kind: str, payload: dict, by: StaffUser, on: date) -> dict:
     if kind == LetterKind.RESTRICTION:
@@ -100,6 +102,7 @@ def prepare_restriction(complaint: Complaint, *, reason: str, restrictions: str,
                "review_on": (review_on or default_review_date(on, months)).isoformat()}
     return _draft(complaint, LetterKind.RESTRICTION, payload, by=by, on=on, version=version)
 
+
 @_atomic
 def send_letter(letter: ComplaintLetter, *, subject: str, body: str, by: StaffUser, on: date,
                 version: int | None = None) -> None:
@@ -111,6 +114,7 @@ def send_letter(letter: ComplaintLetter, *, subject: str, body: str, by: StaffUs
     subject, body = _text(subject), body.strip()
     if not subject or not body:
         raise ComplaintRuleError("Enter the subject and the letter")
+    require(complaint, by, "send_letter")
     kind = LetterKind(letter.kind)
     validate, apply = _STEPS[kind]
     validate(complaint, letter.payload, by, on)

@@ -6,7 +6,6 @@ from datetime import date
 
 from complaints import deadlines
 from complaints.models import (
-    OPEN_STATES,
     Complaint,
     ComplaintClock,
     ComplaintExtension,
@@ -20,13 +19,13 @@ from complaints.services._common import (
     DEFINE_POINTS,
     EVERY_POINT,
     ComplaintRuleError,
-    _require_state,
     _set_item_status,
     is_officer,
 )
 from complaints.services.cases import _replace_points
 from complaints.services.clocks import _end_pause, _ledger, _recompute, _start_clock, running_clock
-from complaints.services.findings import _check_can_write, overall_outcome
+from complaints.services.findings import overall_outcome
+from complaints.services.policy import require
 from core.audit import record_audit
 from core.clocks.rules import Extension
 from core.extensions import db
@@ -35,8 +34,7 @@ from feedback.models import FeedbackStatus
 
 
 def _validate_acknowledgement(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    _require_state(complaint, ComplaintState.RECEIVED,
-                   f"Stage {complaint.stage} of this complaint is not waiting to be acknowledged")
+    require(complaint, by, "acknowledge")
     if complaint.handler_id is None:
         raise ComplaintRuleError(f"Assign a stage {complaint.stage} handler before acknowledging the complaint")
     if not payload["points"]:
@@ -53,17 +51,14 @@ def _apply_acknowledgement(complaint: Complaint, payload: dict, by: StaffUser, o
         _set_item_status(complaint.feedback, FeedbackStatus.ACKNOWLEDGED)
     return f"Stage {complaint.stage} acknowledged and defined ({len(payload['points'])} points)"
 
+
 def _over_cap(clock: ComplaintClock, days: int) -> bool:
     return clock.extended_days + days > deadlines.EXTENSION_CAP[clock.stage]
 
 
 def _validate_extension(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    _require_state(complaint, ComplaintState.ACKNOWLEDGED,
-                   "The response deadline can be extended once the complaint has been acknowledged and defined "
-                   "(Complaint Handling Code 6.4)")
+    require(complaint, by, "extend")
     clock = complaint.clock(complaint.stage, deadlines.RESPOND)
-    if clock.open_pause is not None:
-        raise ComplaintRuleError("Restart the paused clock before extending it")
     if payload["days"] < 1:
         raise ComplaintRuleError("Enter the number of extra working days, 1 or more")
     if not payload["reason"]:
@@ -99,9 +94,9 @@ def _apply_extension(complaint: Complaint, payload: dict, by: StaffUser, on: dat
     return (f"Stage {complaint.stage} response extended by {payload['days']} working days to "
             f"{deadlines.long_date(clock.due_on)}" + (" (approved beyond the usual limit)" if over else ""))
 
+
 def _validate_refusal(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    if complaint.state not in OPEN_STATES:
-        raise ComplaintRuleError("Only a complaint that is still open can be refused")
+    require(complaint, by, "refuse")
     if payload["exclusion"] not in {e.value for e in Exclusion}:
         raise ComplaintRuleError("Choose which exclusion applies (Complaint Handling Code 2.2)")
     if not payload["reason"]:
@@ -132,12 +127,14 @@ def _apply_refusal(complaint: Complaint, payload: dict, by: StaffUser, on: date,
     _set_item_status(complaint.feedback, FeedbackStatus.CLOSED)
     return f"Refused at stage {complaint.stage}: {Exclusion(payload['exclusion']).label}"
 
+
 def _validate_response(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    _check_can_write(complaint, by)
+    require(complaint, by, "respond")
     response = complaint.response_for(complaint.stage)
     points = complaint.points_for(complaint.stage)
     if response is None or any(response.finding_for(p) is None for p in points):
         raise ComplaintRuleError(EVERY_POINT)
+
 
 def _apply_response(complaint: Complaint, payload: dict, by: StaffUser, on: date, letter) -> str:
     response = complaint.response_for(complaint.stage)
@@ -156,12 +153,9 @@ def _apply_response(complaint: Complaint, payload: dict, by: StaffUser, on: date
     _set_item_status(complaint.feedback, FeedbackStatus.CLOSED)
     return f"Stage 2 final response sent: {Outcome(response.outcome).label.lower()}; case closed"
 
+
 def _validate_restriction(complaint: Complaint, payload: dict, by: StaffUser, on: date) -> None:
-    if not is_officer(by):
-        raise ComplaintRuleError("Only a complaints officer can decide to restrict a resident's contact "
-                                 "(LGSCO guide on managing unreasonable actions: a senior decision)")
-    if complaint.feedback.resident_id is None:
-        raise ComplaintRuleError("This complaint has no resident on record, so there is no one to restrict")
+    require(complaint, by, "restrict")
     if not payload["reason"]:
         raise ComplaintRuleError("Enter the reason for the restriction: the resident is told why")
     if not payload["restrictions"]:
@@ -187,6 +181,7 @@ def _apply_restriction(complaint: Complaint, payload: dict, by: StaffUser, on: d
                  after={"reason": restriction.reason, "scope": payload.get("service_area_id") or "all",
                         "review_on": restriction.review_on}, summary="Contact restricted; decision letter sent")
     return "Restriction on contact decided; decision letter sent"
+
 
 _STEPS = {
     LetterKind.ACKNOWLEDGEMENT: (_validate_acknowledgement, _apply_acknowledgement),

@@ -34,13 +34,11 @@ def case(complaint_id: int):
     complaint = _case(complaint_id)
     resident_id = complaint.feedback.resident_id
     on = today()
-    changeable = complaint.feedback.anonymised_at is None
     return render_template(
         "complaints/case.html", complaint=complaint, page_title=f"Complaint {complaint.reference}",
         history=history_for(complaint), explain=services.explain, running=services.running_clock(complaint),
         restrictions=queries.restrictions_for(resident_id),
-        can_change=changeable and services.can_work_on(complaint, _me()),
-        is_officer=changeable and services.is_officer(_me()), learning_allowed=services.learning_allowed(complaint),
+        actions=services.actions_for(complaint, _me()), learning_allowed=services.learning_allowed(complaint),
         today=on, soon_limit=queries.due_soon_limit(on),
         due_tag=queries.due_tag, long_date=deadlines.long_date, cap=deadlines.EXTENSION_CAP,
     )

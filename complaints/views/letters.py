@@ -29,8 +29,7 @@ def letter(complaint_id: int, letter_id: int):
     complaint = _case(complaint_id)
     item = _letter_of(complaint, letter_id)
     # A draft on an anonymised case stays unsent: the case can no longer be changed.
-    editable = (item.status == "draft" and complaint.feedback.anonymised_at is None
-                and services.can_work_on(complaint, _me()))
+    editable = item.status == "draft" and "send_letter" in services.actions_for(complaint, _me())
     form = LetterForm(subject=item.subject, body=item.body)
     if request.method == "POST":
         if not editable:

@@ -33,7 +33,7 @@ def _complaint_for_token(token: str) -> Complaint:
 @limiter.limit(lambda: current_app.config["CHARTERLINE_PUBLIC_RATE_LIMIT"], methods=["POST"])
 def resident_escalate(token: str):
     complaint = _complaint_for_token(token)
-    can_ask = complaint.stage == 1 and complaint.state in (ComplaintState.RESPONDED, ComplaintState.CLOSED)
+    can_ask = "escalate" in services.actions_for(complaint, None)
     form = ResidentEscalateForm()
     if can_ask and form.validate_on_submit():
         try:
@@ -93,7 +93,7 @@ def tracking_section(item: FeedbackItem) -> Markup | None:
         stage_text = "We could not take your complaint forward"
     elif complaint.state == ComplaintState.WITHDRAWN:
         stage_text = "Withdrawn"
-    can_ask = complaint.stage == 1 and complaint.state in (ComplaintState.RESPONDED, ComplaintState.CLOSED)
+    can_ask = "escalate" in services.actions_for(complaint, None)
     action = url_for("complaints.resident_escalate", token=token) if token else None
     return Markup(render_template("complaints/_tracking.html", stage_text=stage_text,
                                   dates=_resident_dates(complaint), can_ask=can_ask, action=action))
