@@ -86,14 +86,15 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import complaints
     import staff
-    from complaints import bp as complaints_bp
     from feedback import bp as feedback_bp
     from reviews import bp as reviews_bp
     from surveys import bp as surveys_bp
 
     staff.init_app(app)
-    for blueprint in (feedback_bp, complaints_bp, surveys_bp, reviews_bp):
+    complaints.init_app(app)
+    for blueprint in (feedback_bp, surveys_bp, reviews_bp):
         app.register_blueprint(blueprint)
 
 

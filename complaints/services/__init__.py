@@ -3,7 +3,6 @@
 Split by what it does; callers use the names re-exported here (``from complaints import services``).
 """
 
-from complaints.services import receivers  # noqa: F401  (connects the signal receivers)
 from complaints.services._common import (
     DEFINE_POINTS,
     EVERY_POINT,

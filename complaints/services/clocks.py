@@ -28,7 +28,6 @@ from complaints.services._common import (
 )
 from complaints.services.policy import require
 from core.clocks.rules import Extension, LedgerEntry, Pause
-from core.events import calendar_changed
 from core.extensions import db
 from core.models import StaffUser
 
@@ -108,7 +107,6 @@ def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int
     db.session.commit()
 
 
-@calendar_changed.connect
 def recompute_due_dates(_sender=None, *, reason: str, on: date | None = None, **_extra) -> int:
     """Work out each running clock's due date again on the council's calendar as it is now, in the caller's
     transaction (core announces a closure date added or removed in its own transaction, before it commits).

@@ -14,7 +14,6 @@ from complaints.models import (
     ComplaintState,
 )
 from complaints.services import ComplaintRuleError
-from core.events import register_tracking_section
 from core.extensions import limiter
 from core.timesource import today
 from feedback.models import FeedbackItem
@@ -81,7 +80,6 @@ def _resident_dates(complaint: Complaint) -> list[tuple[str, str]]:
     return dates
 
 
-@register_tracking_section
 def tracking_section(item: FeedbackItem) -> Markup | None:
     """The complaint's stage and dates on the resident's tracking page, with the stage 2 request button."""
     complaint = queries.complaint_for_item(item)
