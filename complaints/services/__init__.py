@@ -19,11 +19,7 @@ from complaints.services._common import (
 from complaints.services.cases import assign_handler, open_complaint, redefine_points
 from complaints.services.clocks import explain, pause_clock, recompute_due_dates, restart_clock, running_clock
 from complaints.services.findings import overall_outcome, save_findings
-from complaints.services.learning import (
-    add_learning_action,
-    commitment_choices,
-    update_learning_action,
-)
+from complaints.services.learning import add_learning_action, commitment_choices, update_learning_action
 from complaints.services.lifecycle import close_after_stage1, escalate, withdraw
 from complaints.services.policy import actions_for, learning_allowed, require
 from complaints.services.referrals import add_referral, decide_referral

@@ -45,9 +45,6 @@ class StaleCaseError(ComplaintRuleError):
     """Someone else saved the record first (optimistic locking)."""
 
 
-# --- Who may do what ----------------------------------------------------------------------------------------
-
-
 def is_officer(user: StaffUser) -> bool:
     return user.has_role(Role.COMPLAINTS_OFFICER)
 
@@ -58,7 +55,8 @@ def can_work_on(complaint: Complaint, user: StaffUser) -> bool:
 
 
 def running_clock(complaint: Complaint) -> ComplaintClock | None:
-    """The clock that runs now: acknowledge while received, respond while acknowledged."""
+    """The clock that runs now: acknowledge while received, respond while acknowledged (here because the rulebook
+    asks it too; ``clocks`` starts, pauses and recomputes clocks)."""
     if complaint.state == ComplaintState.RECEIVED:
         return complaint.clock(complaint.stage, deadlines.ACKNOWLEDGE)
     if complaint.state == ComplaintState.ACKNOWLEDGED:

@@ -5,11 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from complaints import deadlines
-from complaints.models import (
-    Complaint,
-    ComplaintPoint,
-    ComplaintState,
-)
+from complaints.models import Complaint, ComplaintPoint, ComplaintState
 from complaints.services._common import (
     DEFINE_POINTS,
     SAME_HANDLER,

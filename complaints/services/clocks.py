@@ -9,14 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from complaints import deadlines
-from complaints.models import (
-    OPEN_STATES,
-    Complaint,
-    ComplaintClock,
-    ComplaintExtension,
-    ComplaintPause,
-    running,
-)
+from complaints.models import OPEN_STATES, Complaint, ComplaintClock, ComplaintExtension, ComplaintPause, running
 from complaints.services._common import (
     ComplaintRuleError,
     _atomic,

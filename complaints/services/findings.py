@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from complaints.models import (
-    Complaint,
-    ComplaintResponse,
-    Finding,
-    Outcome,
-)
+from complaints.models import Complaint, ComplaintResponse, Finding, Outcome
 from complaints.services._common import (
     EVERY_POINT,
     ComplaintRuleError,

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from complaints.models import (
-    Complaint,
-    LearningAction,
-    LearningStatus,
-)
+from complaints.models import Complaint, LearningAction, LearningStatus
 from complaints.services._common import ComplaintRuleError, _atomic, _audit, _check_version, _snapshot, _text, _touch
 from complaints.services.policy import require
 from core.extensions import db

@@ -5,25 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from complaints import deadlines
-from complaints.models import (
-    Complaint,
-    ComplaintState,
-)
-from complaints.services._common import (
-    _atomic,
-    _audit,
-    _check_version,
-    _set_item_status,
-    _snapshot,
-    _text,
-)
+from complaints.models import Complaint, ComplaintState
+from complaints.services._common import _atomic, _audit, _check_version, _set_item_status, _snapshot, _text
 from complaints.services.clocks import _end_pause, _refresh, _start_clock, running_clock
 from complaints.services.policy import require
-from core.events import (
-    complaint_closed,
-    complaint_escalated,
-    complaint_withdrawn,
-)
+from core.events import complaint_closed, complaint_escalated, complaint_withdrawn
 from core.extensions import db
 from core.models import StaffUser
 from feedback.models import FeedbackStatus

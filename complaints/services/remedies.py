@@ -5,12 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from complaints.models import (
-    Complaint,
-    OmbudsmanReferral,
-    Remedy,
-    RemedyKind,
-)
+from complaints.models import Complaint, OmbudsmanReferral, Remedy, RemedyKind
 from complaints.services._common import (
     WHO_AND_WHEN,
     ComplaintRuleError,

@@ -9,12 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from complaints import deadlines
-from complaints.models import (
-    Complaint,
-    Reminder,
-    Restriction,
-    running,
-)
+from complaints.models import Complaint, Reminder, Restriction, running
 from complaints.services.clocks import running_clock
 from core.extensions import db
 from core.models import Role, StaffUser

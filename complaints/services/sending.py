@@ -7,12 +7,7 @@ from datetime import date
 from flask import current_app
 
 from complaints import deadlines, letters
-from complaints.models import (
-    Complaint,
-    ComplaintLetter,
-    ComplaintState,
-    LetterKind,
-)
+from complaints.models import Complaint, ComplaintLetter, ComplaintState, LetterKind
 from complaints.services._common import ComplaintRuleError, _atomic, _audit, _check_version, _snapshot, _text
 from complaints.services.clocks import _refresh
 from complaints.services.lifecycle import _announce_closed

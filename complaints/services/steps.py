@@ -15,13 +15,7 @@ from complaints.models import (
     Outcome,
     Restriction,
 )
-from complaints.services._common import (
-    DEFINE_POINTS,
-    EVERY_POINT,
-    ComplaintRuleError,
-    _set_item_status,
-    is_officer,
-)
+from complaints.services._common import DEFINE_POINTS, EVERY_POINT, ComplaintRuleError, _set_item_status, is_officer
 from complaints.services.cases import _replace_points
 from complaints.services.clocks import _end_pause, _ledger, _recompute, _start_clock, running_clock
 from complaints.services.findings import overall_outcome

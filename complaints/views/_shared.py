@@ -10,10 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from complaints import bp, services
-from complaints.models import (
-    Complaint,
-    ComplaintLetter,
-)
+from complaints.models import Complaint, ComplaintLetter
 from complaints.services import ComplaintRuleError
 from core.extensions import db
 from core.formatting import govuk_date

@@ -6,10 +6,7 @@ from flask import abort, render_template
 from wtforms.fields.choices import SelectChoice
 
 from complaints import bp, queries, services
-from complaints.forms import (
-    LearningForm,
-    LearningUpdateForm,
-)
+from complaints.forms import LearningForm, LearningUpdateForm
 from complaints.models import LearningAction
 from complaints.views._shared import WORKERS, _attempt, _case_to_change, _form_page, _me, _to_case
 from core.auth import ANY_STAFF, role_required

@@ -6,10 +6,7 @@ from flask import abort, render_template, request
 
 from complaints import bp, services
 from complaints.forms import LetterForm
-from complaints.models import (
-    Complaint,
-    ComplaintLetter,
-)
+from complaints.models import Complaint, ComplaintLetter
 from complaints.views._shared import _attempt, _case, _form_page, _me, _to_case
 from core.auth import ANY_STAFF, role_required
 from core.extensions import db

@@ -5,14 +5,8 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from complaints import bp, services
-from complaints.forms import (
-    ReferralDecisionForm,
-    ReferralForm,
-)
-from complaints.models import (
-    Complaint,
-    OmbudsmanReferral,
-)
+from complaints.forms import ReferralDecisionForm, ReferralForm
+from complaints.models import Complaint, OmbudsmanReferral
 from complaints.views._shared import _attempt, _case, _form_page, _me, _to_case
 from core.auth import role_required
 from core.extensions import db

@@ -6,15 +6,8 @@ from flask import abort
 from wtforms.fields.choices import SelectChoice
 
 from complaints import bp, services
-from complaints.forms import (
-    CompleteRemedyForm,
-    RemedyForm,
-)
-from complaints.models import (
-    Complaint,
-    OmbudsmanReferral,
-    Remedy,
-)
+from complaints.forms import CompleteRemedyForm, RemedyForm
+from complaints.models import Complaint, OmbudsmanReferral, Remedy
 from complaints.views._shared import WORKERS, _attempt, _case, _case_to_change, _form_page, _me, _to_case
 from complaints.views.referrals import _referral_of
 from core.auth import role_required

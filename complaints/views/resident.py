@@ -9,10 +9,7 @@ from markupsafe import Markup
 
 from complaints import bp, deadlines, queries, services
 from complaints.forms import ResidentEscalateForm
-from complaints.models import (
-    Complaint,
-    ComplaintState,
-)
+from complaints.models import Complaint, ComplaintState
 from complaints.services import ComplaintRuleError
 from core.extensions import limiter
 from core.timesource import today

@@ -7,14 +7,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from complaints import bp, deadlines, queries, services
-from complaints.forms import (
-    RestrictionForm,
-    RestrictionReviewForm,
-)
-from complaints.models import (
-    ComplaintLetter,
-    Restriction,
-)
+from complaints.forms import RestrictionForm, RestrictionReviewForm
+from complaints.models import ComplaintLetter, Restriction
 from complaints.views._shared import _attempt, _case, _form_page, _me, _to_letter
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
