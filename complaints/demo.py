@@ -14,7 +14,6 @@ from complaints import services
 from complaints.deadlines import add_working_days, calendar
 from complaints.models import Complaint, Exclusion, Outcome, RemedyKind
 from core.charters import published_charter
-from core.demo import register_demo_step
 from core.extensions import db
 from core.models import Regime, Resident, ServiceArea, StaffUser
 from core.timesource import today
@@ -269,5 +268,3 @@ def load_demo_complaints() -> str:
     total = db.session.scalar(select(db.func.count()).select_from(Complaint))
     return f"{made} fictional complaints in every state ({total} complaints in all)"
 
-
-register_demo_step("Complaints", load_demo_complaints)

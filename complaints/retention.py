@@ -38,7 +38,6 @@ from feedback.retention import (
     RetentionPart,
     clear_outbox,
     record_anonymised,
-    register_retention_part,
     removed_if_any,
     scrub_audit_events,
 )
@@ -146,5 +145,3 @@ def _clear(model: type, where: ColumnElement[bool], **values: object) -> None:
     db.session.execute(update(table).where(where).values(
         {name: removed_if_any(table.c[name]) if value is _optional else value for name, value in values.items()}))
 
-
-register_retention_part(ComplaintRetention())

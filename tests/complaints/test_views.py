@@ -9,7 +9,7 @@ import pytest
 from flask import request
 
 from complaints import services
-from complaints.models import Complaint, ComplaintLetter
+from complaints.models import Complaint, ComplaintLetter, Restriction
 from complaints.views import page_numbers, tracking_section
 from core.extensions import db
 from core.models import OutboxMessage, Resident, Role
@@ -265,7 +265,7 @@ def test_referral_learning_and_restriction_pages(client, login_as):
     letter = db.session.scalar(db.select(ComplaintLetter).where(ComplaintLetter.kind == "restriction"))
     assert _redirected(client.post(response.location, data={
         "subject": letter.subject, "body": letter.body, "version": complaint.version_id}, follow_redirects=True))
-    restriction = db.session.scalar(db.select(services.Restriction))
+    restriction = db.session.scalar(db.select(Restriction))
     assert restriction.review_on == date(2026, 9, 18)
     soup = page(client.get("/complaints/restrictions"))
     assert "All council services" in soup.text
