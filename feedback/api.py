@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from core.api_keys import key_from_request
+from core.calendar import FIRST_YEAR
 from core.charters import active_service_area
 from core.extensions import csrf, db, limiter
 from core.models import ServiceArea
@@ -105,6 +106,10 @@ def _date(data: dict, name: str, problems: list[Problem]) -> date | None:
         return None
     if parsed > today():
         problems.append(Problem(name, "Must be today or in the past"))
+        return None
+    if parsed.year < FIRST_YEAR:
+        # Working-day clocks run only over the years the calendar covers.
+        problems.append(Problem(name, f"Must be a date from {FIRST_YEAR}-01-01 to today"))
         return None
     return parsed
 
