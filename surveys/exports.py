@@ -6,18 +6,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from core.exports import safe_cell
 from surveys.models import Question, QuestionType, Survey
 from surveys.queries import CommitmentResults, RawResponse, SurveyResults, channel_label, raw_responses
 from surveys.stats import Figures, suppression_note
-
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): prefix it with '.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _line(cells: Iterable[object]) -> str:
