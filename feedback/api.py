@@ -14,6 +14,7 @@ from core.calendar import FIRST_YEAR
 from core.charters import active_service_area
 from core.extensions import csrf, db, limiter
 from core.models import Channel, ServiceArea
+from core.text import unstorable
 from core.timesource import iso_utc, today
 from feedback import bp
 from feedback.models import ApiKey, FeedbackItem, FeedbackKind
@@ -94,6 +95,9 @@ def _text(data: dict, name: str, path: str, problems: list[Problem]) -> str | No
     if not isinstance(value, str):
         problems.append(Problem(path, "Must be text"))
         return None
+    if unstorable(value):
+        problems.append(Problem(path, unstorable(value)))
+        return None
     return value.strip() or None
 
 
@@ -143,6 +147,10 @@ def _strings(data: dict, name: str, path: str, problems: list[Problem]) -> list[
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(Problem(path, "Must be a list of text values"))
         return []
+    for text in value:
+        if unstorable(text):
+            problems.append(Problem(path, unstorable(text)))
+            return []
     return value
 
 

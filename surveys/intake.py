@@ -21,6 +21,7 @@ from core.charters import published_charter
 from core.contacts import ContactRecord, ContactSource, find_by_reference, record_contact
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser
+from core.text import unstorable
 from core.timesource import now
 from surveys.models import ContactImport, ImportStatus
 
@@ -140,12 +141,17 @@ def _type_problems(raw: Mapping) -> list[tuple[str, str]]:
     problems = []
     for name, label in TEXT_FIELDS.items():
         value = raw.get(name)
+        field = "when" if name == "occurred_at" else name
         if value is not None and not isinstance(value, str):
-            problems.append(("when" if name == "occurred_at" else name, f"{label} must be text"))
+            problems.append((field, f"{label} must be text"))
+        elif value is not None and unstorable(value):
+            problems.append((field, f"{label}: {unstorable(value)[0].lower()}{unstorable(value)[1:]}"))
     commitments = raw.get("commitments")
     if not (commitments is None or isinstance(commitments, str)
             or (isinstance(commitments, list) and all(isinstance(code, str) for code in commitments))):
         problems.append(("commitments", "Commitments must be text, or a list of texts"))
+    elif any(unstorable(code) for code in ([commitments] if isinstance(commitments, str) else commitments or [])):
+        problems.append(("commitments", "Commitments must be valid Unicode text without NUL characters"))
     return list(dict.fromkeys(problems))
 
 

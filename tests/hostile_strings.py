@@ -26,3 +26,12 @@ NO_WORDS = [
     ("formula", "=1+2"),
     ("lots-of-emoji", "🙂" * 2000),
 ]
+
+#: (id, text): text no database stores as it is. PostgreSQL refuses NUL; a lone surrogate (JSON "\ud800") cannot be
+#: encoded for any database.
+UNSTORABLE = [
+    ("nul", "\x00"),
+    ("nul-inside", "The bin\x00 was missed"),
+    ("high-surrogate", "\ud800"),
+    ("low-surrogate-inside", "The bin \udfff was missed"),
+]

@@ -18,6 +18,7 @@ from feedback.models import FeedbackItem, FeedbackKind
 from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
 from surveys.intake import REFERENCE_MAX_LENGTH
 from tests.helpers import assert_matches_spec, make_charter, make_service_area, spec_validator
+from tests.hostile_strings import UNSTORABLE
 
 FEEDBACK = "/api/v1/feedback"
 CONTACTS = "/api/v1/contacts"
@@ -240,3 +241,13 @@ def test_feedback_timestamps_are_sent_in_utc_with_their_zone(client, db, raw_key
     response = client.get(f"{FEEDBACK}/{reference}", headers={"Authorization": f"Bearer {raw_key}"})
     assert response.get_json()["acknowledged_at"] == "2026-11-20T09:15:30Z"
     assert_matches_spec(spec, f"{FEEDBACK}/{{reference}}", "get", response)
+
+
+@pytest.mark.parametrize("field", ["reference", "service", "email", "phone", "when", "occurred_at", "commitments"])
+@pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in UNSTORABLE])
+def test_a_contact_with_text_the_database_cannot_store_is_refused(client, db, raw_key, field, text):
+    base = {"channel": "phone"} if field == "occurred_at" else CONTACT_BASE
+    response = _post(client, raw_key, CONTACTS, {**base, field: [text] if field == "commitments" else text})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["when" if field == "occurred_at" else field]
+    assert db.session.query(ContactRecord).count() == 0

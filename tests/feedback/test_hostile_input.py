@@ -13,7 +13,7 @@ from feedback.models import FeedbackItem
 from feedback.services import issue_api_key
 from tests.feedback.journey import walk
 from tests.helpers import make_staff
-from tests.hostile_strings import NO_WORDS
+from tests.hostile_strings import NO_WORDS, UNSTORABLE
 
 CASES = [pytest.param(text, id=name) for name, text in NO_WORDS]
 
@@ -55,6 +55,45 @@ def test_resident_can_send_text_without_words(client, db, charter, text):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     item = db.session.scalar(select(FeedbackItem))
     assert item is not None and item.sentiment_label in ("positive", "neutral", "negative")
+
+
+# Text no database can store
+
+@pytest.mark.parametrize("field", ["description", "outcome_wanted", "resident.name", "commitments",
+                                   "service_area", "unknown\ud800"])
+@pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in UNSTORABLE])
+def test_api_refuses_text_the_database_cannot_store(client, db, key, field, text):
+    body = {"kind": "comment", "description": "Hello"}
+    if field == "commitments":
+        body["commitments"] = [text]
+    elif field.startswith("resident."):
+        body["resident"] = {"name": text}
+    else:
+        body[field] = text
+    response = post(client, key, body)
+    assert response.status_code == 422, response.get_data(as_text=True)[:2000]
+    assert db.session.scalar(select(FeedbackItem)) is None
+
+
+def test_resident_answers_lose_nul_characters_rather_than_failing(client, db, charter):
+    response = walk(client, kind="complaint", description="The bin\x00 was missed", outcome="Empty\x00 it",
+                    contact={"name": "Ada\x00 Lovelace", "email": "ada@example.com"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    item = db.session.scalar(select(FeedbackItem))
+    assert (item.description, item.outcome_wanted, item.resident.name) == (
+        "The bin was missed", "Empty it", "Ada Lovelace")
+
+
+def test_a_nul_only_answer_is_no_answer(client, charter):
+    client.post("/feedback/type", data={"kind": "comment"})
+    response = client.post("/feedback/details", data={"description": "\x00", "happened_on": ["", "", ""],
+                                                      "outcome_wanted": ""})
+    assert response.status_code == 200 and "Enter your comment or suggestion" in response.get_data(as_text=True)
+
+
+def test_staff_search_with_a_nul_character_is_answered(client, login_as, db):
+    login_as(Role.VIEWER)
+    assert client.get("/staff/feedback?search=bin%00").status_code in (200, 302)
 
 
 # Dates outside the working-day calendar
