@@ -7,6 +7,7 @@ import re
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import PathConverter, UnicodeConverter, ValidationError
 from werkzeug.utils import cached_property
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -52,3 +53,26 @@ def _needs_cleaning(values: MultiDict) -> bool:
 
 def _storable_dict(values: MultiDict, kind: type) -> MultiDict:
     return kind([(storable(key), storable(value)) for key, value in values.items(multi=True)])
+
+
+class StorableStringConverter(UnicodeConverter):
+    """URL parts (references, tokens) a database can look up: one with a NUL character matches no page (404)."""
+
+    def to_python(self, value: str) -> str:
+        if _UNSTORABLE.search(value):
+            raise ValidationError
+        return value
+
+
+class StorablePathConverter(PathConverter):
+    def to_python(self, value: str) -> str:
+        if _UNSTORABLE.search(value):
+            raise ValidationError
+        return value
+
+
+def use_storable_text(app) -> None:
+    """Make every request's form answers, query parameters and URL parts storable; call before adding routes."""
+    app.request_class = StorableTextRequest
+    app.url_map.converters.update(default=StorableStringConverter, string=StorableStringConverter,
+                                  path=StorablePathConverter)

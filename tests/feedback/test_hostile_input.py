@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from core.calendar import FIRST_YEAR, LAST_YEAR
 from core.models import Role
@@ -154,3 +155,11 @@ def test_api_equality_answer_that_is_not_text_is_refused(client, db, key, questi
     problems = _problems(post(client, key, {"kind": "comment", "description": "Hi", "equality": {question: value}}))
     assert list(problems) == [f"equality.{question}"]
     assert db.session.scalar(select(FeedbackItem)) is None
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feedback/CMP-2026-00001\x00", "/track/abc\x00def"])
+def test_a_nul_character_in_the_address_is_not_found_without_a_database_lookup(app, client, key, path):
+    # PostgreSQL would refuse the lookup; no route matches, so none is made.
+    with pytest.raises(NotFound):
+        app.url_map.bind("localhost").match(path)
+    assert client.get(path.replace("\x00", "%00"), headers={"Authorization": f"Bearer {key}"}).status_code == 404
