@@ -88,19 +88,19 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from complaints import bp as complaints_bp
-    from core.clock_views import bp as clocks_bp
-    from core.web import bp as staff_bp
-    from feedback import bp as feedback_bp
-    from reviews import bp as reviews_bp
-    from surveys import bp as surveys_bp
+    """Each package adds its pages, connects its signal receivers and registers its parts (``init_app``)."""
+    import complaints
+    import feedback
+    import reviews
+    import staff
+    import surveys
 
-    for blueprint in (staff_bp, clocks_bp, feedback_bp, complaints_bp, surveys_bp, reviews_bp):
-        app.register_blueprint(blueprint)
+    for package in (staff, feedback, complaints, surveys, reviews):
+        package.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:
-    from core.clock_commands import clocks
+    from core.clocks.commands import clocks
     from core.commands import CLI_GROUPS
 
     for group in (*CLI_GROUPS, clocks):

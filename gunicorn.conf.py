@@ -6,8 +6,8 @@ def post_worker_init(worker) -> None:
 
     Loading WordNet takes a few seconds; done here, no resident's submission waits for it.
     """
-    from core.sentiment import score
-    from core.themes import themes_for
+    from core.sentiment.scoring import score
+    from core.sentiment.themes import themes_for
 
     themes_for("The bins were missed and the staff were helpful")
     score("The bins were missed and the staff were helpful")

@@ -14,8 +14,8 @@ import holidays
 # Run from a checkout as `python bench/clocks.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.calendar import CALENDAR_NATIONS, WorkingCalendar, get_calendar  # noqa: E402
-from core.clocks import RULES, Extension, Pause, Reset, compute  # noqa: E402
+from core.clocks.calendar import CALENDAR_NATIONS, WorkingCalendar, get_calendar  # noqa: E402
+from core.clocks.rules import RULES, Extension, Pause, Reset, compute  # noqa: E402
 
 CALLS = 1_000_000
 PLAIN_SAMPLE = 20_000

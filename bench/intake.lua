@@ -1,6 +1,6 @@
 -- wrk script for bench/intake.py: each request is a complaint with its own marker; every reference returned
 -- and every failure is written to the output file when the run ends.
--- Arguments (after --): run prefix, API key, output file.
+-- Arguments (after --): run prefix, API key, output file, path to post to.
 
 local threads = {}
 
@@ -16,6 +16,7 @@ local BODY = '{"kind": "complaint", "description": "%s: the recycling was not co
 function init(args)
   prefix = args[1] .. "-" .. number .. "-"
   output = args[3]
+  path = args[4] or "/api/v1/feedback"
   sent, refs, fails = 0, {}, {}
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
@@ -24,7 +25,7 @@ end
 
 function request()
   sent = sent + 1
-  return wrk.format(nil, "/api/v1/feedback", nil, string.format(BODY, prefix .. string.format("%06d", sent)))
+  return wrk.format(nil, path, nil, string.format(BODY, prefix .. string.format("%06d", sent)))
 end
 
 function response(status, headers, body)

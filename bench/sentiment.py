@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textblob import TextBlob  # noqa: E402
 
-from core.sentiment import score  # noqa: E402
+from core.sentiment.scoring import score  # noqa: E402
 
 SERVICES = ("bin", "recycling", "boiler", "council tax bill", "parking permit", "planning application", "library",
             "housing benefit claim", "noise complaint", "pothole", "care package", "streetlight", "repair")

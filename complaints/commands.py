@@ -15,7 +15,7 @@ from core.timesource import today
 @bp.cli.command("remind")
 @click.option("--date", "on", default=None, metavar="YYYY-MM-DD", help="Run as if today were this date.")
 def remind(on: str | None) -> None:
-    """Recheck due dates, then queue reminders, breach notices and restriction review reminders (safe to run twice)."""
+    """Queue reminders, breach notices and restriction review reminders (safe to run twice)."""
     try:
         day = date.fromisoformat(on) if on else today()
     except ValueError:
@@ -23,5 +23,4 @@ def remind(on: str | None) -> None:
         sys.exit(2)
     report = send_reminders(day)
     click.echo(f"Queued {report.due_soon} due-date reminders, {report.breaches} breach notices and "
-               f"{report.reviews} restriction review reminders for {day.isoformat()}; "
-               f"{report.moved} due dates moved with the calendar.")
+               f"{report.reviews} restriction review reminders for {day.isoformat()}.")

@@ -2,7 +2,7 @@
 
 The complaints package asks this module, and only this module, for due dates and working-day counts. The
 arithmetic and the explanations come from the shared clock engine (core.clocks, rules ``lgsco-stage1-ack`` ...
-``ho-stage2-response``) on the council's calendar (its holiday policy plus closure dates, core.clock_service).
+``ho-stage2-response``) on the council's calendar (its holiday policy plus closure dates, core.clocks.closures).
 
 Counting follows the Codes: the day the clock starts is day 0, the next working day is day 1, and a duty is met
 if done on or before the due date; it is overdue from the day after.
@@ -11,12 +11,12 @@ if done on or before the due date; it is overdue from the day after.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
 
-from core import clocks
-from core.calendar import WorkingCalendar
-from core.clock_service import calendar_for_app, forget_closures
+from core.clocks import rules as clocks
+from core.clocks.calendar import WorkingCalendar
+from core.clocks.closures import calendar_for_app, forget_closures
 from core.extensions import db
 
 ACKNOWLEDGE = "acknowledge"
@@ -38,25 +38,6 @@ CLOCK_DAYS = {(stage, clock): clocks.get_rule(rule_name("lgsco", stage, clock)).
 EXTENSION_CAP = {stage: clocks.get_rule(rule_name("lgsco", stage, RESPOND)).extension.cap for stage in (1, 2)}
 
 
-@dataclass(frozen=True)
-class Extension:
-    """Extra working days agreed on ``on`` by ``agreed_by``."""
-
-    on: date
-    days: int
-    reason: str
-    agreed_by: str
-
-
-@dataclass(frozen=True)
-class Pause:
-    """No day from ``first_day`` to ``last_day`` (inclusive) counts; ``last_day`` None means still paused."""
-
-    first_day: date
-    last_day: date | None
-    reason: str
-
-
 def calendar(fresh: bool = False) -> WorkingCalendar:
     """The council's calendar (closure dates are read once per transaction; ``fresh`` reads them again)."""
     if fresh:
@@ -67,20 +48,16 @@ def calendar(fresh: bool = False) -> WorkingCalendar:
 
 
 def stage_due(
-    regime: str,
-    stage: int,
-    clock: str,
-    start: date,
-    extensions: Sequence[Extension] = (),
-    pauses: Sequence[Pause] = (),
+    regime: str, stage: int, clock: str, start: date, ledger: Sequence[clocks.LedgerEntry] = ()
 ) -> tuple[date | None, list[str]]:
     """The due date of one stage clock started on ``start`` (day 0), and how it was worked out, line by line.
 
-    The due date is None while the clock is paused. The rules (reasons, caps, dates) are checked by the
-    complaints services when each extension or pause is recorded, so a stored history is never refused here.
+    ``ledger`` holds the clock's pauses and extensions (the clock engine's own entries). The due date is None
+    while the clock is paused. The rules (reasons, caps, dates) are checked by the complaints services when each
+    extension or pause is recorded, so a stored history is never refused here.
     """
     rule = clocks.get_rule(rule_name(regime, stage, clock))
-    ledger, beyond = _ledger(rule, extensions, pauses)
+    ledger, beyond = _within_cap(rule, ledger)
     working = calendar()
     deadline = clocks.compute(rule, start, working, ledger, strict=False)
     lines = deadline.explain()
@@ -98,23 +75,22 @@ def stage_due(
     return due, [*lines[:-1], *extra, due_line]
 
 
-def _ledger(rule: clocks.Rule, extensions: Sequence[Extension], pauses: Sequence[Pause]):
-    """The clock engine's ledger, in date order, with extension days beyond the rule's cap set aside."""
+def _within_cap(rule: clocks.Rule, entries: Sequence[clocks.LedgerEntry]):
+    """The ledger in date order (a pause before an extension on the same day), with extension days beyond the
+    rule's cap set aside: the engine allows extensions up to the Code's limit only."""
     room = rule.extension.cap if rule.extension else 0
-    entries: list[tuple[date, int, object]] = [(e.on, 1, e) for e in extensions]
-    entries += [(p.first_day, 0, p) for p in pauses]
     ledger: list[clocks.LedgerEntry] = []
-    beyond: list[tuple[Extension, int]] = []
-    for _, _, entry in sorted(entries, key=lambda item: (item[0], item[1])):
-        if isinstance(entry, Pause):
-            ledger.append(clocks.Pause(entry.first_day, entry.last_day, entry.reason))
+    beyond: list[tuple[clocks.Extension, int]] = []
+    for entry in sorted(entries, key=lambda e: (e.on, isinstance(e, clocks.Extension))):
+        if not isinstance(entry, clocks.Extension):
+            ledger.append(entry)
             continue
-        within = min(entry.days, room)
+        within = min(entry.amount, room)
         room -= within
         if within:
-            ledger.append(clocks.Extension(entry.on, within, entry.reason, entry.agreed_by))
-        if entry.days > within:
-            beyond.append((entry, entry.days - within))
+            ledger.append(replace(entry, amount=within))
+        if entry.amount > within:
+            beyond.append((entry, entry.amount - within))
     return ledger, beyond
 
 

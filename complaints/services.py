@@ -11,6 +11,7 @@ from typing import ParamSpec, TypeVar
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,7 +41,10 @@ from complaints.models import (
     running,
 )
 from core.audit import record_audit
+from core.clocks.rules import Extension, LedgerEntry, Pause
+from core.errors import RuleError
 from core.events import (
+    calendar_changed,
     complaint_closed,
     complaint_escalated,
     complaint_withdrawn,
@@ -83,7 +87,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class ComplaintRuleError(Exception):
+class ComplaintRuleError(RuleError):
     """A change the procedure does not allow; the message names the rule."""
 
 
@@ -139,10 +143,10 @@ def _text(value: str | None) -> str:
 # --- Clocks -------------------------------------------------------------------------------------------------
 
 
-def _ledger(clock: ComplaintClock) -> tuple[list[deadlines.Extension], list[deadlines.Pause]]:
-    return ([deadlines.Extension(e.agreed_on, e.days, e.good_reason or e.reason, _agreed_by(e))
-             for e in clock.extensions],
-            [deadlines.Pause(p.first_day, p.last_day, p.reason) for p in clock.pauses])
+def _ledger(clock: ComplaintClock) -> list[LedgerEntry]:
+    """The clock's stored pauses and extensions as the clock engine's ledger."""
+    return [*(Extension(e.agreed_on, e.days, e.good_reason or e.reason, _agreed_by(e)) for e in clock.extensions),
+            *(Pause(p.first_day, p.last_day, p.reason) for p in clock.pauses)]
 
 
 def _agreed_by(extension: ComplaintExtension) -> str:
@@ -152,15 +156,12 @@ def _agreed_by(extension: ComplaintExtension) -> str:
 
 def explain(clock: ComplaintClock) -> list[str]:
     """How the clock's due date was worked out, one sentence per line."""
-    extensions, pauses = _ledger(clock)
-    return deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on,
-                               extensions, pauses)[1]
+    return deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on, _ledger(clock))[1]
 
 
 def _recompute(clock: ComplaintClock) -> None:
-    extensions, pauses = _ledger(clock)
     clock.due_on, _ = deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on,
-                                          extensions, pauses)
+                                          _ledger(clock))
 
 
 def _start_clock(complaint: Complaint, kind: str, start: date) -> ComplaintClock:
@@ -331,10 +332,8 @@ def _validate_extension(complaint: Complaint, payload: dict, by: StaffUser, on: 
 
 
 def _due_after_extension(clock: ComplaintClock, days: int, on: date, reason: str, by: StaffUser) -> date:
-    extensions, pauses = _ledger(clock)
-    extensions.append(deadlines.Extension(on, days, reason, by.name))
-    return deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on,
-                               extensions, pauses)[0]
+    ledger = [*_ledger(clock), Extension(on, days, reason, by.name)]
+    return deadlines.stage_due(clock.complaint.regime, clock.stage, clock.kind, clock.started_on, ledger)[0]
 
 
 def _apply_extension(complaint: Complaint, payload: dict, by: StaffUser, on: date, letter) -> str:
@@ -933,21 +932,27 @@ def review_restriction(restriction: Restriction, *, decision: str, reason: str, 
 
 @dataclass
 class ReminderReport:
-    moved: int = 0
     due_soon: int = 0
     breaches: int = 0
     reviews: int = 0
 
 
-@_atomic
-def recompute_due_dates() -> int:
-    """Work out each running clock's due date again on today's calendar (closure dates may have changed).
+@calendar_changed.connect
+def recompute_due_dates(_sender=None, *, reason: str, on: date | None = None, **_extra) -> int:
+    """Work out each running clock's due date again on the council's calendar as it is now, in the caller's
+    transaction (core announces a closure date added or removed in its own transaction, before it commits).
 
-    Returns how many moved; each move is an audit event on the case.
+    Returns how many moved; each move is in the case's history with ``reason`` (what changed in the calendar).
     """
     deadlines.calendar(fresh=True)
     moved = 0
-    for complaint in db.session.scalars(select(Complaint).where(running()).order_by(Complaint.id)):
+    # Each running case with its clocks' ledgers in a few queries, not several per case.
+    ledgers = selectinload(Complaint.clocks)
+    query = (select(Complaint).where(running()).order_by(Complaint.id)
+             .options(ledgers.selectinload(ComplaintClock.pauses),
+                      ledgers.selectinload(ComplaintClock.extensions).options(
+                          selectinload(ComplaintExtension.approved_by), selectinload(ComplaintExtension.recorded_by))))
+    for complaint in db.session.scalars(query):
         clock = running_clock(complaint)
         was = clock.due_on
         _recompute(clock)
@@ -956,9 +961,8 @@ def recompute_due_dates() -> int:
             _refresh(complaint)
             _audit(complaint, "complaint.due_date_moved", None, before,
                    f"Due date moved from {deadlines.long_date(was) if was else 'none'} to "
-                   f"{deadlines.long_date(clock.due_on) if clock.due_on else 'none'}: the council's calendar changed")
+                   f"{deadlines.long_date(clock.due_on) if clock.due_on else 'none'}: {reason}")
             moved += 1
-    db.session.commit()
     return moved
 
 
@@ -990,7 +994,7 @@ def _case_link(complaint: Complaint) -> str:
 
 def send_reminders(on: date) -> ReminderReport:
     """Queue each reminder and breach notice once: a key per clock and due date records what was sent."""
-    report = ReminderReport(moved=recompute_due_dates())
+    report = ReminderReport()
     horizon = deadlines.add_working_days(on, current_app.config["CHARTERLINE_COMPLAINT_REMINDER_DAYS"])
     officers = _officer_addresses()
     soon = select(Complaint).where(running(), Complaint.due_on >= on, Complaint.due_on <= horizon)

@@ -9,7 +9,6 @@ from enum import Enum
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from core.direct_insert import after_direct_insert, insert_rows
 from core.extensions import db
 from core.models import AuditEvent, StaffUser
 from core.timesource import now
@@ -40,16 +39,14 @@ _AWAITING = "charterline.awaiting_ids"
 def link_when_saved(record: object, field: str, target: object) -> None:
     """Point ``record.<field>`` at ``target``'s id and save ``record`` with the caller's transaction.
 
-    A target already written has its id, and the record joins the session. A target not yet written has no id, or one
-    taken ahead of a direct write; rather than write it early (a flush of its own), the record waits and is inserted by
-    the flush or direct write that writes the target, in the same transaction. Such a record is written directly, so
-    the object returned to the caller is a copy that the session does not track: read the trail back with
-    ``history_for``.
+    A target already written has its id, and the record joins the session. A target not yet written has no id;
+    rather than write it early (a flush of its own), the record waits and is inserted by the flush that writes the
+    target, as soon as that flush has given the target its id, so a query later in the transaction sees it. Such a
+    record is inserted with a plain INSERT, so the object returned to the caller is not tracked by the session:
+    read the trail back with ``history_for``.
     """
     target_id = getattr(target, "id", None)
-    state = inspect(target, raiseerr=False)
-    # Written means stored, not merely keyed: a row about to be written directly has its key beforehand.
-    if target_id is not None and (state is None or state.has_identity):
+    if target_id is not None:
         setattr(record, field, target_id)
         db.session.add(record)
     else:
@@ -57,7 +54,6 @@ def link_when_saved(record: object, field: str, target: object) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-@after_direct_insert
 def _write_records_whose_target_is_written(session: Session, _context) -> None:
     waiting = session.info.get(_AWAITING)
     if not waiting:
@@ -74,17 +70,17 @@ def _write_records_whose_target_is_written(session: Session, _context) -> None:
         else:
             still.append((record, field, target))
     session.info[_AWAITING] = still
-    # One statement for each kind of record and set of fields, in the order the records were made.
-    batches: dict[tuple, list[dict]] = {}
+    # One INSERT for each kind of record, in the order the records were made, on the flush's own connection.
+    rows: dict[object, list[dict]] = {}
     for record in ready:
-        mapper = inspect(record).mapper
-        given = inspect(record).dict
-        row = {column.key: given[attr.key] for attr in mapper.column_attrs if attr.key in given
-               for column in attr.columns[:1]}
-        batches.setdefault((mapper.local_table, tuple(row)), []).append(row)
+        state = inspect(record)
+        rows.setdefault(state.mapper.local_table, []).append(
+            {column.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict
+             for column in attr.columns[:1]})
     connection = session.connection()
-    for (table, _fields), rows in batches.items():
-        insert_rows(connection, table, rows)
+    for table, values in rows.items():
+        for fields in {tuple(row) for row in values}:
+            connection.execute(table.insert(), [row for row in values if tuple(row) == fields])
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -9,6 +9,7 @@ from flask import abort, current_app
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.errors import RuleError
 from core.extensions import db, login_manager
 from core.models import Role, StaffUser
 from core.timesource import now
@@ -31,7 +32,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-class SignInError(Exception):
+class SignInError(RuleError):
     """Sign-in refused; the message is safe to show."""
 
 

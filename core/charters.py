@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.audit import record_audit
+from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, ServiceArea, StaffUser
 from core.reference_data import detached_copies, kept
@@ -40,7 +41,7 @@ UNITS = {
     "calendar_months": ("calendar month", "calendar months"),
 }
 
-#: Named deadline rules a commitment may use directly (see core/clocks.py).
+#: Named deadline rules a commitment may use directly (see core/clocks/rules.py).
 NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -413,7 +414,7 @@ def start_draft(charter: Charter, *, by: StaffUser) -> Charter:
     return draft
 
 
-class CharterRuleError(Exception):
+class CharterRuleError(RuleError):
     """A change to a charter that the rules do not allow; the message says why."""
 
 

@@ -9,12 +9,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core import demo
+from core.accounts import StaffError, create_staff
 from core.charters import CharterFileError, load_charter_file
 from core.extensions import db
 from core.models import Charter, Role, StaffUser
 from core.outbox import deliver
-from core.sentiment_commands import sentiment
-from core.staff import StaffError, create_staff
+from core.sentiment.commands import sentiment
 
 
 def fail(message: str, code: int = 1) -> None:

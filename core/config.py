@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from core.calendar import CALENDAR_NAMES
+from core.clocks.calendar import CALENDAR_NAMES
 
 #: Environments in which Charterline may start without an explicit SECRET_KEY.
 RELAXED_ENVIRONMENTS = {"development", "testing"}

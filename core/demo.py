@@ -10,10 +10,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from core.accounts import create_staff
 from core.charters import load_charter_file
 from core.extensions import db
 from core.models import Role, StaffUser
-from core.staff import create_staff
 
 CHARTER_DIR = Path(__file__).resolve().parent.parent / "charters"
 

@@ -8,7 +8,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from core.calendar import FIRST_YEAR, LAST_YEAR
+from core.clocks.calendar import FIRST_YEAR, LAST_YEAR
+
+#: GOV.UK wording for an email address that is not one.
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
 class GovDateField(Field):

@@ -321,5 +321,5 @@ class SentimentMixin:
         return self.sentiment_override_label or self.sentiment_label
 
 
-# Deadline clocks and closure dates live in their own module; importing them here registers their tables.
-from core.clock_models import Clock, ClockStatus, ClosureDate  # noqa: E402, F401
+# Closure dates live with the clocks; importing them here registers their table.
+from core.clocks.models import ClosureDate  # noqa: E402, F401

@@ -26,7 +26,6 @@ from sqlalchemy import String, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
-from core.direct_insert import after_direct_insert, as_sqlalchemy_errors
 from core.extensions import db
 
 T = TypeVar("T")
@@ -74,7 +73,7 @@ def kept(name: str, load: Callable[[], T]) -> T:
         return load()
     if _STAMP not in session.info:
         # On the connection: reading the stamp is no reason to flush the caller's half-made changes.
-        session.info[_STAMP] = _read_stamp(session.connection())
+        session.info[_STAMP] = session.connection().execute(_READ_STAMP).scalar()
     stamp = session.info[_STAMP]
     if stamp is None:  # a database without its stamp row: nothing can be trusted to stay the same
         return load()
@@ -84,26 +83,6 @@ def kept(name: str, load: Callable[[], T]) -> T:
     value = load()
     _KEPT[name] = (stamp, value)
     return value
-
-
-def _read_stamp(connection) -> str | None:
-    """The stamp. On PostgreSQL, as a transaction's first statement it goes with the BEGIN, in one round trip."""
-    driver = connection.connection.driver_connection
-    if (connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline")
-            or driver.info.transaction_status.name != "IDLE"):
-        return connection.execute(_READ_STAMP).scalar()
-    if _STAMP_SQL.get(connection.dialect.name) is None:
-        compiled = _READ_STAMP.compile(dialect=connection.dialect)
-        _STAMP_SQL[connection.dialect.name] = (compiled.string, compiled.construct_params())
-    sql, params = _STAMP_SQL[connection.dialect.name]
-    with as_sqlalchemy_errors(connection):
-        with driver.pipeline():  # psycopg queues the BEGIN with the query
-            cursor = driver.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-_STAMP_SQL: dict[str, tuple[str, dict]] = {}
 
 
 def forget_stamp() -> None:
@@ -123,7 +102,7 @@ def replace_stamp(session: Session | None = None) -> None:
     """
     session = session or db.session()
     connection = session.connection()
-    # One statement that needs no answer (the row may be missing), so it can join a pipeline of direct writes.
+    # An upsert: the row may be missing (a database made without its first stamp).
     connection.execute(_upsert_stamp(connection.dialect.name), {"id": 1, "stamp": new_stamp()})
     session.info[_CHANGED] = True
 
@@ -172,12 +151,6 @@ def _replace_stamp_when_reference_data_changes(session: Session, _context) -> No
     if (any(_watched(instance) for instance in session.new)
             or any(_watched(instance) for instance in session.deleted)
             or any(_watched(instance) and _really_changed(instance) for instance in session.dirty)):
-        replace_stamp(session)
-
-
-@after_direct_insert
-def _replace_stamp_when_reference_data_is_written(session: Session, written: list) -> None:
-    if any(_watched(instance) for instance in written):
         replace_stamp(session)
 
 

@@ -10,8 +10,8 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from core.api_keys import key_from_request
-from core.calendar import FIRST_YEAR
 from core.charters import active_service_area
+from core.clocks.calendar import FIRST_YEAR
 from core.extensions import csrf, db, limiter
 from core.models import Channel, ServiceArea
 from core.text import unstorable
@@ -33,7 +33,7 @@ from feedback.services import (
     FEEDBACK_WRITE,
     find_api_key,
     published_commitments,
-    record_feedback,
+    submit_feedback,
     tracking_url,
 )
 
@@ -247,7 +247,11 @@ def api_create():
     submission, channel, received_on, problems = read_submission(data)
     if problems:
         return jsonify({"errors": [{"field": p.field, "message": p.message} for p in problems]}), 422
-    item, token = record_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key)
+    sent = submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key)
+    if sent.problems:
+        return jsonify({"errors": [{"field": _PLACES.get(p.field, p.field), "message": p.message}
+                                   for p in sent.problems]}), 422
+    item, token = sent.item, sent.token
     body = {
         "reference": item.reference,
         "kind": item.kind,

@@ -7,13 +7,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from core.demo import register_demo_step
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
-from feedback.services import active_charter, mark_acknowledged, reclassify, record_feedback
+from feedback.services import active_charter, mark_acknowledged, reclassify, submit_feedback
 
 #: How many items a year of demonstration feedback has.
 DEMO_ITEMS = 360
@@ -256,8 +255,11 @@ def load_demo_feedback() -> str:
         if rng.random() < 0.2:
             submission.equality = _equality_answers(rng)
         by = None if channel == Channel.WEB_FORM else rng.choice(handlers)
-        item, _token = record_feedback(submission, channel=channel.value, received_on=_received_on(rng, first_day),
-                                       by=by, acknowledge=False)
+        sent = submit_feedback(submission, channel=channel.value, received_on=_received_on(rng, first_day),
+                               by=by, acknowledge=False)
+        if sent.problems:
+            raise ValueError(f"demo feedback refused: {sent.problems}")
+        item = sent.item
         if channel == Channel.WEB_FORM:
             mark_acknowledged(item)
         _settle(rng, item, handlers)
@@ -269,5 +271,3 @@ def load_demo_feedback() -> str:
     monitoring = db.session.scalar(select(func.count()).select_from(EqualityMonitoring))
     return f"{DEMO_ITEMS} items across {len(areas)} services over the last year; {monitoring} equality answers."
 
-
-register_demo_step("Feedback", load_demo_feedback)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core.calendar import WorkingCalendar
-from core.clock_service import calendar_for_app
-from core.clocks import Deadline, compute
+from core.clocks.calendar import WorkingCalendar
+from core.clocks.closures import calendar_for_app
+from core.clocks.rules import Deadline, compute
 
 
 @dataclass(frozen=True)

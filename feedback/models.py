@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.api_keys import ApiKey  # noqa: F401  one key table for every API, re-exported for feedback
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, SentimentMixin, ServiceArea, StaffUser
-from core.sentiment_registry import register_scored_text
 from core.timesource import now
 
 
@@ -109,7 +108,7 @@ class FeedbackItem(SentimentMixin, db.Model):
     closed_at: Mapped[datetime | None]
     #: Optimistic locking: two officers cannot silently overwrite each other.
     version_id: Mapped[int] = mapped_column(default=1)
-    #: Theme labels found in the text (see core.themes).
+    #: Theme labels found in the text (see core.sentiment.themes).
     themes: Mapped[list] = mapped_column(JSON, default=list)
     #: When the resident's words, messages and files were removed under the retention policy (feedback.retention);
     #: what reports count (kind, service, commitments, channel, dates, status, sentiment, themes) stays.
@@ -149,11 +148,6 @@ class FeedbackItem(SentimentMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<FeedbackItem {self.reference}>"
-
-
-# Scored for sentiment and themes whenever the resident's description is written (core.sentiment_registry); once
-# anonymised, the description is a placeholder and the stored score stands.
-register_scored_text(FeedbackItem, text="description", themes="themes", anonymised="anonymised_at")
 
 
 class FeedbackMessage(db.Model):

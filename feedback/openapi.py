@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.calendar import FIRST_YEAR
-from core.openapi import (
-    ApiSection,
-    blank_or,
-    build_document,
-    error_response,
-    json_response,
-    ref,
-    register_api_section,
-    scoped,
-)
+from core.clocks.calendar import FIRST_YEAR
+from core.openapi import ApiSection, blank_or, build_document, error_response, json_response, ref, scoped
 from feedback.models import FeedbackKind, FeedbackStatus
 from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
 from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE
@@ -160,7 +151,6 @@ def _key_responses() -> dict:
     }
 
 
-@register_api_section
 def describe_feedback_api() -> ApiSection:
     """The feedback routes of the API, built from the same limits and choices the API enforces."""
     return ApiSection(

@@ -8,7 +8,9 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from core.clocks.calendar import FIRST_YEAR, LAST_YEAR
 from core.models import Channel, Commitment, ReplyMethod, ServiceArea
+from core.timesource import today
 from feedback.models import FeedbackKind
 
 #: The longest answer each field accepts, in characters.
@@ -244,6 +246,15 @@ def description_problems(kind: str, description: str | None, outcome_wanted: str
     problems += text_problems({"description": description, "outcome_wanted": outcome_wanted},
                               {"description": "Your answer", "outcome_wanted": "What you would like us to do"})
     return problems
+
+
+def received_problems(received_on: date) -> list[Problem]:
+    """The day it was received: a real day the council's calendar covers, and not in the future."""
+    if not FIRST_YEAR <= received_on.year <= LAST_YEAR:
+        return [Problem("received_on", f"The date it was received must be between {FIRST_YEAR} and {LAST_YEAR}")]
+    if received_on > today():
+        return [Problem("received_on", "The date it was received must be today or in the past")]
+    return []
 
 
 def submission_problems(submission: Submission) -> list[Problem]:

@@ -19,8 +19,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from core import api_keys
 from core.audit import changes, record_audit
 from core.charters import published_charter, published_commitments_of
-from core.clock_service import calendar_for_app
-from core.direct_insert import execute_taking_keys, insert_pending
+from core.clocks.closures import calendar_for_app
+from core.errors import RuleError
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, Regime, Resident, ServiceArea, StaffUser
@@ -37,7 +37,14 @@ from feedback.models import (
     FeedbackStatus,
     ReferenceCounter,
 )
-from feedback.rules import ContactDetails, Submission, normalise_postcode
+from feedback.rules import (
+    ContactDetails,
+    Problem,
+    Submission,
+    normalise_postcode,
+    received_problems,
+    submission_problems,
+)
 from feedback.uploads import MAX_FILES, StoredFile
 
 #: Without a charter standard for the channel, acknowledge within the complaint codes' 5 working days (6.2).
@@ -54,7 +61,7 @@ _CHANNEL_FAMILY = {
 _INFORMATION_REQUESTS = ("freedom of information", "subject access", "environmental information")
 
 
-class FeedbackError(Exception):
+class FeedbackError(RuleError):
     """A change the rules do not allow; the message says why and is safe to show."""
 
 
@@ -117,9 +124,8 @@ def next_reference(kind: str, year: int) -> str:
             .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
             .returning(table.c.last)
         )
-    # On the connection, not the session: the item waiting for this number must not be flushed first. On
-    # PostgreSQL the keys of the rows waiting to be written come in the same round trip (core.direct_insert).
-    [(number,)] = execute_taking_keys(_TAKE_NUMBER[dialect], {"year": year, "last": 1})
+    # On the session's connection, not the session: the item waiting for this number must not be flushed first.
+    number = db.session.connection().execute(_TAKE_NUMBER[dialect], {"year": year, "last": 1}).scalar_one()
     return f"{FeedbackKind(kind).prefix}-{year}-{number:05d}"
 
 
@@ -245,7 +251,26 @@ def _resident_from(contact: ContactDetails) -> Resident | None:
     )
 
 
-def record_feedback(
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a submission: the item recorded and its private tracking token, or the problems found."""
+
+    item: FeedbackItem | None = None
+    token: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def check_submission(submission: Submission, *, received_on: date,
+                     raised_from: FeedbackItem | None = None) -> list[Problem]:
+    """Every problem with a submission, whichever way it came in (resident, staff or API), in question order."""
+    problems = submission_problems(submission)
+    if raised_from is not None:
+        # The resident of the request the complaint is about is its resident: no contact details are asked for.
+        problems = [p for p in problems if p.field in {"kind", "description", "outcome_wanted"}]
+    return problems + received_problems(received_on)
+
+
+def submit_feedback(
     submission: Submission,
     *,
     channel: str,
@@ -255,13 +280,32 @@ def record_feedback(
     api_key: ApiKey | None = None,
     acknowledge: bool = True,
     raised_from: FeedbackItem | None = None,
-) -> tuple[FeedbackItem, str]:
-    """Record a submission that has passed its checks; returns the item and its private tracking token.
+) -> Submitted:
+    """The one way in for feedback, from the resident's form, a member of staff or the API: check everything,
+    then record the item and commit. Returns the item and its private tracking token, or the problems found (and
+    records nothing).
 
     A complaint raised from a service request belongs to the same resident as the request.
     """
-    # Anything the caller has in hand goes the usual way first, so the direct writes below are this item's alone.
-    db.session.flush()
+    problems = check_submission(submission, received_on=received_on, raised_from=raised_from)
+    if problems:
+        return Submitted(problems=tuple(problems))
+    item, token = _record(submission, channel=channel, received_on=received_on, by=by, files=files,
+                          api_key=api_key, acknowledge=acknowledge, raised_from=raised_from)
+    return Submitted(item, token)
+
+
+def _record(
+    submission: Submission,
+    *,
+    channel: str,
+    received_on: date,
+    by: StaffUser | None,
+    files: Sequence[StoredFile],
+    api_key: ApiKey | None,
+    acknowledge: bool,
+    raised_from: FeedbackItem | None,
+) -> tuple[FeedbackItem, str]:
     token = new_token()
     item = FeedbackItem(
         kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
@@ -293,8 +337,6 @@ def record_feedback(
         item.reference = next_reference(submission.kind, received_on.year)
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
-        # Every row here is new: written directly, it costs a fraction of the unit of work (core.direct_insert).
-        insert_pending()
         _commit_keeping(item)
     return item, token
 
@@ -450,12 +492,12 @@ def keep_as_complaint(item: FeedbackItem) -> None:
     feedback_reclassified.send(item, by=None)
 
 
-def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:
+def complain_about(item: FeedbackItem, description: str) -> Submitted:
     """A complaint about how a service request is being handled; the request carries on alongside it."""
     _require_open(item)
     submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
                             service_area=item.service_area, commitments=list(item.commitments))
-    return record_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
+    return submit_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
                            raised_from=item)
 
 

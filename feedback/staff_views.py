@@ -18,7 +18,7 @@ from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
-from core.sentiment_service import SentimentOverrideError, override_sentiment
+from core.sentiment.service import SentimentOverrideError, override_sentiment
 from core.timesource import today
 from feedback import bp, queries
 from feedback.forms import (
@@ -42,23 +42,20 @@ from feedback.rules import (
     REPLY_METHODS,
     ContactDetails,
     Submission,
-    adjustment_problems,
-    contact_problems,
-    description_problems,
-    reply_problems,
 )
 from feedback.services import (
     FeedbackError,
     active_charter,
     add_files,
+    check_submission,
     explain_acknowledgement,
     issue_api_key,
     published_commitments,
     reclassify,
-    record_feedback,
     retag,
     revoke_api_key,
     send_staff_message,
+    submit_feedback,
     tracking_url,
     update_status,
 )
@@ -189,16 +186,16 @@ def record():
         # Every problem at once: the form's own checks and the rules shared with the resident's form.
         valid = form.validate()
         submission = _recorded_submission(form)
-        problems = description_problems(submission.kind, submission.description, submission.outcome_wanted)
-        problems += contact_problems(submission.kind, submission.contact)
-        problems += reply_problems(submission.contact) + adjustment_problems(submission.contact)
+        problems = check_submission(submission, received_on=form.received_on.data or today())
         if apply_problems(form, problems) and valid:
-            item, token = record_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
-                                          by=current_user)
-            flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
-                         "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
-                kind=item.kind_noun, reference=item.reference, link=tracking_url(token)), "success")
-            return redirect(url_for("feedback.item", reference=item.reference))
+            sent = submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
+                                   by=current_user)
+            if apply_problems(form, list(sent.problems)):
+                flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
+                             "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
+                    kind=sent.item.kind_noun, reference=sent.item.reference, link=tracking_url(sent.token)),
+                    "success")
+                return redirect(url_for("feedback.item", reference=sent.item.reference))
     return render_template("feedback/record.html", form=form)
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from core.errors import RuleError
+
 #: At most this many files on one item.
 MAX_FILES = 5
 #: Each file at most 10 MB.
@@ -32,7 +34,7 @@ _SIGNATURES = [
 _ZIP = b"PK\x03\x04"
 
 
-class UploadError(ValueError):
+class UploadError(RuleError, ValueError):
     """A file that cannot be accepted; the message says why in GOV.UK words."""
 
 

@@ -51,7 +51,6 @@ from feedback.rules import (
     contact_problems,
     description_problems,
     reply_problems,
-    submission_problems,
     text_problems,
 )
 from feedback.services import (
@@ -62,7 +61,7 @@ from feedback.services import (
     explain_acknowledgement,
     find_by_token,
     keep_as_complaint,
-    record_feedback,
+    submit_feedback,
     tracking_url,
     withdraw,
 )
@@ -334,12 +333,12 @@ def check(draft):
             # Only a robot fills in the hidden field: record nothing, keep nothing, say nothing useful.
             journey.discard(draft, delete_files=True)
             return redirect(url_for("feedback.sent"))
-        if submission_problems(submission):
+        sent = submit_feedback(submission, channel="web_form", received_on=today(), by=None,
+                               files=journey.stored_files(draft))
+        if sent.problems:
             return redirect(url_for(journey.STEPS[0].endpoint, change=1))
-        item, token = record_feedback(submission, channel="web_form", received_on=today(), by=None,
-                                      files=journey.stored_files(draft))
         journey.discard(draft, delete_files=False)
-        session[SENT_KEY] = {"reference": item.reference, "token": token}
+        session[SENT_KEY] = {"reference": sent.item.reference, "token": sent.token}
         return redirect(url_for("feedback.confirmation"))
     return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
                      noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,
@@ -455,8 +454,10 @@ def track_complaint(token: str):
         return render_template("feedback/track_keep_complaint.html", form=form, item=item, token=token)
     form = ComplainForm()
     if form.validate_on_submit():
-        complaint, new_token = complain_about(item, form.description.data.strip())
-        flash(f"We have received your complaint. Your reference is {complaint.reference}. "
+        sent = complain_about(item, form.description.data.strip())
+        if not apply_problems(form, list(sent.problems)):
+            return render_template("feedback/track_complain.html", form=form, item=item, token=token)
+        flash(f"We have received your complaint. Your reference is {sent.item.reference}. "
               "Keep this page's address: it is your private link to this complaint.", "success")
-        return redirect(url_for("feedback.track", token=new_token))
+        return redirect(url_for("feedback.track", token=sent.token))
     return render_template("feedback/track_complain.html", form=form, item=item, token=token)

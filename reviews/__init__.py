@@ -1,7 +1,13 @@
 """The annual charter review: performance per commitment, what residents said, and the published pack."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
-from reviews import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from reviews import views  # noqa: F401  its routes join the blueprint
+
+    app.register_blueprint(bp)

@@ -12,10 +12,9 @@ from sqlalchemy import insert, select
 
 from core.charters import published_charter
 from core.contacts import ContactRecord, ContactSource, contact_commitment
-from core.demo import register_demo_step
 from core.extensions import db
 from core.models import Commitment, ServiceArea
-from core.sentiment import score as sentiment_score
+from core.sentiment.scoring import score as sentiment_score
 from core.timesource import today
 from surveys.models import (
     TP09_LABELS,
@@ -336,5 +335,3 @@ def load_demo_surveys() -> str:
     db.session.commit()
     return f"{len(SURVEYS)} live surveys with {responses:,} responses over 12 months"
 
-
-register_demo_step("Surveys", load_demo_surveys)

@@ -29,8 +29,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
-from core.fields import GovDateField
-from core.forms import EMAIL_FORMAT
+from core.fields import EMAIL_FORMAT, GovDateField
 from core.models import Channel
 from surveys.models import Question, QuestionType, RuleTrigger
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
-from core.calendar import FIRST_YEAR
 from core.charters import published_charter
+from core.clocks.calendar import FIRST_YEAR
 from core.contacts import ContactRecord, ContactSource, find_by_reference, record_contact
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.contacts import ContactRecord
 from core.extensions import db
 from core.models import Commitment, SentimentMixin, ServiceArea
-from core.sentiment_registry import register_scored_text
 from core.timesource import now
 
 
@@ -402,10 +401,6 @@ class Answer(SentimentMixin, db.Model):
     text: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship()
-
-
-# Free-text answers are scored for sentiment once, when written; other answers have no text and are skipped.
-register_scored_text(Answer, text="text")
 
 
 class ImportStatus(StrEnum):

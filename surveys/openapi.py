@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.calendar import FIRST_YEAR
-from core.openapi import BLANK, ApiSection, blank_or, error_response, json_response, ref, register_api_section, scoped
+from core.clocks.calendar import FIRST_YEAR
+from core.openapi import BLANK, ApiSection, blank_or, error_response, json_response, ref, scoped
 from surveys.api_views import CONTACTS_SCOPE
 from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH, WHEN_PATTERN
 
@@ -83,7 +83,6 @@ def _problems_schema() -> dict:
     }
 
 
-@register_api_section
 def describe_contacts_api() -> ApiSection:
     bearer = {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}}
     return ApiSection(

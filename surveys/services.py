@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.audit import record_audit
+from core.errors import RuleError
 from core.extensions import db
 from core.models import Commitment, StaffUser
 from core.timesource import now, today
@@ -29,7 +30,7 @@ from surveys.models import (
 )
 
 
-class SurveyRuleError(Exception):
+class SurveyRuleError(RuleError):
     """A survey rule stopped the change; the message is safe to show to staff."""
 
 
@@ -467,7 +468,7 @@ def _answer_rows(response: Response, question: Question, value: object, month) -
     common = {"response_id": response.id, "question_id": question.id, "survey_id": response.survey_id,
               "month": month, "channel": response.channel}
     if question.type_enum == QuestionType.TEXT:
-        # Scored for sentiment as it is written (core.sentiment_registry; the registration is in surveys.models).
+        # Scored for sentiment as it is written (core.sentiment.registry; the registration is in surveys.models).
         return [Answer(**common, text=str(value))]
     values = value if isinstance(value, list) else [value]
     rows = []

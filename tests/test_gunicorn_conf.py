@@ -16,12 +16,12 @@ class FakeWorker:
 
 
 def test_each_worker_loads_the_language_data_before_its_first_request(monkeypatch):
-    import core.sentiment
-    import core.themes
+    import core.sentiment.scoring
+    import core.sentiment.themes
 
     called = []
-    monkeypatch.setattr(core.themes, "themes_for", lambda text: called.append("themes") or [])
-    monkeypatch.setattr(core.sentiment, "score", lambda text: called.append("sentiment"))
+    monkeypatch.setattr(core.sentiment.themes, "themes_for", lambda text: called.append("themes") or [])
+    monkeypatch.setattr(core.sentiment.scoring, "score", lambda text: called.append("sentiment"))
     worker = FakeWorker()
     runpy.run_path(str(CONF))["post_worker_init"](worker)
     assert called == ["themes", "sentiment"] and worker.lines == ["Language data loaded"]

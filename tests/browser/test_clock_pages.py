@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from core.clock_models import ClosureDate
+from core.clocks.models import ClosureDate
 from core.extensions import db
 from core.models import Role
 from tests.browser.conftest import assert_accessible

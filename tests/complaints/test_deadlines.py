@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from complaints import deadlines
-from complaints.deadlines import ACKNOWLEDGE, RESPOND, Extension, Pause, stage_due
+from complaints.deadlines import ACKNOWLEDGE, RESPOND, stage_due
+from core.clocks.rules import Extension, Pause
 
 
 @pytest.mark.parametrize(("stage", "clock", "start", "due"), [
@@ -52,8 +53,8 @@ def test_pauses_stop_the_count_and_an_open_pause_has_no_due_date():
     start = date(2026, 3, 2)
     assert stage_due("lgsco", 1, RESPOND, start)[0] == date(2026, 3, 16)
     paused = [Pause(date(2026, 3, 4), date(2026, 3, 6), "resident in hospital")]
-    assert stage_due("lgsco", 1, RESPOND, start, pauses=paused)[0] == date(2026, 3, 19)
-    due, lines = stage_due("lgsco", 1, RESPOND, start, pauses=[Pause(date(2026, 3, 4), None, "waiting")])
+    assert stage_due("lgsco", 1, RESPOND, start, paused)[0] == date(2026, 3, 19)
+    due, lines = stage_due("lgsco", 1, RESPOND, start, [Pause(date(2026, 3, 4), None, "waiting")])
     assert due is None
     assert lines[-1].startswith("There is no due date while the clock is paused.")
 

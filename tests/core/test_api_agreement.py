@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 
 from core.api_keys import issue_api_key
-from core.calendar import FIRST_YEAR
+from core.clocks.calendar import FIRST_YEAR
 from core.contacts import ContactRecord
 from core.timesource import set_today
 from feedback.models import FeedbackItem, FeedbackKind

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.calendar import CALENDAR_NAMES, CALENDAR_NATIONS, CalendarError, get_calendar
+from core.clocks.calendar import CALENDAR_NAMES, CALENDAR_NATIONS, CalendarError, get_calendar
 
 D = date.fromisoformat
 

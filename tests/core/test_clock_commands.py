@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from core.clock_models import Clock, ClosureDate
+from core.clocks.models import ClosureDate
 from core.models import AuditEvent
 from core.timesource import set_today
-from tests.helpers import make_service_area
+from tests.helpers import make_complaint
 
 D = date.fromisoformat
 
@@ -100,49 +100,22 @@ def test_due_errors_are_one_line_on_stderr_with_exit_2(runner, args, message):
     assert "Traceback" not in result.output
 
 
-def _clock(db, **overrides) -> Clock:
-    fields = {"subject_type": "service_area", "subject_id": make_service_area().id, "rule": "lgsco-stage1-ack",
-              "calendar": "england-and-wales", "started_on": D("2026-12-21"), "ledger": [],
-              "due_on": D("2026-12-30")}
-    fields.update(overrides)
-    clock = Clock(**fields)
-    db.session.add(clock)
-    db.session.commit()
-    return clock
+def test_recompute_moves_every_open_deadline_and_says_how_many(runner, db):
+    from complaints.models import Complaint
 
-
-def test_recompute_moves_due_dates_and_says_why(runner, db):
-    clock = _clock(db)
-    # FOI counts on the UK calendar: 4 January 2027 is the Scottish 2 January substitute day.
-    untouched = _clock(db, rule="foi", started_on=D("2026-12-21"), due_on=D("2027-01-22"))
-    db.session.add(ClosureDate(day=D("2026-12-24"), name="Christmas Eve closure"))
-    db.session.commit()
     set_today(D("2026-12-22"))
+    complaint = make_complaint(received_on=D("2026-12-21"))
+    # As if the bank holidays had changed since the due date was worked out.
+    complaint.due_on = complaint.clocks[0].due_on = D("2026-12-29")
+    db.session.commit()
 
     result = runner.invoke(args=["clocks", "recompute"])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
-        f"Clock {clock.id} (service_area {clock.subject_id}, lgsco-stage1-ack): 2026-12-30 -> 2026-12-31: "
-        "closure dates added: Thursday 24 December 2026 (Christmas Eve closure)",
-        "Recomputed 2 open clocks: 1 due dates moved.",
-    ]
-    db.session.refresh(clock)
-    db.session.refresh(untouched)
-    assert clock.due_on == D("2026-12-31")
-    assert untouched.due_on == D("2027-01-22")
-    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "clock.recomputed"))
-    assert event.target_id == clock.id
-    assert event.summary == ("Due date moved from Wednesday 30 December 2026 to Thursday 31 December 2026: "
-                             "closure dates added: Thursday 24 December 2026 (Christmas Eve closure).")
-
+    assert result.stdout.splitlines() == ["1 open due date has moved."]
+    assert db.session.get(Complaint, complaint.id).due_on == D("2026-12-30")
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "complaint.due_date_moved"))
+    assert event.summary == ("Due date moved from Tuesday 29 December 2026 to Wednesday 30 December 2026: "
+                             "the bank holidays or the deadline rules changed")
     again = runner.invoke(args=["clocks", "recompute"])
-    assert again.stdout.splitlines() == ["Recomputed 2 open clocks: 0 due dates moved."]
-
-
-def test_recompute_reports_clocks_it_cannot_work_out(runner, db):
-    broken = _clock(db, ledger=[{"type": "nap"}])
-    result = runner.invoke(args=["clocks", "recompute"])
-    assert result.exit_code == 1
-    assert f"Clock {broken.id} was not recomputed: A stored ledger entry is not valid" in result.stderr
-    assert result.stdout.strip() == "Recomputed 1 open clocks: 0 due dates moved, 1 could not be recomputed."
+    assert again.stdout.splitlines() == ["0 open due dates have moved."]

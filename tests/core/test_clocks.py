@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.calendar import CALENDAR_NAMES, get_calendar
-from core.clocks import (
+from core.clocks.calendar import CALENDAR_NAMES, get_calendar
+from core.clocks.rules import (
     RULES,
     ClockError,
     Extension,

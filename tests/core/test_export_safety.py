@@ -10,8 +10,8 @@ import pytest
 
 from core.exports import safe_cell, unsafe_cell
 from core.models import Role
-from core.sentiment_service import override_sentiment
-from core.sentiment_train import load_corrections
+from core.sentiment.service import override_sentiment
+from core.sentiment.train import load_corrections
 from core.timesource import set_today
 from surveys import queries as survey_queries
 from surveys.exports import commitment_aggregates_csv, survey_aggregates_csv

@@ -3,9 +3,9 @@ scored neutral and themed as nothing: never an error."""
 
 import pytest
 
-from core.sentiment import VERSION, Sentiment, score
-from core.sentiment_features import features
-from core.themes import Lemmatiser, PatternNPExtractor, count_themes, themes_for, top_keyphrases
+from core.sentiment.features import features
+from core.sentiment.scoring import VERSION, Sentiment, score
+from core.sentiment.themes import Lemmatiser, PatternNPExtractor, count_themes, themes_for, top_keyphrases
 from tests.hostile_strings import NO_WORDS
 
 CASES = [pytest.param(text, id=name) for name, text in NO_WORDS]

@@ -7,9 +7,9 @@ import json
 import pytest
 from textblob import TextBlob
 
-from core.sentiment import VERSION, Sentiment, classify, load_model, score
-from core.sentiment_features import extract, features, tokens
-from core.sentiment_train import HELDOUT_PATH, MODEL_PATH, TRAIN_PATH, load_corpus, macro_f1, train
+from core.sentiment.features import extract, features, tokens
+from core.sentiment.scoring import VERSION, Sentiment, classify, load_model, score
+from core.sentiment.train import HELDOUT_PATH, MODEL_PATH, TRAIN_PATH, load_corpus, macro_f1, train
 
 TARGET_MACRO_F1 = 0.85
 

@@ -6,8 +6,8 @@ import csv
 
 from sqlalchemy.exc import OperationalError
 
-from core import sentiment_commands
-from core.sentiment import VERSION, score
+from core.sentiment import commands as sentiment_commands
+from core.sentiment.scoring import VERSION, score
 from feedback.models import FeedbackItem
 from tests.core.sentiment_fixtures import make_feedback, mark_scored_by_old_version
 from tests.helpers import make_staff
@@ -83,7 +83,7 @@ def test_rescore_database_failure_is_one_line_and_exit_1(runner, monkeypatch):
 
 
 def test_corrections_are_written_as_csv(runner, tmp_path):
-    from core.sentiment_service import override_sentiment
+    from core.sentiment.service import override_sentiment
 
     item = make_feedback("Can I pay by card?")
     override_sentiment(item, "negative", by=make_staff(), reason="Angry caller")

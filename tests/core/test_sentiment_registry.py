@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import sentiment_registry
 from core.extensions import db
-from core.sentiment import VERSION
-from core.sentiment_registry import SentimentFields, apply_score, register_scored_text, registration_for
+from core.sentiment import registry as sentiment_registry
+from core.sentiment.registry import SentimentFields, apply_score, register_scored_text, registration_for
+from core.sentiment.scoring import VERSION
 from feedback.models import FeedbackItem
 from tests.core.sentiment_fixtures import ScoredNote, make_feedback
 

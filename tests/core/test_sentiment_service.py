@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from core.audit import history_for
 from core.extensions import db
-from core.sentiment import VERSION
-from core.sentiment_registry import registration_for
-from core.sentiment_service import (
+from core.sentiment.registry import registration_for
+from core.sentiment.scoring import VERSION
+from core.sentiment.service import (
     SentimentOverrideError,
     count_stale,
     effective_label,
@@ -20,7 +20,7 @@ from core.sentiment_service import (
     rescore,
     write_corrections_csv,
 )
-from core.sentiment_train import load_corrections
+from core.sentiment.train import load_corrections
 from feedback.models import FeedbackItem
 from tests.core.sentiment_fixtures import make_feedback, mark_scored_by_old_version
 from tests.helpers import make_staff

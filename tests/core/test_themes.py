@@ -6,8 +6,8 @@ import nltk
 import pytest
 from textblob import TextBlob
 
-from core import themes
-from core.themes import (
+from core.sentiment import themes
+from core.sentiment.themes import (
     THEMES,
     Lemmatiser,
     PatternNPExtractor,

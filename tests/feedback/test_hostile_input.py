@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from core.calendar import FIRST_YEAR, LAST_YEAR
+from core.clocks.calendar import FIRST_YEAR, LAST_YEAR
 from core.models import Role
 from core.timesource import set_today
 from feedback.models import FeedbackItem

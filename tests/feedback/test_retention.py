@@ -11,7 +11,7 @@ from core.contacts import ContactSource, record_contact
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Resident, Role
 from core.outbox import deliver
-from core.sentiment_service import count_stale, export_corrections
+from core.sentiment.service import count_stale, export_corrections
 from core.timesource import set_today
 from feedback.models import Attachment, FeedbackItem
 from feedback.queries import feedback_by_commitment

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.timesource import now, set_today
 from feedback import integrations, services
@@ -85,10 +86,50 @@ def test_other_feedback_without_a_charter_standard_gets_five_working_days():
 
 # Recording
 
-def test_recording_scores_the_text_once_at_write_time(db):
-    from core.sentiment import VERSION
+def record_feedback(*args, **kwargs):
+    sent = services.submit_feedback(*args, **kwargs)
+    assert not sent.problems, sent.problems
+    return sent.item, sent.token
 
-    item, _token = services.record_feedback(
+
+def _stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(FeedbackItem))
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"equality": {"age_band": "ninety-nine"}}, "age_band", "Select an answer from the list, or prefer not to say"),
+    ({"equality": {"shoe_size": "9"}}, "shoe_size", "This is not one of the equality questions"),
+    ({"description": ""}, "description", None),
+    ({"kind": "shout"}, "kind", "Select what you would like to do"),
+])
+def test_the_one_way_in_refuses_a_submission_with_problems_and_records_nothing(db, change, field, message):
+    sent = services.submit_feedback(submission(**change), channel="web_form", received_on=date(2026, 3, 6),
+                                    by=None)
+    assert sent.item is None and sent.token is None
+    assert field in [p.field for p in sent.problems]
+    if message:
+        assert message in [p.message for p in sent.problems]
+    assert _stored() == 0
+
+
+@pytest.mark.parametrize(("received_on", "message"), [
+    (date(1899, 12, 31), "The date it was received must be between 1900 and 2100"),
+    (date(2101, 1, 1), "The date it was received must be between 1900 and 2100"),
+    (date(2026, 3, 7), "The date it was received must be today or in the past"),
+])
+def test_the_day_received_must_be_on_the_calendar_and_not_in_the_future(db, received_on, message):
+    set_today(date(2026, 3, 6))
+    sent = services.submit_feedback(submission(), channel="phone", received_on=received_on,
+                                    by=make_staff(role=Role.CASE_HANDLER))
+    assert [(p.field, p.message) for p in sent.problems] == [("received_on", message)]
+    assert _stored() == 0
+
+
+
+def test_recording_scores_the_text_once_at_write_time(db):
+    from core.sentiment.scoring import VERSION
+
+    item, _token = record_feedback(
         submission(description="Nobody called me back and my bin was missed again."),
         channel="web_form", received_on=date(2026, 3, 6), by=None)
     db.session.refresh(item)
@@ -107,7 +148,7 @@ def test_recording_signals_and_audits(db):
 
     events.feedback_recorded.connect(receiver)
     try:
-        item, token = services.record_feedback(submission(), channel="web_form", received_on=date(2026, 3, 6),
+        item, token = record_feedback(submission(), channel="web_form", received_on=date(2026, 3, 6),
                                                by=None)
     finally:
         events.feedback_recorded.disconnect(receiver)
@@ -122,7 +163,7 @@ def test_recording_signals_and_audits(db):
 def test_staff_recording_starts_the_clock_on_the_day_received(db):
     set_today(date(2026, 3, 12))
     officer = make_staff(role=Role.CASE_HANDLER)
-    item, _token = services.record_feedback(
+    item, _token = record_feedback(
         submission(contact=ContactDetails(name="Bo", phone="07700 900123", reply_by="phone")), channel="phone",
         received_on=date(2026, 3, 2), by=officer)
     assert item.received_on == date(2026, 3, 2) and item.recorded_by == officer
@@ -134,7 +175,7 @@ def test_staff_recording_starts_the_clock_on_the_day_received(db):
 def test_late_acknowledgement_is_recorded_as_missed(db):
     set_today(date(2026, 3, 12))
     officer = make_staff(role=Role.CASE_HANDLER)
-    item, _token = services.record_feedback(submission(), channel="phone", received_on=date(2026, 3, 2), by=officer)
+    item, _token = record_feedback(submission(), channel="phone", received_on=date(2026, 3, 2), by=officer)
     assert item.acknowledged_at is not None and item.acknowledgement_met is False
 
 

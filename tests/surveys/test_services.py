@@ -6,7 +6,7 @@ import pytest
 
 from core.audit import history_for
 from core.models import Role
-from core.sentiment import score
+from core.sentiment.scoring import score
 from core.timesource import set_today
 from surveys import services
 from surveys.models import Answer, QuestionType, Response, Survey, SurveyState

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
-from core import clock_service
-from core.clock_models import Clock, ClosureDate
+from complaints.models import Complaint
+from core.clocks import closures as clock_service
+from core.clocks.models import ClosureDate
 from core.models import AuditEvent
 from core.timesource import set_today
-from tests.helpers import make_service_area, page
+from tests.helpers import make_complaint, page
 
 D = date.fromisoformat
 
@@ -47,10 +48,12 @@ def test_list_splits_coming_up_and_past(client, login_as, db):
     assert "Closure dates" in [a.get_text(strip=True) for a in soup.select(".govuk-service-navigation a")]
 
 
-def test_add_a_closure_moves_open_clocks(client, login_as, db):
+def test_add_a_closure_moves_open_complaint_deadlines_and_says_how_many(client, login_as, db):
     login_as("admin")
-    clock = clock_service.start_clock(make_service_area(), "lgsco-stage1-ack", started_on=D("2026-12-21"), by=None)
-    db.session.commit()
+    set_today(D("2026-12-22"))
+    complaint = make_complaint(received_on=D("2026-12-21"))  # acknowledgement due Wednesday 30 December
+    untouched = make_complaint(received_on=D("2027-01-04"))
+    assert complaint.due_on == D("2026-12-30")
     data = {**date_parts("2026-12-24"), "name": "Christmas Eve closure"}
     response = client.post("/admin/closures/new", data=data)
     assert response.status_code == 302
@@ -59,7 +62,8 @@ def test_add_a_closure_moves_open_clocks(client, login_as, db):
     banner = soup.select_one(".govuk-notification-banner").get_text(" ", strip=True)
     assert "Christmas Eve closure on 24 December 2026 is now a closure date." in banner
     assert "1 open due date has moved; each case's history says why." in banner
-    assert db.session.get(Clock, clock.id).due_on == D("2026-12-31")
+    assert db.session.get(Complaint, complaint.id).due_on == D("2026-12-31")
+    assert db.session.get(Complaint, untouched.id).due_on == D("2027-01-11")
     closure = db.session.scalar(db.select(ClosureDate))
     assert (closure.day, closure.name) == (D("2026-12-24"), "Christmas Eve closure")
     assert db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.target_type == "closure_date")) == (
@@ -91,7 +95,7 @@ def test_add_closure_errors_are_govuk_style(client, login_as, db, data, field, m
 
 def test_remove_a_closure_after_confirming(client, login_as, db):
     admin = login_as("admin")
-    closure = clock_service.add_closure(day=D("2026-12-24"), name="Christmas Eve closure", by=admin)
+    closure = clock_service.add_closure(day=D("2026-12-24"), name="Christmas Eve closure", by=admin).closure
     soup = page(client.get(f"/admin/closures/{closure.id}/remove"))
     assert soup.h1.get_text() == "Remove this closure date?"
     assert "Christmas Eve closure: Thursday 24 December 2026." in soup.get_text()

@@ -1,4 +1,4 @@
-"""Training of the sentiment classifier on the council feedback corpus; writes core/sentiment_model.json."""
+"""Training of the sentiment classifier on the council feedback corpus; writes core/sentiment/model.json."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.exports import unsafe_cell
-from core.sentiment_features import FEATURES_REVISION, features
+from core.sentiment.features import FEATURES_REVISION, features
 
-DATA_DIR = Path(__file__).with_name("sentiment_data")
+DATA_DIR = Path(__file__).with_name("data")
 TRAIN_PATH = DATA_DIR / "train.tsv"
 HELDOUT_PATH = DATA_DIR / "heldout.tsv"
-MODEL_PATH = Path(__file__).with_name("sentiment_model.json")
+MODEL_PATH = Path(__file__).with_name("model.json")
 LABELS = ("positive", "neutral", "negative")
 
 # Chosen by 5-fold cross-validation on the training split only (`--cv 5`); the held-out split plays no part.
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         extra = [row for path in args.extra for row in load_corrections(path)]
     except (OSError, ValueError) as exc:
-        print(f"sentiment_train: {exc}", file=sys.stderr)
+        print(f"core.sentiment.train: {exc}", file=sys.stderr)
         return 2
     kept = without_heldout(extra)
     if len(kept) < len(extra):

@@ -11,16 +11,17 @@ from sqlalchemy import and_, bindparam, func, inspect, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from core.audit import record_audit
+from core.errors import RuleError
 from core.exports import safe_cell
 from core.extensions import db
 from core.models import StaffUser
-from core.sentiment import LABELS, VERSION, score
-from core.sentiment_registry import ScoredText, registered, registration_for
-from core.themes import themes_for
+from core.sentiment.registry import ScoredText, registered, registration_for
+from core.sentiment.scoring import LABELS, VERSION, score
+from core.sentiment.themes import themes_for
 from core.timesource import now
 
 
-class SentimentOverrideError(ValueError):
+class SentimentOverrideError(RuleError, ValueError):
     """An override that cannot be recorded; the message is written for the officer."""
 
 
@@ -156,7 +157,7 @@ def export_corrections() -> Iterator[tuple[str, str]]:
 
 
 def write_corrections_csv(rows: Iterable[tuple[str, str]], stream: IO[str]) -> int:
-    """Write corrections as CSV with a `label,text` header (the format `sentiment_train.py --extra` reads)."""
+    """Write corrections as CSV with a `label,text` header (the format `core.sentiment.train --extra` reads)."""
     writer = csv.writer(stream, lineterminator="\n")
     # With "\n" line endings the writer would leave a text with a return in it unquoted, and the reader would split it.
     quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)

@@ -28,7 +28,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from core.calendar import CalendarError, WorkingCalendar, get_calendar
+from core.clocks.calendar import CalendarError, WorkingCalendar, get_calendar
+from core.errors import RuleError
 
 ONE_DAY = timedelta(days=1)
 
@@ -37,7 +38,7 @@ MAX_WORKING_DAYS = 1000
 MAX_CALENDAR_DAYS = 3660
 
 
-class ClockError(ValueError):
+class ClockError(RuleError, ValueError):
     """A rule, start date or ledger entry that cannot give a due date; the message says why."""
 
 

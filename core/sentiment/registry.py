@@ -12,9 +12,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
-from core.direct_insert import before_direct_insert
-from core.sentiment import Sentiment, score
-from core.themes import themes_for
+from core.sentiment.scoring import Sentiment, score
+from core.sentiment.themes import themes_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +32,9 @@ class SentimentFields:
 @dataclass(frozen=True, slots=True)
 class ScoredText:
     """A model whose `text` attribute is scored into `fields`, and whose `themes` attribute (if any) receives the
-    theme names from core.themes. Once its `anonymised` attribute (if any) is set, the text is a placeholder left by
-    the retention policy: the stored score stands, and the text is never scored again or offered as a correction."""
+    theme names from core.sentiment.themes. Once its `anonymised` attribute (if any) is set, the text is a
+    placeholder left by the retention policy: the stored score stands, and the text is never scored again or
+    offered as a correction."""
 
     model: type
     text: str
@@ -100,11 +100,6 @@ def apply_score(item: object) -> Sentiment | None:
     if entry.themes:
         setattr(item, entry.themes, themes_for(text))
     return result
-
-
-@before_direct_insert
-def _score_new_texts(session: Session, _new: list) -> None:
-    _score_written_texts(session, None, None)
 
 
 @event.listens_for(Session, "before_flush")

@@ -17,7 +17,7 @@ from textblob.en.inflect import singularize
 
 # NLTK data is built offline by scripts/setup_nltk_data.py into the project's .nltk_data folder (git-ignored);
 # NLTK reads $NLTK_DATA first, so an operator's own folder still wins. Nothing is ever downloaded at run time.
-PROJECT_NLTK_DATA = Path(__file__).resolve().parent.parent / ".nltk_data"
+PROJECT_NLTK_DATA = Path(__file__).resolve().parents[2] / ".nltk_data"
 if PROJECT_NLTK_DATA.is_dir() and str(PROJECT_NLTK_DATA) not in nltk.data.path:
     nltk.data.path.append(str(PROJECT_NLTK_DATA))
 

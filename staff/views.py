@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import escape
 from sqlalchemy import select
 
-from core import staff as staff_service
+from core import accounts as staff_service
 from core.audit import history_for
 from core.auth import ANY_STAFF, SignInError, authenticate, role_required
 from core.charters import (
@@ -20,7 +20,9 @@ from core.charters import (
     start_draft,
 )
 from core.extensions import db, limiter
-from core.forms import (
+from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
+from core.outbox import mark_posted
+from staff.forms import (
     ChangeRoleForm,
     CommitmentWordingForm,
     ConfirmForm,
@@ -29,8 +31,6 @@ from core.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
-from core.outbox import mark_posted
 
 bp = Blueprint("staff", __name__)
 

@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from core.audit import record_audit
 from core.auth import MIN_PASSWORD_LENGTH, hash_password
+from core.errors import RuleError
 from core.extensions import db
 from core.models import Role, StaffUser
 
 
-class StaffError(Exception):
+class StaffError(RuleError):
     """A change to a staff account that is not allowed; the message says why."""
 
 

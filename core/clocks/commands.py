@@ -1,23 +1,21 @@
-"""`flask clocks`: work out a due date from the command line, and recompute every open clock."""
+"""`flask clocks`: work out a due date from the command line, and move every open deadline to today's calendar."""
 
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 
-from core.calendar import CALENDAR_NAMES, CalendarError, WorkingCalendar, get_calendar
-from core.clock_models import Clock, ClockStatus, ClosureDate
-from core.clock_service import calendar_for_app, recompute_open_clocks
-from core.clocks import ClockError, compute
+from core.clocks.calendar import CALENDAR_NAMES, CalendarError, WorkingCalendar, get_calendar
+from core.clocks.closures import announce_change, calendar_for_app
+from core.clocks.models import ClosureDate
+from core.clocks.rules import ClockError, compute
 from core.commands import fail
 from core.extensions import db
-from core.timesource import today
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -59,21 +57,7 @@ def _council_calendar(policy: str | None) -> WorkingCalendar:
 
 @clocks.command("recompute")
 def recompute() -> None:
-    """Work out every open clock's due date again (after closure dates or bank holidays change); safe to repeat."""
-    open_clocks = db.session.scalar(select(func.count()).select_from(Clock).where(Clock.status == ClockStatus.OPEN))
-    with click.progressbar(length=open_clocks, label="Recomputing open clocks", file=sys.stderr) as bar:
-        report = recompute_open_clocks(on=today(), progress=bar.update)
-    for change in report.moved:
-        overdue = " (now overdue)" if change.overdue else ""
-        click.echo(f"Clock {change.clock_id} ({change.subject_type} {change.subject_id}, {change.rule}): "
-                   f"{_iso(change.was)} -> {_iso(change.now)}{overdue}: {change.why}")
-    for clock_id, problem in report.problems:
-        click.echo(f"Clock {clock_id} was not recomputed: {problem}", err=True)
-    click.echo(f"Recomputed {report.checked} open clocks: {len(report.moved)} due dates moved"
-               f"{f', {len(report.problems)} could not be recomputed' if report.problems else ''}.")
-    if report.problems:
-        sys.exit(1)
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else "paused"
+    """Work out every open deadline again on today's calendar (after the bank holidays change); safe to repeat."""
+    moved = announce_change("the bank holidays or the deadline rules changed")
+    db.session.commit()
+    click.echo(f"{moved} open due date{' has' if moved == 1 else 's have'} moved.")

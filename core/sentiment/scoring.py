@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from core.sentiment_features import FEATURES_REVISION, extract
+from core.sentiment.features import FEATURES_REVISION, extract
 
 LABELS = ("positive", "neutral", "negative")
 
-MODEL_PATH = Path(__file__).with_name("sentiment_model.json")
+MODEL_PATH = Path(__file__).with_name("model.json")
 
 
 class Sentiment(NamedTuple):
@@ -41,12 +41,12 @@ class Model:
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
-    """Read the trained weights written by `core/sentiment_train.py`."""
+    """Read the trained weights written by `core/sentiment/train.py`."""
     raw = path.read_bytes()
     data = json.loads(raw)
     if data["features_revision"] != FEATURES_REVISION:
         raise RuntimeError(f"{path.name} was trained on feature revision {data['features_revision']}, "
-                           f"this code extracts revision {FEATURES_REVISION}: run core/sentiment_train.py")
+                           f"this code extracts revision {FEATURES_REVISION}: run core/sentiment/train.py")
     weights = {name: tuple(triple) for name, triple in data["weights"].items()}
     real = {name: weights.pop(name, (0.0, 0.0, 0.0)) for name in ("x:positive", "x:negative", "x:subjectivity")}
     return Model(bias=tuple(data["bias"]), weights=weights, lexicon_positive=real["x:positive"],

@@ -6,15 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import escape
 
-from core import clock_service
 from core.auth import role_required
-from core.clock_forms import ClosureDateForm
-from core.clock_models import ClosureDate
-from core.clocks import ClockError
+from core.clocks import closures as clock_service
+from core.clocks.models import ClosureDate
+from core.clocks.rules import ClockError
 from core.extensions import db
-from core.forms import ConfirmForm
 from core.models import Role
 from core.timesource import today
+from staff.forms import ClosureDateForm, ConfirmForm
 
 bp = Blueprint("clocks", __name__)
 
@@ -34,12 +33,13 @@ def new_closure():
     form = ClosureDateForm()
     if form.validate_on_submit():
         try:
-            closure = clock_service.add_closure(day=form.day.data, name=form.name.data, by=current_user)
+            change = clock_service.add_closure(day=form.day.data, name=form.name.data, by=current_user)
         except ClockError as exc:
             form.day.errors.append(str(exc))
         else:
+            closure = change.closure
             flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is now a closure date. "
-                  f"{_recompute_message()}", "success")
+                  f"{_moved_message(change.moved)}", "success")
             return redirect(url_for("clocks.closures"))
     return render_template("clocks/new_closure.html", form=form)
 
@@ -52,17 +52,15 @@ def remove_closure(closure_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        clock_service.remove_closure(closure, by=current_user)
+        change = clock_service.remove_closure(closure, by=current_user)
         flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is no longer a closure date. "
-              f"{_recompute_message()}", "success")
+              f"{_moved_message(change.moved)}", "success")
         return redirect(url_for("clocks.closures"))
     return render_template("clocks/remove_closure.html", form=form, closure=closure)
 
 
-def _recompute_message() -> str:
-    """Bring open clocks up to date at once, and say how many due dates moved."""
-    report = clock_service.recompute_open_clocks(on=today())
-    moved = len(report.moved)
+def _moved_message(moved: int) -> str:
+    """How many open due dates the change moved (they moved in the same transaction as the closure)."""
     if not moved:
         return "No open due dates changed."
     return f"{moved} open due date{' has' if moved == 1 else 's have'} moved; each case's history says why."

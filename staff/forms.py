@@ -1,4 +1,4 @@
-"""Staff forms: sign in, staff accounts and charter wording, with GOV.UK widgets and wording."""
+"""Staff forms: sign in, staff accounts, charter wording and closure dates, with GOV.UK widgets and wording."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from core.auth import MIN_PASSWORD_LENGTH
-from core.fields import GovDateField
+from core.fields import EMAIL_FORMAT, GovDateField
 from core.models import Role
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
 def role_choices() -> list[SelectChoice]:
@@ -84,3 +82,14 @@ class PublishCharterForm(FlaskForm):
     effective_from = GovDateField("Date the new version comes into force", description="For example, 1 4 2027",
                                   thing="the date the new version comes into force")
     submit = SubmitField("Publish this version", widget=GovSubmitInput())
+
+
+class ClosureDateForm(FlaskForm):
+    day = GovDateField("Date the council is closed", description="For example, 24 12 2026",
+                       thing="the date the council is closed")
+    name = StringField("What the closure is for", widget=GovTextInput(),
+                       description="Staff and residents see this when a deadline skips the day, "
+                                   "for example ‘Christmas closure’",
+                       validators=[InputRequired("Enter what the closure is for"),
+                                   Length(max=120, message="What the closure is for must be 120 characters or fewer")])
+    submit = SubmitField("Add closure date", widget=GovSubmitInput())

@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.extensions import db
-from core.sentiment import VERSION, score
-from core.sentiment_service import count_stale, export_corrections, rescore, write_corrections_csv
+from core.sentiment.scoring import VERSION, score
+from core.sentiment.service import count_stale, export_corrections, rescore, write_corrections_csv
 
 sentiment = AppGroup("sentiment", help="Score text and keep stored sentiment up to date.")
 

@@ -1,0 +1,1 @@
+"""Working days and deadlines: the calendar, the deadline rules, the council's closure dates and their commands."""
