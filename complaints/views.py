@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -269,7 +269,7 @@ def assign(complaint_id: int, stage: int):
             form.handler.errors.append("Select a handler")
         elif _attempt(form, "handler", lambda: services.assign_handler(
                 complaint, stage, person, by=_me(), version=form.version_number)):
-            return _to_case(complaint, f"{escape(person.name)} is the stage {stage} handler.")
+            return _to_case(complaint, f"{person.name} is the stage {stage} handler.")
     warning = ("The stage 2 handler must be someone other than the stage 1 handler "
                "(Complaint Handling Code 6.13).") if stage == 2 else None
     return _form_page(form, complaint, f"Assign the stage {stage} handler", warning=warning)

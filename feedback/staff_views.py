@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -212,7 +212,7 @@ def _item_to_change(reference: str) -> FeedbackItem:
     """The item, unless it has been anonymised: then it stays as it is, and the officer is told why."""
     found = _item_or_404(reference)
     if found.anonymised_at is not None:
-        flash(f"This {escape(found.kind_noun)} was anonymised on {govuk_date(found.anonymised_at)} under the "
+        flash(f"This {found.kind_noun} was anonymised on {govuk_date(found.anonymised_at)} under the "
               "retention policy, so it can no longer be changed.", "info")
         abort(redirect(url_for("feedback.item", reference=found.reference)))
     return found
@@ -278,7 +278,7 @@ def reclassify_item(reference: str):
         except FeedbackError as exc:
             form.kind.errors.append(str(exc))
         else:
-            return _done(found, f"Now handled as a {escape(found.kind_noun)}. The resident has been told why.")
+            return _done(found, f"Now handled as a {found.kind_noun}. The resident has been told why.")
     return render_template("feedback/reclassify.html", form=form, item=found)
 
 
@@ -293,7 +293,7 @@ def sentiment(reference: str):
         except SentimentOverrideError as exc:
             form.label.errors.append(str(exc))
         else:
-            return _done(found, f"Sentiment is now {escape(form.label.data)}. Reports use your correction.")
+            return _done(found, f"Sentiment is now {form.label.data}. Reports use your correction.")
     return render_template("feedback/sentiment.html", form=form, item=found)
 
 
@@ -308,7 +308,7 @@ def status(reference: str):
         except FeedbackError as exc:
             form.status.errors.append(str(exc))
         else:
-            return _done(found, f"Status is now {escape(found.status_label.lower())}.")
+            return _done(found, f"Status is now {found.status_label.lower()}.")
     return render_template("feedback/status.html", form=form, item=found)
 
 
@@ -387,5 +387,5 @@ def revoke_key(key_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     revoke_api_key(key, by=current_user)
-    flash(f"The key for {escape(key.name)} no longer works.", "success")
+    flash(f"The key for {key.name} no longer works.", "success")
     return redirect(url_for("feedback.api_keys"))

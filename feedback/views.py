@@ -6,7 +6,6 @@ from datetime import date
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from markupsafe import escape
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -434,7 +433,7 @@ def track_withdraw(token: str):
         except FeedbackError as exc:
             form.reason.errors.append(str(exc))
         else:
-            flash(f"You have withdrawn your {escape(item.kind_noun)}.", "success")
+            flash(f"You have withdrawn your {item.kind_noun}.", "success")
             return redirect(url_for("feedback.track", token=token))
     return render_template("feedback/track_withdraw.html", form=form, item=item, token=token)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from markupsafe import escape
 
 from core.auth import role_required
 from core.clocks import closures as clock_service
@@ -38,7 +37,7 @@ def new_closure():
             form.day.errors.append(str(exc))
         else:
             closure = change.closure
-            flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is now a closure date. "
+            flash(f"{closure.name} on {closure.day.day} {closure.day:%B %Y} is now a closure date. "
                   f"{_moved_message(change.moved)}", "success")
             return redirect(url_for("clocks.closures"))
     return render_template("clocks/new_closure.html", form=form)
@@ -53,7 +52,7 @@ def remove_closure(closure_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         change = clock_service.remove_closure(closure, by=current_user)
-        flash(f"{escape(closure.name)} on {closure.day.day} {closure.day:%B %Y} is no longer a closure date. "
+        flash(f"{closure.name} on {closure.day.day} {closure.day:%B %Y} is no longer a closure date. "
               f"{_moved_message(change.moved)}", "success")
         return redirect(url_for("clocks.closures"))
     return render_template("clocks/remove_closure.html", form=form, closure=closure)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from markupsafe import escape
 from sqlalchemy import select
 
 from core import accounts as staff_service
@@ -126,7 +125,7 @@ def new_user():
         except staff_service.StaffError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash(f"{escape(person.name)} can now sign in as {person.role_label.lower()}.", "success")
+            flash(f"{person.name} can now sign in as {person.role_label.lower()}.", "success")
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/new_user.html", form=form)
 
@@ -154,7 +153,7 @@ def change_role(user_id: int):
         except staff_service.StaffError as exc:
             form.role.errors.append(str(exc))
         else:
-            flash(f"{escape(person.name)} is now {person.role_label.lower()}.", "success")
+            flash(f"{person.name} is now {person.role_label.lower()}.", "success")
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/change_role.html", form=form, person=person)
 
@@ -166,7 +165,7 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         staff_service.set_password(person, form.password.data, by=current_user)
-        flash(f"New password set for {escape(person.name)}.", "success")
+        flash(f"New password set for {person.name}.", "success")
         return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/reset_password.html", form=form, person=person)
 
@@ -182,7 +181,7 @@ def toggle_active(user_id: int):
     except staff_service.StaffError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{escape(person.name)}'s account is now {'active' if person.active else 'disabled'}.", "success")
+        flash(f"{person.name}'s account is now {'active' if person.active else 'disabled'}.", "success")
     return redirect(url_for("staff.user", user_id=person.id))
 
 
@@ -236,7 +235,7 @@ def edit_commitment(charter_id: int, commitment_id: int):
         except CharterRuleError as exc:
             form.wording.errors.append(str(exc))
         else:
-            flash(f"Commitment {escape(commitment.code)} updated.", "success")
+            flash(f"Commitment {commitment.code} updated.", "success")
             return redirect(url_for("staff.charter", charter_id=item.id))
     return render_template("staff/edit_commitment.html", form=form, charter=item, commitment=commitment)
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from markupsafe import escape
 
 from core.auth import ANY_STAFF, role_required
 from core.contacts import ContactSource
@@ -68,7 +67,7 @@ def new():
     form = SurveyDetailsForm()
     if form.validate_on_submit():
         survey = services.create_survey(title=form.title.data, description=form.description.data, by=current_user)
-        flash(f"Survey “{escape(survey.title)}” created. Add its questions.", "success")
+        flash(f"Survey “{survey.title}” created. Add its questions.", "success")
         return redirect(url_for("surveys.survey", survey_id=survey.id))
     return render_template("surveys/details.html", form=form, survey=None)
 
@@ -130,7 +129,7 @@ def delete_section(survey_id: int, section_id: int):
     except SurveyRuleError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Section “{escape(target.title)}” deleted.", "success")
+        flash(f"Section “{target.title}” deleted.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from app import create_app
@@ -12,6 +13,11 @@ from core.extensions import db as _db
 from core.reference_data import forget_kept, replace_stamp
 from core.timesource import set_today
 from tests.helpers import make_staff
+from tests.html_checks import CheckedClient
+
+# Every HTML page any test client returns keeps the page rules (one h1, title, form actions, ids, error summary),
+# in every app the tests create, without each test asking.
+Flask.test_client_class = CheckedClient
 
 TEST_PASSWORD = "correct horse battery staple"
 

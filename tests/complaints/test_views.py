@@ -269,6 +269,7 @@ def test_referral_learning_and_restriction_pages(client, login_as):
     assert restriction.review_on == date(2026, 9, 18)
     soup = page(client.get("/complaints/restrictions"))
     assert "All council services" in soup.text
+    assert [t.get_text() for t in soup.select("tbody .govuk-tag")] == ["On track", "In force"]
     page(client.get(f"/complaints/restrictions/{restriction.id}"))
     page(client.get(f"/complaints/restrictions/{restriction.id}/review"))
     assert _redirected(client.post(f"/complaints/restrictions/{restriction.id}/review", data={
@@ -348,7 +349,7 @@ def test_due_tags_and_counts(client, login_as, caseload):
     login_as(Role.VIEWER)
     soup = page(client.get("/complaints/?state=all"))
     tags = [tag.text for tag in soup.select("tbody .govuk-tag")]
-    assert tags == ["Overdue", "Due soon", "On track"]
+    assert tags == ["Overdue", "Due in 1 day", "On track"]
     assert [t["class"][-1] for t in soup.select("tbody .govuk-tag")] == \
         ["govuk-tag--red", "govuk-tag--yellow", "govuk-tag--green"]
     counts = {row.dt.text: row.dd.text for row in soup.select(".app-counts .govuk-summary-list__row")}
