@@ -8,6 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 from wtforms.validators import StopValidation
 
+from core.clocks.calendar import FIRST_YEAR, LAST_YEAR
+
 #: GOV.UK wording for an email address that is not one.
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -60,6 +62,12 @@ class GovDateField(Field):
             raise StopValidation(f"{thing[0].upper() + thing[1:]} must be a real date") from exc
         if len(year) != 4:
             raise StopValidation("Year must include 4 numbers")
+        # Deadlines are worked out over the years the working-day calendar covers; no date outside them is real here.
+        capitalised = thing[0].upper() + thing[1:]
+        if value.year < FIRST_YEAR:
+            raise StopValidation(f"{capitalised} must be the same as or after 1 January {FIRST_YEAR}")
+        if value.year > LAST_YEAR:
+            raise StopValidation(f"{capitalised} must be the same as or before 31 December {LAST_YEAR}")
         if self.not_after_today:
             from core.timesource import today
 

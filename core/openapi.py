@@ -63,6 +63,15 @@ def errors_schema() -> dict:
     }
 
 
+#: A text of spaces or nothing, which the APIs read as a field left out.
+BLANK = r"^\s*$"
+
+
+def blank_or(rules: dict) -> dict:
+    """Rules (a format, a pattern) a text follows unless it is blank: the APIs read a blank text as not given."""
+    return {"anyOf": [rules, {"type": "string", "pattern": BLANK}]}
+
+
 def build_document(*, info: dict, server: str, paths: dict) -> dict:
     """The OpenAPI 3.1 document: `paths` (those of the serving package) and every registered section's."""
     sections = [describe() for describe in API_SECTIONS]

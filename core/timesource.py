@@ -38,6 +38,14 @@ def now() -> datetime:
     return datetime.combine(fixed, moment.time()) if fixed else moment
 
 
+def iso_utc(moment: datetime) -> str:
+    """A stored moment (naive UTC) or an aware one as ISO 8601 in UTC with its zone, as the APIs send it:
+    2026-11-20T14:05:00Z."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat() + "Z"
+
+
 def _uk_now() -> datetime:
     from zoneinfo import ZoneInfo
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 
 from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
@@ -10,15 +11,18 @@ from sqlalchemy import select
 
 from core.api_keys import key_from_request
 from core.charters import active_service_area
+from core.clocks.calendar import FIRST_YEAR
 from core.extensions import csrf, db, limiter
-from core.models import ServiceArea
-from core.timesource import today
+from core.models import Channel, ServiceArea
+from core.text import unstorable
+from core.timesource import iso_utc, today
 from feedback import bp
 from feedback.models import ApiKey, FeedbackItem, FeedbackKind
-from feedback.openapi import API_FIELDS, RESIDENT_FIELDS, spec
+from feedback.openapi import API_FIELDS, DATE_PATTERN, RESIDENT_FIELDS, spec
 from feedback.rules import (
     API_CHANNELS,
     EQUALITY_QUESTIONS,
+    REPLY_METHODS,
     ContactDetails,
     Problem,
     Submission,
@@ -91,20 +95,47 @@ def _text(data: dict, name: str, path: str, problems: list[Problem]) -> str | No
     if not isinstance(value, str):
         problems.append(Problem(path, "Must be text"))
         return None
+    if unstorable(value):
+        problems.append(Problem(path, unstorable(value)))
+        return None
     return value.strip() or None
 
 
-def _date(data: dict, name: str, problems: list[Problem]) -> date | None:
-    value = _text(data, name, name, problems)
+def _choice(data: dict, name: str, path: str, choices: list[str], problems: list[Problem]) -> str | None:
+    """One of the listed values, exactly as the API description lists it; null is the same as leaving it out."""
+    value = data.get(name)
     if value is None:
         return None
+    if not isinstance(value, str):
+        problems.append(Problem(path, "Must be text"))
+    elif value not in choices:
+        problems.append(Problem(path, "Must be one of: " + ", ".join(choices)))
+    else:
+        return value
+    return ""  # given but wrong: not the same as leaving it out
+
+
+def _date(data: dict, name: str, problems: list[Problem]) -> date | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(name, "Must be text"))
+        return None
     try:
+        # Exactly YYYY-MM-DD, as the description says: a blank date is not a date left out.
+        if not re.match(DATE_PATTERN, value):
+            raise ValueError(value)  # fromisoformat also reads 20260306 and week dates, which the API does not offer
         parsed = date.fromisoformat(value)
     except ValueError:
         problems.append(Problem(name, "Must be a real date in the format YYYY-MM-DD"))
         return None
     if parsed > today():
         problems.append(Problem(name, "Must be today or in the past"))
+        return None
+    if parsed.year < FIRST_YEAR:
+        # Working-day clocks run only over the years the calendar covers.
+        problems.append(Problem(name, f"Must be a date from {FIRST_YEAR}-01-01 to today"))
         return None
     return parsed
 
@@ -116,6 +147,10 @@ def _strings(data: dict, name: str, path: str, problems: list[Problem]) -> list[
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(Problem(path, "Must be a list of text values"))
         return []
+    for text in value:
+        if unstorable(text):
+            problems.append(Problem(path, unstorable(text)))
+            return []
     return value
 
 
@@ -138,8 +173,8 @@ def _contact(data: dict, problems: list[Problem]) -> ContactDetails:
     resident = _object(data, "resident", problems)
     _unknown(resident, RESIDENT_FIELDS, "resident.", problems)
     values = {name: _text(resident, name, f"resident.{name}", problems)
-              for name in ("name", "email", "phone", "address", "postcode", "reply_by", "adjustments_other",
-                           "language")}
+              for name in ("name", "email", "phone", "address", "postcode", "adjustments_other", "language")}
+    values["reply_by"] = _choice(resident, "reply_by", "resident.reply_by", list(REPLY_METHODS), problems)
     return ContactDetails(**values, adjustments=_strings(resident, "adjustments", "resident.adjustments", problems))
 
 
@@ -172,15 +207,15 @@ def read_submission(data: object) -> tuple[Submission | None, str, date, list[Pr
     if not isinstance(data, dict):
         return None, "", today(), [Problem("", "The request body must be a JSON object")]
     _unknown(data, API_FIELDS, "", problems)
-    kind = _text(data, "kind", "kind", problems)
+    kind = _choice(data, "kind", "kind", [k.value for k in FeedbackKind], problems)
     if kind is None:
         problems.append(Problem("kind", "Enter the kind of feedback"))
-    elif kind not in {k.value for k in FeedbackKind}:
-        problems.append(Problem("kind", "Must be one of: " + ", ".join(k.value for k in FeedbackKind)))
-    channel = _text(data, "channel", "channel", problems) or "web_form"
-    if channel not in {c.value for c in API_CHANNELS}:
-        problems.append(Problem("channel", "Must be one of: " + ", ".join(c.value for c in API_CHANNELS)))
+    channel = _choice(data, "channel", "channel", [c.value for c in API_CHANNELS], problems)
+    if channel is None:
+        channel = Channel.WEB_FORM.value
     equality = _object(data, "equality", problems)
+    _unknown(equality, set(EQUALITY_QUESTIONS), "equality.", problems)
+    equality = {name: value for name, value in equality.items() if name in EQUALITY_QUESTIONS}
     submission = Submission(
         kind=kind or "", description=_text(data, "description", "description", problems) or "",
         service_area=_service_area(_text(data, "service_area", "service_area", problems), problems),
@@ -230,7 +265,10 @@ def api_create():
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+    """A date as YYYY-MM-DD; a moment in UTC with its zone, as the description's date-time promises."""
+    if value is None:
+        return None
+    return iso_utc(value) if isinstance(value, datetime) else value.isoformat()
 
 
 @bp.get("/api/v1/feedback/<reference>")

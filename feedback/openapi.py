@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.openapi import ApiSection, build_document, error_response, json_response, ref, scoped
+from core.clocks.calendar import FIRST_YEAR
+from core.openapi import ApiSection, blank_or, build_document, error_response, json_response, ref, scoped
 from feedback.models import FeedbackKind, FeedbackStatus
 from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
 from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE
@@ -12,9 +13,21 @@ from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE
 #: Top-level fields a submission may have.
 API_FIELDS = {"kind", "description", "service_area", "commitments", "happened_on", "outcome_wanted", "channel",
               "received_on", "resident", "equality"}
+#: How the API's dates are written: YYYY-MM-DD, nothing else ISO 8601 allows.
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: Fields of the resident object.
 RESIDENT_FIELDS = {"name", "email", "phone", "address", "postcode", "reply_by", "adjustments", "adjustments_other",
                    "language"}
+
+
+def _nullable(schema: dict) -> dict:
+    """An optional field: the API reads null as leaving it out, so the description allows null too."""
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    nullable = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
 
 
 def _text(limit_name: str, description: str) -> dict:
@@ -22,7 +35,9 @@ def _text(limit_name: str, description: str) -> dict:
 
 
 def _date(description: str) -> dict:
-    return {"type": "string", "format": "date", "description": description}
+    # The API reads YYYY-MM-DD only (the format's full-date), from the first year the working-day calendar covers.
+    return {"type": "string", "format": "date", "pattern": DATE_PATTERN,
+            "description": f"{description} From {FIRST_YEAR}-01-01 to today."}
 
 
 def _submission_schema() -> dict:
@@ -34,17 +49,20 @@ def _submission_schema() -> dict:
             "kind": {"type": "string", "enum": [k.value for k in FeedbackKind],
                      "description": "A service request is a first report of something to put right "
                                     "(Complaint Handling Codes 1.2-1.4); the resident can always choose complaint."},
-            "description": _text("description", "What happened, in the resident's words."),
-            "service_area": {"type": "string", "description": "Service area code, as listed on the charter."},
-            "commitments": {"type": "array", "items": {"type": "string"},
-                            "description": "Codes of the charter commitments it concerns."},
-            "happened_on": _date("When it happened; not in the future."),
-            "outcome_wanted": _text("outcome_wanted", "What the resident would like us to do."),
-            "channel": {"type": "string", "enum": [c.value for c in API_CHANNELS], "default": "web_form",
-                        "description": "How it reached the council."},
-            "received_on": _date("Day 0 of every clock: the day the council received it. Defaults to today."),
-            "resident": ref("Resident"),
-            "equality": ref("EqualityMonitoring"),
+            "description": {**_text("description", "What happened, in the resident's words."),
+                            "minLength": 1, "pattern": r"\S"},
+            "service_area": _nullable({"type": "string",
+                                       "description": "Service area code, as listed on the charter."}),
+            "commitments": _nullable({"type": "array", "items": {"type": "string"},
+                                      "description": "Codes of the charter commitments it concerns."}),
+            "happened_on": _nullable(_date("When it happened.")),
+            "outcome_wanted": _nullable(_text("outcome_wanted", "What the resident would like us to do.")),
+            "channel": _nullable({"type": "string", "enum": [c.value for c in API_CHANNELS], "default": "web_form",
+                                  "description": "How it reached the council."}),
+            "received_on": _nullable(_date("Day 0 of every clock: the day the council received it; defaults to "
+                                           "today.")),
+            "resident": _nullable(ref("Resident")),
+            "equality": _nullable(ref("EqualityMonitoring")),
         },
     }
 
@@ -56,17 +74,18 @@ def _resident_schema() -> dict:
         "description": "Required for complaints and service requests: a name, and an email address, telephone "
                        "number or postal address.",
         "properties": {
-            "name": _text("name", "Full name."),
-            "email": {**_text("email", "Email address."), "format": "email"},
-            "phone": _text("phone", "Telephone number."),
-            "address": _text("address", "Postal address."),
-            "postcode": _text("postcode", "UK postcode."),
-            "reply_by": {"type": "string", "enum": list(REPLY_METHODS),
-                         "description": "How they want us to reply; we must have the matching detail."},
-            "adjustments": {"type": "array", "items": {"type": "string", "enum": list(ADJUSTMENTS)},
-                            "description": "Reasonable adjustments (Equality Act 2010; Complaint Handling Codes 5.6)."},
-            "adjustments_other": _text("adjustments_other", "Required when adjustments includes other."),
-            "language": _text("language", "Required when adjustments includes interpreter."),
+            "name": _nullable(_text("name", "Full name.")),
+            "email": _nullable({**_text("email", "Email address."), **blank_or({"format": "email"})}),
+            "phone": _nullable(_text("phone", "Telephone number.")),
+            "address": _nullable(_text("address", "Postal address.")),
+            "postcode": _nullable(_text("postcode", "UK postcode.")),
+            "reply_by": _nullable({"type": "string", "enum": list(REPLY_METHODS),
+                                   "description": "How they want us to reply; we must have the matching detail."}),
+            "adjustments": _nullable({"type": "array", "items": {"type": "string", "enum": list(ADJUSTMENTS)},
+                                      "description": "Reasonable adjustments (Equality Act 2010; Complaint Handling "
+                                                     "Codes 5.6)."}),
+            "adjustments_other": _nullable(_text("adjustments_other", "Required when adjustments includes other.")),
+            "language": _nullable(_text("language", "Required when adjustments includes interpreter.")),
         },
     }
 

@@ -234,7 +234,8 @@ def equality_problems(answers: dict[str, str] | None) -> list[Problem]:
         question = EQUALITY_QUESTIONS.get(name)
         if question is None:
             problems.append(Problem(name, "This is not one of the equality questions"))
-        elif value not in {code for code, _ in question[1]}:
+        elif not isinstance(value, str) or value not in {code for code, _ in question[1]}:
+            # A list or an object (sent through the API) is no answer on the list, and cannot be looked up in it.
             problems.append(Problem(name, "Select an answer from the list, or prefer not to say"))
     return problems
 

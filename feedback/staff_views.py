@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
+from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
@@ -111,14 +112,12 @@ def inbox():
                            can_record=current_user.has_role(*HANDLERS), today=today())
 
 
-def _csv_cell(value: object) -> str:
+def _csv_cell(value: object) -> object:
     if value is None:
         return ""
     if value is True or value is False:
         return "Yes" if value else "No"
-    text_value = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text_value if text_value[:1] in {"=", "+", "-", "@", "\t", "\r"} else text_value
+    return safe_cell(value)
 
 
 def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:

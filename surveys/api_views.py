@@ -6,6 +6,7 @@ from flask import g, request
 
 from core.api_keys import require_api_key
 from core.contacts import ContactRecord, ContactSource
+from core.timesource import iso_utc
 from surveys import api
 from surveys.intake import Lookups, check_contact, log_contact
 
@@ -17,7 +18,7 @@ def _contact_json(contact: ContactRecord) -> dict:
     return {
         "id": contact.id,
         "channel": contact.channel,
-        "occurred_at": contact.occurred_at.isoformat() + "Z",
+        "occurred_at": iso_utc(contact.occurred_at),
         "service": contact.service_area.code if contact.service_area else None,
         "commitments": [c.code for c in contact.commitments],
         "reference": contact.external_reference,

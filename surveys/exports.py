@@ -6,18 +6,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from core.exports import safe_cell
 from surveys.models import Question, QuestionType, Survey
 from surveys.queries import CommitmentResults, RawResponse, SurveyResults, channel_label, raw_responses
 from surveys.stats import Figures, suppression_note
-
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): prefix it with '.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _line(cells: Iterable[object]) -> str:
@@ -37,11 +29,19 @@ def _columns(question: Question, number: int) -> list[tuple[str, str | None]]:
 
 
 def raw_answers_csv(survey: Survey) -> Iterator[str]:
-    """One row per submitted response, one column per question; multiple choice options become Yes/blank columns."""
+    """One row per submitted response, one column per question; multiple choice options become Yes/blank columns.
+
+    The survey's questions are read now, in the caller's session: a streamed download reads the rows after the
+    view has returned and its session has closed, when the survey can no longer load them.
+    """
     questions = survey.all_questions
     headings = ["Response", "Submitted", "Channel", "Through", "Service"]
     for number, question in enumerate(questions, start=1):
         headings += [heading for heading, _ in _columns(question, number)]
+    return _raw_lines(survey, questions, headings)
+
+
+def _raw_lines(survey: Survey, questions: list[Question], headings: list[str]) -> Iterator[str]:
     yield "\ufeff" + _line(headings)  # the byte-order mark makes Excel read UTF-8
     for response in raw_responses(survey):
         yield _line(_raw_row(response, questions))

@@ -17,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
 from core.charters import published_charter
+from core.clocks.calendar import FIRST_YEAR
 from core.contacts import ContactRecord, ContactSource, find_by_reference, record_contact
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser
+from core.text import unstorable
 from core.timesource import now
 from surveys.models import ContactImport, ImportStatus
 
@@ -34,6 +36,14 @@ PHONE_PATTERN = r"^\+?[0-9 ()-]{10,20}$"
 _PHONE = re.compile(PHONE_PATTERN)
 #: The longest reference a sending system may give (the column's size).
 REFERENCE_MAX_LENGTH = 100
+#: The shapes of date and time the API, imports and form accept (also published in the API description): ISO 8601
+#: with or without a time and an offset, or a UK date with or without a time.
+WHEN_PATTERN = (r"^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+                r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}(?: [0-9]{1,2}:[0-9]{2})?)\s*$")
+_WHEN = re.compile(WHEN_PATTERN)
+#: Fields a sending system gives as text (or null, meaning not given); commitments may also be a list of texts.
+TEXT_FIELDS = {"channel": "Channel", "when": "When", "occurred_at": "When", "service": "Service",
+               "email": "Email address", "phone": "Phone number", "reference": "Reference"}
 _WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M",
                  "%Y-%m-%d", "%d/%m/%Y")
 
@@ -60,16 +70,22 @@ def uk_to_utc(moment: datetime) -> datetime:
 
 def parse_when(raw: str) -> datetime | None:
     """ISO 8601 (with or without an offset) or a UK-style date and time; None if it is neither."""
+    if not _WHEN.match(raw):
+        return None
     raw = raw.strip()
     try:
         return uk_to_utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
     except ValueError:
         pass
+    except OverflowError:  # an offset that moves a moment in year 1 or 9999 out of the years datetime holds
+        return None
     for fmt in _WHEN_FORMATS:
         try:
             return uk_to_utc(datetime.strptime(raw, fmt))
         except ValueError:
             continue
+        except OverflowError:
+            return None
     return None
 
 
@@ -120,9 +136,31 @@ def _check_commitments(raw: object, lookups: Lookups, problems: list) -> list[Co
     return list(dict.fromkeys(lookups.commitments[c.upper()] for c in codes if c.upper() in lookups.commitments))
 
 
+def _type_problems(raw: Mapping) -> list[tuple[str, str]]:
+    """Values of the wrong JSON type: text fields must be text or null, commitments text, a list of texts or null."""
+    problems = []
+    for name, label in TEXT_FIELDS.items():
+        value = raw.get(name)
+        field = "when" if name == "occurred_at" else name
+        if value is not None and not isinstance(value, str):
+            problems.append((field, f"{label} must be text"))
+        elif value is not None and unstorable(value):
+            problems.append((field, f"{label}: {unstorable(value)[0].lower()}{unstorable(value)[1:]}"))
+    commitments = raw.get("commitments")
+    if not (commitments is None or isinstance(commitments, str)
+            or (isinstance(commitments, list) and all(isinstance(code, str) for code in commitments))):
+        problems.append(("commitments", "Commitments must be text, or a list of texts"))
+    elif any(unstorable(code) for code in ([commitments] if isinstance(commitments, str) else commitments or [])):
+        problems.append(("commitments", "Commitments must be valid Unicode text without NUL characters"))
+    return list(dict.fromkeys(problems))
+
+
 def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, list[tuple[str, str]]]:
     """Check one contact's fields; returns the contact or every problem as (field, message)."""
-    problems: list[tuple[str, str]] = []
+    problems = _type_problems(raw)
+    if problems:
+        # Checked first: a list or an object would otherwise be read as its Python text ("{'a': 1}").
+        return None, problems
     channel = _text(raw, "channel").lower().replace(" ", "_").replace("-", "_")
     if not channel:
         problems.append(("channel", "Enter the channel, for example phone, email or visit"))
@@ -136,6 +174,8 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
         problems.append(("when", "When must be a date and time like 2026-11-20 14:05"))
     elif occurred_at > now():
         problems.append(("when", "When must be in the past"))
+    elif occurred_at.year < FIRST_YEAR:
+        problems.append(("when", f"When must be between 1 January {FIRST_YEAR} and now"))
     service_code = _text(raw, "service")
     service = lookups.services.get(service_code) if service_code else None
     if service_code and service is None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from core.openapi import ApiSection, error_response, json_response, ref, scoped
+from core.clocks.calendar import FIRST_YEAR
+from core.openapi import BLANK, ApiSection, blank_or, error_response, json_response, ref, scoped
 from surveys.api_views import CONTACTS_SCOPE
-from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH
+from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH, WHEN_PATTERN
 
 #: The fields a problem can name in a 422 answer, in the order they are checked.
 PROBLEM_FIELDS = ["channel", "when", "service", "email", "phone", "commitments", "reference"]
 #: email_validator refuses longer addresses (RFC 5321 path limit), so the API does too.
 EMAIL_MAX_LENGTH = 254
-_WHEN = ("When the contact happened, not in the future: ISO 8601 (UK time when it has no offset) or a UK date "
-         "and time like 20/11/2026 14:05; a date alone means midnight, UK time.")
+_WHEN = (f"When the contact happened, from 1 January {FIRST_YEAR} and not in the future: ISO 8601 (UK time when it "
+         "has no offset) or a UK date and time like 20/11/2026 14:05; a date alone means midnight, UK time.")
 
 
 def _optional(description: str, **rules) -> dict:
@@ -24,20 +25,21 @@ def _submission_schema() -> dict:
         "type": "object",
         "description": "Other fields are ignored, so a CRM can send its own record as it is.",
         "required": ["channel"],
-        "anyOf": [{"required": ["when"]}, {"required": ["occurred_at"]}],
+        # null is the same as leaving a field out, so one of the two names must hold text.
+        "anyOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("when", "occurred_at")],
         "properties": {
             "channel": {"type": "string", "enum": [c.value for c in CONTACT_CHANNELS],
                         "description": "How the resident contacted the council; capitals, spaces and hyphens are "
                                        "read as the listed value (\"Web form\" is web_form)."},
-            "when": {"type": "string", "pattern": r"\S", "description": _WHEN,
+            "when": {"type": ["string", "null"], "pattern": WHEN_PATTERN, "description": _WHEN,
                      "examples": ["2026-11-20T14:05:00Z", "2026-11-20T14:05:00+00:00", "2026-11-20 14:05",
                                   "2026-11-20T14:05", "20/11/2026 14:05", "2026-11-20", "20/11/2026"]},
-            "occurred_at": {"type": "string", "pattern": r"\S",
+            "occurred_at": {"type": ["string", "null"], "pattern": WHEN_PATTERN,
                             "description": "Another name for when; when is used if both are sent."},
             "service": _optional("A service area code, as listed on the charter, like council-tax."),
             "email": _optional("The resident's email address; without one no invitation is sent.",
-                               format="email", maxLength=EMAIL_MAX_LENGTH),
-            "phone": _optional("The resident's UK phone number.", pattern=PHONE_PATTERN),
+                               maxLength=EMAIL_MAX_LENGTH, **blank_or({"format": "email"})),
+            "phone": _optional("The resident's UK phone number.", pattern=f"{BLANK}|{PHONE_PATTERN}"),
             "commitments": {
                 "description": "Codes of commitments in the published charter (any case), as a list or as one "
                                "text separated by spaces or semicolons.",

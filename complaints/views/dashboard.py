@@ -14,6 +14,7 @@ from complaints.models import Complaint
 from complaints.services import ComplaintRuleError
 from complaints.views._shared import WORKERS, _me, _to_case
 from core.auth import ANY_STAFF, role_required
+from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.timesource import today
@@ -60,10 +61,10 @@ CSV_COLUMNS = ["Reference", "Code", "Service", "Stage", "State", "Handler", "Rec
                "Contact restricted"]
 
 
-def _cell(value: object) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas; such text is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _cell(value: object) -> object:
+    """Spreadsheet programs run text cells that start with = + - @, a tab or a return as formulas: such text is
+    quoted."""
+    return "" if value is None else safe_cell(value)
 
 
 @bp.get("/export.csv")

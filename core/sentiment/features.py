@@ -389,6 +389,8 @@ def _scan(toks: list[str], names: dict[str, None]) -> tuple[float, float, float,
 
     Returns the positive and negative polarity sums, the subjectivity sum and the number of lexicon words.
     """
+    if not toks:
+        return 0.0, 0.0, 0.0, 0  # no words: punctuation-free symbols, emoji, other scripts, control characters
     by_word, by_pair = _rule_index()
     table = _word_table()
     sums = [0.0, 0.0]  # positive, negative

@@ -56,7 +56,11 @@ def load_model(path: Path = MODEL_PATH) -> Model:
 
 def probabilities(text: str, model: Model) -> tuple[float, float, float, float]:
     """Softmax over the three labels, in LABELS order, then the text's lexicon subjectivity."""
-    names, positive, negative, subjectivity = extract(text)
+    return _softmax(*extract(text), model)
+
+
+def _softmax(names: dict[str, None], positive: float, negative: float, subjectivity: float,
+             model: Model) -> tuple[float, float, float, float]:
     s0, s1, s2 = model.bias
     # Binary features: sum the weight triples of the known ones column by column (map, filter and zip run in C).
     columns = tuple(zip(*filter(None, map(model.weights.get, names)), strict=True))
@@ -75,9 +79,12 @@ def probabilities(text: str, model: Model) -> tuple[float, float, float, float]:
 
 def classify(text: str, model: Model) -> Sentiment:
     """Score text with the given model; `score` uses the model shipped in the repository."""
-    if not text or text.isspace():
+    extracted = extract(text) if text else None
+    if not extracted or not extracted[0]:
+        # Nothing the scorer can read (empty, punctuation only, emoji, zero-width or control characters, a script
+        # the lexicon does not cover): neutral, rather than the model's bias alone.
         return Sentiment(0.0, 0.0, "neutral", model.version)
-    p_pos, p_neu, p_neg, subjectivity = probabilities(text, model)
+    p_pos, p_neu, p_neg, subjectivity = _softmax(*extracted, model)
     if p_pos >= p_neu and p_pos >= p_neg:
         label = "positive"
     elif p_neg > p_neu:

@@ -12,6 +12,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.audit import record_audit
 from core.errors import RuleError
+from core.exports import safe_cell
 from core.extensions import db
 from core.models import StaffUser
 from core.sentiment.registry import ScoredText, registered, registration_for
@@ -158,9 +159,12 @@ def export_corrections() -> Iterator[tuple[str, str]]:
 def write_corrections_csv(rows: Iterable[tuple[str, str]], stream: IO[str]) -> int:
     """Write corrections as CSV with a `label,text` header (the format `core.sentiment.train --extra` reads)."""
     writer = csv.writer(stream, lineterminator="\n")
+    # With "\n" line endings the writer would leave a text with a return in it unquoted, and the reader would split it.
+    quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(("label", "text"))
     count = 0
-    for row in rows:
-        writer.writerow(row)
+    for label, text in rows:
+        # Officers open this file in a spreadsheet too; sentiment_train.py reads the quote back off.
+        (quoted if "\r" in text else writer).writerow((label, safe_cell(text)))
         count += 1
     return count

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.exports import unsafe_cell
 from core.sentiment.features import FEATURES_REVISION, features
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -49,7 +50,7 @@ def load_corrections(path: Path) -> list[tuple[str, str]]:
         for number, row in enumerate(reader, start=2):
             if len(row) != 2 or row[0] not in LABELS or not row[1].strip():
                 raise ValueError(f"{path.name}:{number}: expected a label in {LABELS} and a text")
-            rows.append((row[0], row[1]))
+            rows.append((row[0], unsafe_cell(row[1])))
     return rows
 
 
