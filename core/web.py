@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from markupsafe import escape
 from sqlalchemy import select
 
+from core import auth
 from core import staff as staff_service
 from core.audit import history_for
 from core.auth import ANY_STAFF, SignInError, authenticate, role_required
@@ -75,11 +76,11 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "")
         except SignInError as exc:
             form.email.errors.append(str(exc))
         else:
-            login_user(user)
+            auth.start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
     return render_template("staff/sign_in.html", form=form)
 
@@ -91,9 +92,10 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-@bp.get("/sign-out")
+@bp.post("/sign-out")
 def sign_out():
-    logout_user()
+    # POST only, so the site-wide CSRF check applies: another site cannot sign staff out.
+    auth.sign_out()
     flash("You have been signed out.", "success")
     return redirect(url_for("staff.sign_in"))
 
