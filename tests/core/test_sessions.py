@@ -4,14 +4,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from flask import g, request_started
 
 import core.auth
 from core.auth import SEEN_AT, SIGNED_IN_AT
 from core.models import Role
 from core.sign_in_throttle import SignInFailure
 from tests.conftest import TEST_PASSWORD
-from tests.helpers import make_staff, page
+from tests.helpers import make_staff, page, user_loaded_per_request
 
 OFFICER = "officer@example.gov.uk"
 WRONG = "not the password at all"
@@ -19,15 +18,8 @@ WRONG = "not the password at all"
 
 @pytest.fixture(autouse=True)
 def _load_user_on_every_request(app):
-    """Test requests share the test's app context, where Flask-Login keeps the last user it loaded: forget it, so
-    each request reads its own cookie as a browser's request would."""
-
-    def forget(_sender, **_extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
+    with user_loaded_per_request(app):
+        yield
 
 
 def _browser(app, address: str = "127.0.0.1"):
