@@ -168,6 +168,8 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         staff_service.set_password(person, form.password.data, by=current_user)
+        if person.id == current_user.id:
+            auth.start_session(person)  # signed out everywhere else, but still signed in here
         flash(f"New password set for {escape(person.name)}.", "success")
         return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/reset_password.html", form=form, person=person)
