@@ -48,6 +48,9 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_SIGN_IN_DELAY_SECONDS": 30,
     "CHARTERLINE_SIGN_IN_WINDOW_MINUTES": 15,
     "CHARTERLINE_SIGN_IN_ACCOUNT_ATTEMPTS": 20,
+    # How many proxies (your web server, a load balancer) stand in front of Charterline and add X-Forwarded-For.
+    # Sign-in throttling and rate limits need each client's own address; 0 trusts no forwarded headers.
+    "CHARTERLINE_PROXY_COUNT": 0,
     # Staff sessions end after this many minutes unused, and this many hours after signing in, whatever happens.
     "CHARTERLINE_SESSION_IDLE_MINUTES": 30,
     "CHARTERLINE_SESSION_MAX_HOURS": 12,

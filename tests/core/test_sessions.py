@@ -238,3 +238,22 @@ def test_failures_are_kept_without_the_email_address(app, db):
     _sign_in(_browser(app), OFFICER, WRONG)
     failure = db.session.scalar(db.select(SignInFailure))
     assert OFFICER not in failure.account and failure.address == "127.0.0.1"
+
+
+def test_behind_a_proxy_the_throttle_counts_each_clients_own_address(app, db):
+    from app import create_app
+
+    officer = make_staff(email=OFFICER, password=TEST_PASSWORD)
+    proxied = create_app({**app.config, "CHARTERLINE_PROXY_COUNT": 1})
+    proxied.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    with proxied.app_context():
+        client = proxied.test_client()
+        client.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # every request reaches us from the web server
+        for _ in range(app.config["CHARTERLINE_SIGN_IN_FREE_ATTEMPTS"] + 1):
+            client.post("/sign-in", data={"email": OFFICER, "password": WRONG},
+                        headers={"X-Forwarded-For": "203.0.113.9"})
+        assert db.session.scalar(db.select(SignInFailure.address).limit(1)) == "203.0.113.9"
+        response = client.post("/sign-in", data={"email": officer.email, "password": TEST_PASSWORD},
+                               headers={"X-Forwarded-For": "198.51.100.20"})
+        assert response.status_code == 302
+        db.engine.dispose()
