@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import config as config_module
 from core.extensions import csrf, db, limiter, login_manager, migrate
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         print(f"Charterline cannot start: {exc}", file=sys.stderr)
         raise SystemExit(1) from exc
 
+    _trust_proxies(app)
     _init_extensions(app)
     _init_templates(app)
     _register_blueprints(app)
@@ -48,6 +50,14 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _add_security_headers(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a web server every request comes from the proxy: take the client's address from the headers the
+    configured number of proxies add, so sign-in throttling and rate limits count per client."""
+    proxies = app.config["CHARTERLINE_PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.audit import record_audit
-from core.auth import MIN_PASSWORD_LENGTH, hash_password
+from core.auth import MIN_PASSWORD_LENGTH, end_sessions, hash_password
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Role, StaffUser
@@ -46,6 +46,7 @@ def change_role(person: StaffUser, role: str, *, by: StaffUser) -> None:
     record_audit(person, "staff.role_changed", by=by, before={"role": person.role}, after={"role": new_role.value},
                  summary=f"Role changed from {person.role_label.lower()} to {new_role.label.lower()}")
     person.role = new_role.value
+    end_sessions(person)
     db.session.commit()
 
 
@@ -53,8 +54,7 @@ def set_password(person: StaffUser, password: str, *, by: StaffUser | None) -> N
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StaffError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
     person.password_hash = hash_password(password)
-    person.failed_sign_ins = 0
-    person.locked_until = None
+    end_sessions(person)
     record_audit(person, "staff.password_reset", by=by, summary="Password reset (the password is never recorded)")
     db.session.commit()
 
@@ -69,4 +69,5 @@ def set_active(person: StaffUser, active: bool, *, by: StaffUser) -> None:
     record_audit(person, "staff.enabled" if active else "staff.disabled", by=by, before={"active": person.active},
                  after={"active": active}, summary="Account turned on" if active else "Account disabled")
     person.active = active
+    end_sessions(person)
     db.session.commit()

@@ -39,9 +39,21 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_SMTP_STARTTLS": False,
     # Failed deliveries are retried with exponential backoff up to this many attempts.
     "CHARTERLINE_OUTBOX_MAX_ATTEMPTS": 6,
-    # Sign-in lockout: this many failures in a row locks the account for LOCKOUT_MINUTES.
-    "CHARTERLINE_LOCKOUT_ATTEMPTS": 5,
-    "CHARTERLINE_LOCKOUT_MINUTES": 15,
+    # Sign-in throttling (core/sign_in_throttle.py): one client address may get this many passwords wrong for one
+    # email address within the window, then waits DELAY_SECONDS after each failure, doubling each time (up to the
+    # window). Once an email address has ACCOUNT_ATTEMPTS failures in the window from all addresses together, every
+    # address that has failed for it waits after each failure. An address that has not been failing is never held
+    # back, so strangers cannot lock an officer out.
+    "CHARTERLINE_SIGN_IN_FREE_ATTEMPTS": 5,
+    "CHARTERLINE_SIGN_IN_DELAY_SECONDS": 30,
+    "CHARTERLINE_SIGN_IN_WINDOW_MINUTES": 15,
+    "CHARTERLINE_SIGN_IN_ACCOUNT_ATTEMPTS": 20,
+    # How many proxies (your web server, a load balancer) stand in front of Charterline and add X-Forwarded-For.
+    # Sign-in throttling and rate limits need each client's own address; 0 trusts no forwarded headers.
+    "CHARTERLINE_PROXY_COUNT": 0,
+    # Staff sessions end after this many minutes unused, and this many hours after signing in, whatever happens.
+    "CHARTERLINE_SESSION_IDLE_MINUTES": 30,
+    "CHARTERLINE_SESSION_MAX_HOURS": 12,
     # Rate limits for public forms and APIs (Flask-Limiter syntax).
     "CHARTERLINE_PUBLIC_RATE_LIMIT": "30 per minute",
     # Requests each API key may make (Flask-Limiter syntax); a key can carry its own rate instead.

@@ -96,15 +96,18 @@ class StaffUser(UserMixin, db.Model):
     #: Werkzeug scrypt hash; never the password itself.
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
-    #: Failed sign-ins since the last success; reaching the configured limit locks the account.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    #: Moved on to end every session the user has (core.auth.end_sessions); sessions carry the one they began in.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     last_signed_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session: a session ends when the user's generation moves on.
+        return f"{self.id}:{self.session_generation or 0}"
 
     @property
     def role_label(self) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core import accounts as staff_service
+from core import auth
 from core.audit import history_for
 from core.auth import ANY_STAFF, SignInError, authenticate, role_required
 from core.charters import (
@@ -74,11 +75,11 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "")
         except SignInError as exc:
             form.email.errors.append(str(exc))
         else:
-            login_user(user)
+            auth.start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
     return render_template("staff/sign_in.html", form=form)
 
@@ -90,9 +91,10 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-@bp.get("/sign-out")
+@bp.post("/sign-out")
 def sign_out():
-    logout_user()
+    # POST only, so the site-wide CSRF check applies: another site cannot sign staff out.
+    auth.sign_out()
     flash("You have been signed out.", "success")
     return redirect(url_for("staff.sign_in"))
 
@@ -165,6 +167,8 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         staff_service.set_password(person, form.password.data, by=current_user)
+        if person.id == current_user.id:
+            auth.start_session(person)  # signed out everywhere else, but still signed in here
         flash(f"New password set for {person.name}.", "success")
         return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/reset_password.html", form=form, person=person)

@@ -8,7 +8,7 @@ from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
-from core.auth import ANY_STAFF, role_required
+from core.auth import ANY_STAFF, STAFF_WHO_CHANGE, role_required
 from core.contacts import ContactSource
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
@@ -437,7 +437,8 @@ def toggle_rule(rule_id: int):
 @role_required(*ANY_STAFF)
 def contacts():
     return render_template("surveys/contacts.html", rows=queries.recent_contacts(), imports=queries.recent_imports(),
-                           can_import=current_user.has_role(*BUILDERS), opt_outs=queries.opt_out_count())
+                           can_import=current_user.has_role(*BUILDERS), opt_outs=queries.opt_out_count(),
+                           can_log=current_user.has_role(*STAFF_WHO_CHANGE))
 
 
 def _contact_form() -> ContactForm:
@@ -457,7 +458,7 @@ def _contact_time(form: ContactForm) -> datetime:
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
-@role_required(*ANY_STAFF)
+@role_required(*STAFF_WHO_CHANGE)
 def new_contact():
     form = _contact_form()
     if form.validate_on_submit():
@@ -512,7 +513,7 @@ def contact_import(import_id: int):
 
 
 @bp.route("/opt-outs", methods=["GET", "POST"])
-@role_required(*ANY_STAFF)
+@role_required(*STAFF_WHO_CHANGE)
 def opt_outs():
     form = StaffOptOutForm()
     if form.validate_on_submit():

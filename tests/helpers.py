@@ -177,3 +177,19 @@ def sent_statements(engine) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def user_loaded_per_request(app) -> Iterator[None]:
+    """Test requests share the test's app context, where Flask-Login keeps the last user it loaded: forget it at
+    the start of each request, so every request (from any test client) is judged by its own session cookie."""
+    from flask import g, request_started
+
+    def forget(_sender, **_extra):
+        g.pop("_login_user", None)
+
+    request_started.connect(forget, app)
+    try:
+        yield
+    finally:
+        request_started.disconnect(forget, app)

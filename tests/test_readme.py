@@ -20,3 +20,13 @@ def test_every_command_meant_for_cron_is_in_the_crontab(app):
                                if "safe to run from cron" in (command.help or "")}
     assert "feedback anonymise" in meant_for_cron
     assert meant_for_cron - scheduled == set()
+
+
+def test_the_sign_in_and_session_settings_are_in_the_configuration_table():
+    from core.config import DEFAULTS
+
+    table = README.read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    for key in DEFAULTS:
+        if key.startswith(("CHARTERLINE_SIGN_IN_", "CHARTERLINE_SESSION_")):
+            assert f"`{key}`" in table, key
+    assert "LOCKOUT" not in table

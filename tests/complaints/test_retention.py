@@ -361,7 +361,7 @@ def test_a_draft_letter_on_an_anonymised_case_is_not_offered_for_sending(closed_
     run()
     login_as(Role.COMPLAINTS_OFFICER)
     soup = page(client.get(f"/complaints/{closed_case.id}/letters/{draft.id}"))
-    assert not soup.select("form textarea") and not soup.select("form button")
+    assert not soup.select("main form textarea") and not soup.select("main form button")
     assert REMOVED in soup.select_one("main").get_text()
 
 

@@ -40,12 +40,12 @@ def test_database_urls_are_pinned_to_psycopg3():
 
 
 def test_environment_values_are_typed():
-    settings = from_environment({"CHARTERLINE_LOCKOUT_ATTEMPTS": "3", "CHARTERLINE_SMTP_STARTTLS": "yes",
+    settings = from_environment({"CHARTERLINE_SIGN_IN_FREE_ATTEMPTS": "3", "CHARTERLINE_SMTP_STARTTLS": "yes",
                                  "DATABASE_URL": "postgres://h/db", "SECRET_KEY": "s"})
-    assert settings == {"CHARTERLINE_LOCKOUT_ATTEMPTS": 3, "CHARTERLINE_SMTP_STARTTLS": True,
+    assert settings == {"CHARTERLINE_SIGN_IN_FREE_ATTEMPTS": 3, "CHARTERLINE_SMTP_STARTTLS": True,
                         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/db", "SECRET_KEY": "s"}
-    with pytest.raises(ConfigError, match="CHARTERLINE_LOCKOUT_ATTEMPTS is not valid"):
-        from_environment({"CHARTERLINE_LOCKOUT_ATTEMPTS": "lots"})
+    with pytest.raises(ConfigError, match="CHARTERLINE_SIGN_IN_FREE_ATTEMPTS is not valid"):
+        from_environment({"CHARTERLINE_SIGN_IN_FREE_ATTEMPTS": "lots"})
 
 
 def test_unknown_page_is_the_govuk_404(client):

@@ -254,3 +254,16 @@ def test_staff_record_an_opt_out(client, login_as, db):
     login_as(Role.CASE_HANDLER)
     client.post("/surveys/opt-outs", data={"address": "Someone@Example.com"})
     assert db.session.scalar(db.select(db.func.count()).select_from(OptOut)) == 1
+
+
+def test_a_viewer_changes_nothing_about_contacts_or_opt_outs(client, login_as, db):
+    from surveys.models import OptOut
+
+    login_as(Role.VIEWER)
+    assert client.post("/surveys/opt-outs", data={"address": "someone@example.com"}).status_code == 403
+    assert client.post("/surveys/contacts/new", data={
+        "channel": "phone", "day": ["20", "11", "2026"], "time": "10:30", "email": "r@example.com"}).status_code == 403
+    assert db.session.scalar(db.select(db.func.count()).select_from(OptOut)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 0
+    soup = page(client.get("/surveys/contacts"))
+    assert not soup.select("a[href='/surveys/contacts/new'], a[href='/surveys/opt-outs']")
