@@ -183,6 +183,8 @@ class EqualityForm(FlaskForm):
 class CheckAnswersForm(FlaskForm):
     #: A spam trap: hidden from people (and screen readers) by the stylesheet, so only robots fill it in.
     website = StringField("Leave this field empty", widget=GovTextInput())
+    #: The journey's one-time token (core.once): the same answers sent twice are stored once.
+    submission = HiddenField()
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 
@@ -192,6 +194,8 @@ class TrackMessageForm(FlaskForm):
     body = TextAreaField("What would you like to add?", widget=GovCharacterCount(),
                          validators=[InputRequired("Enter the information you want to add"),
                                      within("message", "Your message")])
+    #: The page's one-time token (core.once): the same message sent twice is added once.
+    submission = HiddenField()
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 

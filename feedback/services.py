@@ -6,7 +6,7 @@ import fcntl
 import hashlib
 import math
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +37,7 @@ from feedback.models import (
     FeedbackStatus,
     ReferenceCounter,
 )
+from feedback.once import tracking_token_for
 from feedback.rules import ContactDetails, Submission, normalise_postcode
 from feedback.uploads import MAX_FILES, StoredFile
 
@@ -255,20 +256,28 @@ def record_feedback(
     api_key: ApiKey | None = None,
     acknowledge: bool = True,
     raised_from: FeedbackItem | None = None,
+    once: str | None = None,
+    token: str | None = None,
+    then: Callable[[FeedbackItem, str], None] | None = None,
 ) -> tuple[FeedbackItem, str]:
     """Record a submission that has passed its checks; returns the item and its private tracking token.
 
-    A complaint raised from a service request belongs to the same resident as the request.
+    A complaint raised from a service request belongs to the same resident as the request. With `once` (the
+    submission's one-time token, core.once) the database stores the item at most once for it: a repeat raises
+    IntegrityError and stores nothing. Its tracking token is worked out from `once`, so a repeat can show the same
+    confirmation. `token` gives the tracking token instead (an API request keeps its Idempotency-Key elsewhere, and
+    works the token out from that). `then(item, token)` adds what must be stored with the item, in its transaction,
+    once it has its reference.
     """
     # Anything the caller has in hand goes the usual way first, so the direct writes below are this item's alone.
     db.session.flush()
-    token = new_token()
+    token = token or (tracking_token_for(once) if once else new_token())
     item = FeedbackItem(
         kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
         service_area=submission.service_area, received_on=received_on, description=submission.description,
         happened_on=submission.happened_on, outcome_wanted=submission.outcome_wanted,
         resident=raised_from.resident if raised_from else _resident_from(submission.contact),
-        tracking_token_hash=token_hash(token),
+        tracking_token_hash=token_hash(token), submission_hash=token_hash(once) if once else None,
         recorded_by_id=by.id if by else None, api_key_id=api_key.id if api_key else None,
         raised_from_id=raised_from.id if raised_from else None,
     )
@@ -293,6 +302,8 @@ def record_feedback(
         item.reference = next_reference(submission.kind, received_on.year)
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
+        if then is not None:
+            then(item, token)
         # Every row here is new: written directly, it costs a fraction of the unit of work (core.direct_insert).
         insert_pending()
         _commit_keeping(item)
@@ -417,9 +428,12 @@ def _require_open(item: FeedbackItem) -> None:
         raise FeedbackError(f"This {item.kind_noun} is {item.status_label.lower()}, so it cannot be changed")
 
 
-def add_resident_message(item: FeedbackItem, body: str) -> None:
+def add_resident_message(item: FeedbackItem, body: str, *, once: str | None = None) -> None:
+    """With `once` (the form's one-time token) the database adds the message at most once: a repeat raises
+    IntegrityError and adds nothing."""
     _require_open(item)
-    item.messages.append(FeedbackMessage(author="resident", body=body))
+    item.messages.append(FeedbackMessage(author="resident", body=body,
+                                         submission_hash=token_hash(once) if once else None))
     record_audit(item, "feedback.resident_message", by=None, summary="The resident added information")
     db.session.commit()
 

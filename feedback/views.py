@@ -8,11 +8,13 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from markupsafe import escape
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from core.events import tracking_sections
 from core.extensions import db, limiter
 from core.models import ServiceArea
+from core.once import MAX_LENGTH, issue_token, verified_token
 from core.timesource import today
 from feedback import bp, journey
 from feedback.forms import (
@@ -39,6 +41,7 @@ from feedback.forms import (
     text,
 )
 from feedback.models import FeedbackItem, FeedbackKind
+from feedback.once import find_by_submission, message_sent, tracking_token_for
 from feedback.queries import item_by_reference
 from feedback.rules import (
     ADJUSTMENTS,
@@ -320,8 +323,32 @@ def equality(draft):
     return _question("feedback/equality.html", form, draft)
 
 
+def _show_sent(item: FeedbackItem, once: str):
+    """The confirmation of what this submission stored, whichever of its sendings stored it."""
+    session[SENT_KEY] = {"reference": item.reference, "token": tracking_token_for(once)}
+    session.pop(journey.SESSION_KEY, None)
+    return redirect(url_for("feedback.confirmation"))
+
+
+def sent_once(view):
+    """The same answers sent again, after their first sending was stored, lead to the same confirmation."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method == "POST":
+            posted = request.form.get("submission") or ""
+            once = posted if 0 < len(posted) <= MAX_LENGTH else journey.submission_token()
+            item = find_by_submission(once) if once else None
+            if item is not None:
+                return _show_sent(item, once)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.route("/feedback/check", methods=["GET", "POST"])
 @limited
+@sent_once
 @with_draft
 def check(draft):
     unfinished = journey.first_unfinished(draft.answers)
@@ -334,13 +361,26 @@ def check(draft):
             # Only a robot fills in the hidden field: record nothing, keep nothing, say nothing useful.
             journey.discard(draft, delete_files=True)
             return redirect(url_for("feedback.sent"))
+        once = journey.submission_token()
+        if form.submission.data and form.submission.data != once:
+            # A check page from another journey: show the answers that would be sent now.
+            return redirect(url_for("feedback.check"))
         if submission_problems(submission):
             return redirect(url_for(journey.STEPS[0].endpoint, change=1))
-        item, token = record_feedback(submission, channel="web_form", received_on=today(), by=None,
-                                      files=journey.stored_files(draft))
+        try:
+            item, token = record_feedback(submission, channel="web_form", received_on=today(), by=None,
+                                          files=journey.stored_files(draft), once=once)
+        except IntegrityError:
+            # The same answers sent at the same moment: the database stored the first, and refused this one.
+            db.session.rollback()
+            item = find_by_submission(once)
+            if item is None:
+                raise
+            return _show_sent(item, once)
         journey.discard(draft, delete_files=False)
         session[SENT_KEY] = {"reference": item.reference, "token": token}
         return redirect(url_for("feedback.confirmation"))
+    form.submission.data = journey.submission_token()
     return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
                      noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,
                      files=journey.stored_files(draft), has_commitment_step=journey.STEPS[2].applies(draft.answers))
@@ -391,15 +431,33 @@ def track(token: str):
 def track_message(token: str):
     item = _tracked(token)
     form = TrackMessageForm()
+    once = verified_token(form.submission.data, "track-message", item.tracking_token_hash)
     if form.validate_on_submit():
-        try:
-            add_resident_message(item, form.body.data.strip())
-        except FeedbackError as exc:
-            form.body.errors.append(str(exc))
+        if once is not None and message_sent(once):
+            return _message_added(token)
+        if once is None and item.is_open:
+            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
+            form.body.errors.append("Your information has not been sent yet. Check it and select Send")
         else:
-            flash("We have added your information.", "success")
-            return redirect(url_for("feedback.track", token=token))
+            try:
+                add_resident_message(item, form.body.data.strip(), once=once)
+            except FeedbackError as exc:
+                form.body.errors.append(str(exc))
+            except IntegrityError:
+                # The same message sent at the same moment: the database added the first, and refused this one.
+                db.session.rollback()
+                if not message_sent(once):
+                    raise
+                return _message_added(token)
+            else:
+                return _message_added(token)
+    form.submission.data = once or issue_token("track-message", item.tracking_token_hash)
     return render_template("feedback/track_message.html", form=form, item=item, token=token)
+
+
+def _message_added(token: str):
+    flash("We have added your information.", "success")
+    return redirect(url_for("feedback.track", token=token))
 
 
 @bp.route("/track/<token>/files", methods=["GET", "POST"])

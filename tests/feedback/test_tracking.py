@@ -50,12 +50,18 @@ def test_staff_messages_appear_but_not_staff_names(client, db):
     assert "From us" in text and "We are on it." in text and "Secretname" not in text
 
 
+def message_token(client) -> str:
+    """The one-time token the add-information page is issued with."""
+    return page(client.get(f"/track/{TOKEN}/message")).select_one("input[name=submission]")["value"]
+
+
 def test_resident_can_add_information(client, db):
     item = make_feedback(token=TOKEN)
     soup = page(client.post(f"/track/{TOKEN}/message", data={"body": ""}))
     assert [a.get_text(strip=True) for a in soup.select(".govuk-error-summary a")] == [
         "Enter the information you want to add"]
-    response = client.post(f"/track/{TOKEN}/message", data={"body": "It happened again today."})
+    response = client.post(f"/track/{TOKEN}/message", data={"body": "It happened again today.",
+                                                            "submission": message_token(client)})
     assert response.location.endswith(f"/track/{TOKEN}")
     message = db.session.scalar(select(FeedbackMessage))
     assert (message.feedback_id, message.author, message.body) == (item.id, "resident", "It happened again today.")
