@@ -220,6 +220,8 @@ class ComplainForm(FlaskForm):
                                 description="For example, how long it is taking or how you have been treated.",
                                 validators=[InputRequired("Enter what you are unhappy about"),
                                             within("description", "Your complaint")])
+    #: The page's one-time token (core.once): the same complaint sent twice is recorded once.
+    submission = HiddenField()
     submit = SubmitField("Make a complaint", widget=GovSubmitInput())
 
 

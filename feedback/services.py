@@ -464,13 +464,14 @@ def keep_as_complaint(item: FeedbackItem) -> None:
     feedback_reclassified.send(item, by=None)
 
 
-def complain_about(item: FeedbackItem, description: str) -> tuple[FeedbackItem, str]:
-    """A complaint about how a service request is being handled; the request carries on alongside it."""
+def complain_about(item: FeedbackItem, description: str, *, once: str | None = None) -> tuple[FeedbackItem, str]:
+    """A complaint about how a service request is being handled; the request carries on alongside it. With `once`
+    (the form's one-time token) it is recorded at most once (record_feedback)."""
     _require_open(item)
     submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
                             service_area=item.service_area, commitments=list(item.commitments))
     return record_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
-                           raised_from=item)
+                           raised_from=item, once=once)
 
 
 def find_by_token(token: str) -> FeedbackItem | None:

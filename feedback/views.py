@@ -512,9 +512,24 @@ def track_complaint(token: str):
             return redirect(url_for("feedback.track", token=token))
         return render_template("feedback/track_keep_complaint.html", form=form, item=item, token=token)
     form = ComplainForm()
+    once = verified_token(form.submission.data, "track-complaint", item.tracking_token_hash)
     if form.validate_on_submit():
-        complaint, new_token = complain_about(item, form.description.data.strip())
-        flash(f"We have received your complaint. Your reference is {complaint.reference}. "
-              "Keep this page's address: it is your private link to this complaint.", "success")
-        return redirect(url_for("feedback.track", token=new_token))
+        complaint = find_by_submission(once) if once else None
+        if complaint is None and once is None:
+            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
+            form.description.errors.append("Your complaint has not been sent yet. Check it and select Make a complaint")
+        else:
+            if complaint is None:
+                try:
+                    complaint, _new_token = complain_about(item, form.description.data.strip(), once=once)
+                except IntegrityError:
+                    # The same complaint sent at the same moment: the database recorded the first, refused this one.
+                    db.session.rollback()
+                    complaint = find_by_submission(once)
+                    if complaint is None:
+                        raise
+            flash(f"We have received your complaint. Your reference is {complaint.reference}. "
+                  "Keep this page's address: it is your private link to this complaint.", "success")
+            return redirect(url_for("feedback.track", token=tracking_token_for(once)))
+    form.submission.data = once or issue_token("track-complaint", item.tracking_token_hash)
     return render_template("feedback/track_complain.html", form=form, item=item, token=token)

@@ -214,3 +214,51 @@ def test_a_message_token_only_works_on_the_page_it_was_issued_for(client, db):
     resent = {**form, "submission": soup.select_one("input[name=submission]")["value"]}
     assert client.post(f"/track/{other}/message", data=resent).status_code == 302
     assert count(db, FeedbackMessage) == 1
+
+
+# A complaint about a service request, from its tracking page
+
+def complaint_form(client, description: str) -> dict:
+    token = page(client.get(f"/track/{TOKEN}/complaint")).select_one("input[name=submission]")["value"]
+    return {"description": description, "submission": token}
+
+
+def complaints(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(FeedbackItem).where(FeedbackItem.kind == "complaint"))
+
+
+def test_a_complaint_from_the_tracking_page_sent_again_is_recorded_once(client, db):
+    make_feedback(token=TOKEN, kind="service_request")
+    form = complaint_form(client, "Nobody has come after 3 weeks.")
+    first = client.post(f"/track/{TOKEN}/complaint", data=form)
+    again = client.post(f"/track/{TOKEN}/complaint", data=form)
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    complaint = db.session.scalar(select(FeedbackItem).where(FeedbackItem.kind == "complaint"))
+    shown = page(client.get(again.location))
+    assert shown.h1.get_text(strip=True) == f"Your complaint {complaint.reference}"
+    assert f"Your reference is {complaint.reference}" in shown.get_text()
+    assert complaints(db) == 1
+
+
+def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, client, db, monkeypatch):
+    make_feedback(token=TOKEN, kind="service_request")
+    form = complaint_form(client, "Nobody has come after 3 weeks.")
+    refused = []
+    ready = threading.Barrier(AT_ONCE, timeout=30)
+    real = views.complain_about
+
+    def complaining(*args, **kwargs):
+        ready.wait()
+        try:
+            return real(*args, **kwargs)
+        except IntegrityError as exc:
+            refused.append(exc)
+            raise
+
+    monkeypatch.setattr(views, "complain_about", complaining)
+    db.session.rollback()
+    answers = at_once(lambda browser: browser.post(f"/track/{TOKEN}/complaint", data=form),
+                      [app.test_client() for _ in range(AT_ONCE)])
+    assert len({(a.status_code, a.location) for a in answers}) == 1 and answers[0].status_code == 302
+    assert len(refused) == AT_ONCE - 1
+    assert complaints(db) == 1

@@ -119,7 +119,9 @@ def test_a_service_request_can_become_a_complaint_alongside_it(client, db):
     request_item = make_feedback(token=TOKEN, kind="service_request")
     soup = page(client.post(f"/track/{TOKEN}/complaint", data={"description": ""}))
     assert "Enter what you are unhappy about" in soup.select_one(".govuk-error-summary").get_text()
-    response = client.post(f"/track/{TOKEN}/complaint", data={"description": "Nobody has come after 3 weeks."})
+    submission = soup.select_one("input[name=submission]")["value"]
+    response = client.post(f"/track/{TOKEN}/complaint", data={"description": "Nobody has come after 3 weeks.",
+                                                              "submission": submission})
     complaint = db.session.scalar(select(FeedbackItem).where(FeedbackItem.kind == "complaint"))
     assert complaint.raised_from_id == request_item.id
     assert complaint.resident_id == request_item.resident_id
