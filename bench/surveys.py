@@ -119,7 +119,7 @@ class Loader:
         cursor.close()
 
 
-ANSWER_COLUMNS = ["id", "response_id", "question_id", "survey_id", "month", "channel", "choice", "number",
+ANSWER_COLUMNS = ["id", "response_id", "question_id", "part", "survey_id", "month", "channel", "choice", "number",
                   "satisfied", "net", "nps", "kept"]
 RESPONSE_COLUMNS = ["id", "survey_id", "invitation_id", "token_hash", "via", "channel", "status", "draft",
                     "started_at", "submitted_at", "month"]
@@ -162,7 +162,7 @@ def _generate(surveys: list[Survey]) -> tuple[int, int, int]:
             for index, (question_id, kind) in enumerate(questions[survey.id]):
                 if index == 3 and response_id % 3:
                     continue
-                answers.append((answer_id, response_id, question_id, survey.id, month, channel,
+                answers.append((answer_id, response_id, question_id, 0, survey.id, month, channel,
                                 *_choice(kind, mood, rng)))
                 answer_id += 1
             response_id += 1

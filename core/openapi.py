@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.idempotency import HEADER, LIFETIME, MAX_LENGTH, REPLAYED_HEADER
+
 #: The security scheme every key-authenticated operation names, with the scope its key needs.
 SECURITY_SCHEME = "apiKey"
 #: Where the error body every API shares lives in the document.
@@ -47,6 +49,32 @@ def json_response(schema_name: str, description: str) -> dict:
 
 def error_response(description: str) -> dict:
     return json_response(ERRORS, description)
+
+
+def idempotency_key_parameter() -> dict:
+    """The optional Idempotency-Key header of an operation that stores something (core.idempotency)."""
+    hours = int(LIFETIME.total_seconds() // 3600)
+    return {
+        "name": HEADER, "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH, "pattern": "^[ -~]+$"},
+        "example": "6f1c0e4a-3b8e-4d2c-9a57-0b6f2f6f3d21",
+        "description": (
+            "Optional: a value unique to this request, such as a UUID, so that it can be sent again safely (after a "
+            "timeout, say). A request sent again with the same key gets the first answer again (the same status, "
+            f"body and Location, with {REPLAYED_HEADER}: true) and stores nothing new, even when both arrive at "
+            f"once. Scope: keys belong to the API key that sends them; another API key's identical key is another "
+            f"request. Lifetime: a key is remembered for {hours} hours from its first answer, then forgotten (it "
+            "can then be used again). The same key with a different request (method, path or JSON body) is refused "
+            "with 422. Requests that are refused (4xx) are not remembered: send the corrected request with the "
+            "same key or a new one."),
+    }
+
+
+def replayed_header() -> dict:
+    """The response header that marks an answer given again for a retried Idempotency-Key."""
+    return {REPLAYED_HEADER: {"schema": {"type": "string", "const": "true"},
+                              "description": "Present when this is the first answer again, for a request sent "
+                                             "again with the same Idempotency-Key"}}
 
 
 def errors_schema() -> dict:

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from core import idempotency
 from core.api_keys import key_from_request
 from core.charters import active_service_area
 from core.clocks.calendar import FIRST_YEAR
@@ -18,6 +20,7 @@ from core.text import unstorable
 from core.timesource import iso_utc, today
 from feedback import bp
 from feedback.models import ApiKey, FeedbackItem, FeedbackKind
+from feedback.once import tracking_token_for
 from feedback.openapi import API_FIELDS, DATE_PATTERN, RESIDENT_FIELDS, spec
 from feedback.rules import (
     API_CHANNELS,
@@ -244,24 +247,55 @@ def api_create():
     data = request.get_json(silent=True)
     if data is None:
         return _error(400, "Send the feedback as a JSON object with the Content-Type application/json")
+    once, refused = idempotency.from_request(key.id, data)
+    if refused:
+        return refused
+    kept = once.earlier() if once else None
+    if kept is not None:
+        return _answer_again(once, kept)
     submission, channel, received_on, problems = read_submission(data)
     if problems:
         return jsonify({"errors": [{"field": p.field, "message": p.message} for p in problems]}), 422
-    sent = submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key)
+
+    nonce = idempotency.Idempotent.new_nonce()
+
+    def keep_answer(item: FeedbackItem, _token: str) -> None:
+        # The tracking link is never kept: a retry's is worked out again from the nonce (_answer_again).
+        once.keep(201, _created(item), url_for("feedback.api_show", reference=item.reference), nonce=nonce)
+
+    try:
+        sent = submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key,
+                               token=tracking_token_for(once.secret(nonce)) if once else None,
+                               then=keep_answer if once else None)
+    except IntegrityError:
+        # The same request sent again at the same moment: the database kept the first; answer as it was answered.
+        db.session.rollback()
+        kept = once.earlier() if once else None
+        if kept is None:
+            raise
+        return _answer_again(once, kept)
     if sent.problems:
         return jsonify({"errors": [{"field": _PLACES.get(p.field, p.field), "message": p.message}
                                    for p in sent.problems]}), 422
     item, token = sent.item, sent.token
-    body = {
+    location = url_for("feedback.api_show", reference=item.reference)
+    return jsonify({**_created(item), "tracking_url": tracking_url(token)}), 201, {"Location": location}
+
+
+def _created(item: FeedbackItem) -> dict:
+    """The answer to a new item, but for its tracking link."""
+    return {
         "reference": item.reference,
         "kind": item.kind,
         "status": item.status,
         "received_on": item.received_on.isoformat(),
         "acknowledgement_due_on": item.acknowledgement_due_on.isoformat(),
-        "tracking_url": tracking_url(token),
     }
-    location = url_for("feedback.api_show", reference=item.reference)
-    return jsonify(body), 201, {"Location": location}
+
+
+def _answer_again(once: idempotency.Idempotent, kept: idempotency.IdempotencyKey):
+    """The first answer to a request sent again with its Idempotency-Key, tracking link and all."""
+    return once.answer(kept, {**kept.body, "tracking_url": tracking_url(tracking_token_for(once.secret(kept.nonce)))})
 
 
 def _iso(value) -> str | None:

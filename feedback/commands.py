@@ -10,6 +10,7 @@ import click
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import idempotency
 from core.extensions import db
 from core.timesource import now, today
 from feedback import bp
@@ -47,10 +48,12 @@ def purge_abandoned() -> tuple[int, int]:
 
 @bp.cli.command("purge")
 def purge() -> None:
-    """Delete forms abandoned for over a day, and files nothing refers to (safe to run from cron)."""
+    """Delete forms abandoned for over a day, files nothing refers to, and the APIs' Idempotency-Key answers kept
+    for over a day (safe to run from cron)."""
     drafts, files = purge_abandoned()
-    click.echo(f"Deleted {drafts} abandoned form{'' if drafts == 1 else 's'} and {files} unused "
-               f"file{'' if files == 1 else 's'}.")
+    keys = idempotency.purge_expired()
+    click.echo(f"Deleted {drafts} abandoned form{'' if drafts == 1 else 's'}, {files} unused "
+               f"file{'' if files == 1 else 's'} and {keys} expired Idempotency-Key{'' if keys == 1 else 's'}.")
 
 
 @bp.cli.command("anonymise")

@@ -37,7 +37,6 @@ from feedback.rules import (
     LIMITS,
     REPLY_METHODS,
     STAFF_CHANNELS,
-    Problem,
     clean,
     too_long,
 )
@@ -51,15 +50,6 @@ KIND_LABELS = {
     FeedbackKind.SERVICE_REQUEST: "Report something that needs putting right",
     FeedbackKind.COMPLAINT: "Make a complaint",
 }
-
-
-def apply_problems(form: FlaskForm, problems: list[Problem]) -> bool:
-    """Show each problem against its field; returns True when there were none."""
-    for problem in problems:
-        field = getattr(form, problem.field, None)
-        if field is not None and problem.message not in field.errors:
-            field.errors = [*field.errors, problem.message]
-    return not problems
 
 
 def within(name: str, label: str):
@@ -183,6 +173,8 @@ class EqualityForm(FlaskForm):
 class CheckAnswersForm(FlaskForm):
     #: A spam trap: hidden from people (and screen readers) by the stylesheet, so only robots fill it in.
     website = StringField("Leave this field empty", widget=GovTextInput())
+    #: The journey's one-time token (core.once): the same answers sent twice are stored once.
+    submission = HiddenField()
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 
@@ -192,6 +184,8 @@ class TrackMessageForm(FlaskForm):
     body = TextAreaField("What would you like to add?", widget=GovCharacterCount(),
                          validators=[InputRequired("Enter the information you want to add"),
                                      within("message", "Your message")])
+    #: The page's one-time token (core.once): the same message sent twice is added once.
+    submission = HiddenField()
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 
@@ -216,6 +210,8 @@ class ComplainForm(FlaskForm):
                                 description="For example, how long it is taking or how you have been treated.",
                                 validators=[InputRequired("Enter what you are unhappy about"),
                                             within("description", "Your complaint")])
+    #: The page's one-time token (core.once): the same complaint sent twice is recorded once.
+    submission = HiddenField()
     submit = SubmitField("Make a complaint", widget=GovSubmitInput())
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import session, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.charters import active_service_area
 from core.extensions import db
 from core.models import Commitment, ServiceArea
+from core.once import derived_token
 from feedback.forms import NO_ADJUSTMENTS, NOT_SURE
 from feedback.models import FeedbackDraft, FeedbackKind
 from feedback.rules import (
@@ -43,6 +44,13 @@ def current_draft(*, create: bool = False) -> FeedbackDraft | None:
     return draft
 
 
+def submission_token() -> str | None:
+    """The one-time token of this session's journey (core.once): sent with the check page, and kept (hashed) with
+    the item, so the same answers are stored once however many times they are sent."""
+    key = session.get(SESSION_KEY)
+    return derived_token("feedback-submission", key) if key else None
+
+
 def save_answers(draft: FeedbackDraft, **answers) -> None:
     # JSON columns only notice a new value, so assign a fresh dict.
     draft.answers = {**(draft.answers or {}), **answers}
@@ -59,7 +67,8 @@ def discard(draft: FeedbackDraft, *, delete_files: bool) -> None:
     if delete_files:
         for upload in draft.uploads or []:
             delete_stored(upload["stored_name"])
-    db.session.delete(draft)
+    # One statement rather than the unit of work's delete: a repeat of the same post may have removed it already.
+    db.session.execute(delete(FeedbackDraft).where(FeedbackDraft.id == draft.id))
     db.session.commit()
     session.pop(SESSION_KEY, None)
 

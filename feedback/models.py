@@ -85,6 +85,9 @@ class FeedbackItem(SentimentMixin, db.Model):
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
     #: SHA-256 of the private tracking token; the token itself is only ever sent to the resident.
     tracking_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the one-time token of the form or API request that sent it (core.once): unique, so the same
+    #: submission is stored once however many times, and however simultaneously, it arrives.
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Staff member who recorded it on the resident's behalf (None when the resident used the web form).
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     acknowledged_at: Mapped[datetime | None]
@@ -162,6 +165,8 @@ class FeedbackMessage(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    #: SHA-256 of the one-time token of the tracking page's form that sent it: the same message is added once.
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     staff: Mapped[StaffUser | None] = relationship()
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import current_app
 
 from core.clocks.calendar import FIRST_YEAR
-from core.openapi import ApiSection, blank_or, build_document, error_response, json_response, ref, scoped
+from core.openapi import (
+    ApiSection,
+    blank_or,
+    build_document,
+    error_response,
+    idempotency_key_parameter,
+    json_response,
+    ref,
+    replayed_header,
+    scoped,
+)
 from feedback.models import FeedbackKind, FeedbackStatus
 from feedback.rules import ADJUSTMENTS, API_CHANNELS, EQUALITY_QUESTIONS, LIMITS, REPLY_METHODS
 from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE
@@ -163,15 +173,18 @@ def describe_feedback_api() -> ApiSection:
                 "tags": ["Feedback"],
                 "summary": "Record a piece of feedback",
                 "security": scoped(FEEDBACK_WRITE),
+                "parameters": [idempotency_key_parameter()],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": ref("FeedbackSubmission")}}},
                 "responses": {
                     "201": {**json_response("FeedbackCreated", "Recorded; the acknowledgement is on its way"),
                             "headers": {"Location": {"schema": {"type": "string"},
-                                                     "description": "Where to read its progress"}}},
-                    "400": error_response("The body is not JSON"),
+                                                     "description": "Where to read its progress"},
+                                        **replayed_header()}},
+                    "400": error_response("The body is not JSON, or the Idempotency-Key header is not a usable key"),
                     **_key_responses(),
-                    "422": error_response("The feedback has problems, listed field by field"),
+                    "422": error_response("The feedback has problems, listed field by field; or its Idempotency-Key "
+                                          "was used for a different request"),
                 },
             }},
             "/api/v1/feedback/{reference}": {"get": {

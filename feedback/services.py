@@ -6,7 +6,7 @@ import fcntl
 import hashlib
 import math
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +37,7 @@ from feedback.models import (
     FeedbackStatus,
     ReferenceCounter,
 )
+from feedback.once import tracking_token_for
 from feedback.rules import (
     ContactDetails,
     Problem,
@@ -280,18 +281,27 @@ def submit_feedback(
     api_key: ApiKey | None = None,
     acknowledge: bool = True,
     raised_from: FeedbackItem | None = None,
+    once: str | None = None,
+    token: str | None = None,
+    then: Callable[[FeedbackItem, str], None] | None = None,
 ) -> Submitted:
     """The one way in for feedback, from the resident's form, a member of staff or the API: check everything,
     then record the item and commit. Returns the item and its private tracking token, or the problems found (and
     records nothing).
 
-    A complaint raised from a service request belongs to the same resident as the request.
+    A complaint raised from a service request belongs to the same resident as the request. With `once` (the
+    submission's one-time token, core.once) the database stores the item at most once for it: a repeat raises
+    IntegrityError and stores nothing. Its tracking token is worked out from `once`, so a repeat can show the same
+    confirmation. `token` gives the tracking token instead (an API request keeps its Idempotency-Key elsewhere, and
+    works the token out from that). `then(item, token)` adds what must be stored with the item, in its transaction,
+    once it has its reference.
     """
     problems = check_submission(submission, received_on=received_on, raised_from=raised_from)
     if problems:
         return Submitted(problems=tuple(problems))
     item, token = _record(submission, channel=channel, received_on=received_on, by=by, files=files,
-                          api_key=api_key, acknowledge=acknowledge, raised_from=raised_from)
+                          api_key=api_key, acknowledge=acknowledge, raised_from=raised_from, once=once,
+                          token=token, then=then)
     return Submitted(item, token)
 
 
@@ -305,14 +315,17 @@ def _record(
     api_key: ApiKey | None,
     acknowledge: bool,
     raised_from: FeedbackItem | None,
+    once: str | None,
+    token: str | None,
+    then: Callable[[FeedbackItem, str], None] | None,
 ) -> tuple[FeedbackItem, str]:
-    token = new_token()
+    token = token or (tracking_token_for(once) if once else new_token())
     item = FeedbackItem(
         kind=submission.kind, resident_kind=submission.kind, status=FeedbackStatus.RECEIVED, channel=channel,
         service_area=submission.service_area, received_on=received_on, description=submission.description,
         happened_on=submission.happened_on, outcome_wanted=submission.outcome_wanted,
         resident=raised_from.resident if raised_from else _resident_from(submission.contact),
-        tracking_token_hash=token_hash(token),
+        tracking_token_hash=token_hash(token), submission_hash=token_hash(once) if once else None,
         recorded_by_id=by.id if by else None, api_key_id=api_key.id if api_key else None,
         raised_from_id=raised_from.id if raised_from else None,
     )
@@ -337,6 +350,8 @@ def _record(
         item.reference = next_reference(submission.kind, received_on.year)
         if acknowledge:
             send_acknowledgement(item, token, shown_on_screen=by is None and api_key is None)
+        if then is not None:
+            then(item, token)
         _commit_keeping(item)
     return item, token
 
@@ -459,9 +474,12 @@ def _require_open(item: FeedbackItem) -> None:
         raise FeedbackError(f"This {item.kind_noun} is {item.status_label.lower()}, so it cannot be changed")
 
 
-def add_resident_message(item: FeedbackItem, body: str) -> None:
+def add_resident_message(item: FeedbackItem, body: str, *, once: str | None = None) -> None:
+    """With `once` (the form's one-time token) the database adds the message at most once: a repeat raises
+    IntegrityError and adds nothing."""
     _require_open(item)
-    item.messages.append(FeedbackMessage(author="resident", body=body))
+    item.messages.append(FeedbackMessage(author="resident", body=body,
+                                         submission_hash=token_hash(once) if once else None))
     record_audit(item, "feedback.resident_message", by=None, summary="The resident added information")
     db.session.commit()
 
@@ -492,13 +510,14 @@ def keep_as_complaint(item: FeedbackItem) -> None:
     feedback_reclassified.send(item, by=None)
 
 
-def complain_about(item: FeedbackItem, description: str) -> Submitted:
-    """A complaint about how a service request is being handled; the request carries on alongside it."""
+def complain_about(item: FeedbackItem, description: str, *, once: str | None = None) -> Submitted:
+    """A complaint about how a service request is being handled; the request carries on alongside it. With `once`
+    (the form's one-time token) it is recorded at most once (submit_feedback)."""
     _require_open(item)
     submission = Submission(kind=FeedbackKind.COMPLAINT.value, description=description,
                             service_area=item.service_area, commitments=list(item.commitments))
     return submit_feedback(submission, channel=Channel.WEB_FORM.value, received_on=today(), by=None,
-                           raised_from=item)
+                           raised_from=item, once=once)
 
 
 def find_by_token(token: str) -> FeedbackItem | None:

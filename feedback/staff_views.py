@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
+from core.errors import show_on_form
 from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
@@ -32,7 +33,6 @@ from feedback.forms import (
     StaffFilesForm,
     StaffMessageForm,
     StatusForm,
-    apply_problems,
     channel_choices,
     text,
 )
@@ -187,10 +187,10 @@ def record():
         valid = form.validate()
         submission = _recorded_submission(form)
         problems = check_submission(submission, received_on=form.received_on.data or today())
-        if apply_problems(form, problems) and valid:
+        if show_on_form(form, problems) and valid:
             sent = submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
                                    by=current_user)
-            if apply_problems(form, list(sent.problems)):
+            if show_on_form(form, list(sent.problems)):
                 flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
                              "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
                     kind=sent.item.kind_noun, reference=sent.item.reference, link=tracking_url(sent.token)),

@@ -7,11 +7,14 @@ from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from core.errors import show_on_form
 from core.events import tracking_sections
 from core.extensions import db, limiter
 from core.models import ServiceArea
+from core.once import MAX_LENGTH, issue_token, verified_token
 from core.timesource import today
 from feedback import bp, journey
 from feedback.forms import (
@@ -34,10 +37,10 @@ from feedback.forms import (
     TrackFilesForm,
     TrackMessageForm,
     WithdrawForm,
-    apply_problems,
     text,
 )
 from feedback.models import FeedbackItem, FeedbackKind
+from feedback.once import find_by_submission, message_sent, tracking_token_for
 from feedback.queries import item_by_reference
 from feedback.rules import (
     ADJUSTMENTS,
@@ -187,7 +190,7 @@ def details(draft):
     asks_outcome = kind_value in NEEDS_CONTACT
     if form.validate_on_submit():
         outcome = text(form.outcome_wanted) if asks_outcome else None
-        if apply_problems(form, description_problems(kind_value, text(form.description), outcome)):
+        if show_on_form(form, description_problems(kind_value, text(form.description), outcome)):
             journey.save_answers(draft, description=text(form.description), outcome_wanted=outcome,
                                  happened_on=form.happened_on.data.isoformat() if form.happened_on.data else None)
             return _onwards(draft)
@@ -202,11 +205,11 @@ def evidence(draft):
     if form.validate_on_submit():
         uploads = [u for u in request.files.getlist("files") if u and u.filename]
         if not uploads:
-            apply_problems(form, [Problem("files", "Select a file to upload")])
+            show_on_form(form, [Problem("files", "Select a file to upload")])
         else:
             stored, problems = store_all(uploads, already=len(draft.uploads or []))
             journey.set_uploads(draft, [*(draft.uploads or []), *(s.as_dict() for s in stored)])
-            if not apply_problems(form, [Problem("files", message) for message in problems]):
+            if not show_on_form(form, [Problem("files", message) for message in problems]):
                 return _evidence_page(form, draft)
             flash(f"{len(stored)} file{'' if len(stored) == 1 else 's'} uploaded.", "success")
             return redirect(_form_action())
@@ -251,7 +254,7 @@ def contact(draft):
     if form.validate_on_submit():
         details = {name: text(getattr(form, name)) for name in ("name", "email", "phone", "address", "postcode")}
         answers = {**draft.answers, "contact": details}
-        if apply_problems(form, contact_problems(answers["kind"], journey.contact_of(answers))):
+        if show_on_form(form, contact_problems(answers["kind"], journey.contact_of(answers))):
             journey.save_answers(draft, contact=details)
             return _onwards(draft)
     return _question("feedback/contact.html", form, draft, needed=needed)
@@ -272,7 +275,7 @@ def reply(draft):
     form.reply_by.choices = [SelectChoice(way, REPLY_METHODS[way]) for way in ways]
     if form.validate_on_submit():
         details.reply_by = form.reply_by.data or None
-        if apply_problems(form, reply_problems(details)):
+        if show_on_form(form, reply_problems(details)):
             journey.save_answers(draft, reply_by=details.reply_by)
             return _onwards(draft)
     return _question("feedback/reply.html", form, draft, details=details)
@@ -293,7 +296,7 @@ def adjustments(draft):
                   "adjustments_other": text(form.adjustments_other) if "other" in chosen else None}
         problems = adjustment_problems(journey.contact_of({**answers, **update}))
         problems += _adjustment_lengths(update)
-        if apply_problems(form, problems):
+        if show_on_form(form, problems):
             journey.save_answers(draft, **update)
             return _onwards(draft)
     return _question("feedback/adjustments.html", form, draft)
@@ -318,8 +321,32 @@ def equality(draft):
     return _question("feedback/equality.html", form, draft)
 
 
+def _show_sent(item: FeedbackItem, once: str):
+    """The confirmation of what this submission stored, whichever of its sendings stored it."""
+    session[SENT_KEY] = {"reference": item.reference, "token": tracking_token_for(once)}
+    session.pop(journey.SESSION_KEY, None)
+    return redirect(url_for("feedback.confirmation"))
+
+
+def sent_once(view):
+    """The same answers sent again, after their first sending was stored, lead to the same confirmation."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method == "POST":
+            posted = request.form.get("submission") or ""
+            once = posted if 0 < len(posted) <= MAX_LENGTH else journey.submission_token()
+            item = find_by_submission(once) if once else None
+            if item is not None:
+                return _show_sent(item, once)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.route("/feedback/check", methods=["GET", "POST"])
 @limited
+@sent_once
 @with_draft
 def check(draft):
     unfinished = journey.first_unfinished(draft.answers)
@@ -332,13 +359,26 @@ def check(draft):
             # Only a robot fills in the hidden field: record nothing, keep nothing, say nothing useful.
             journey.discard(draft, delete_files=True)
             return redirect(url_for("feedback.sent"))
-        sent = submit_feedback(submission, channel="web_form", received_on=today(), by=None,
-                               files=journey.stored_files(draft))
+        once = journey.submission_token()
+        if form.submission.data and form.submission.data != once:
+            # A check page from another journey: show the answers that would be sent now.
+            return redirect(url_for("feedback.check"))
+        try:
+            sent = submit_feedback(submission, channel="web_form", received_on=today(), by=None,
+                                   files=journey.stored_files(draft), once=once)
+        except IntegrityError:
+            # The same answers sent at the same moment: the database stored the first, and refused this one.
+            db.session.rollback()
+            item = find_by_submission(once)
+            if item is None:
+                raise
+            return _show_sent(item, once)
         if sent.problems:
             return redirect(url_for(journey.STEPS[0].endpoint, change=1))
         journey.discard(draft, delete_files=False)
         session[SENT_KEY] = {"reference": sent.item.reference, "token": sent.token}
         return redirect(url_for("feedback.confirmation"))
+    form.submission.data = journey.submission_token()
     return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
                      noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,
                      files=journey.stored_files(draft), has_commitment_step=journey.STEPS[2].applies(draft.answers))
@@ -389,15 +429,33 @@ def track(token: str):
 def track_message(token: str):
     item = _tracked(token)
     form = TrackMessageForm()
+    once = verified_token(form.submission.data, "track-message", item.tracking_token_hash)
     if form.validate_on_submit():
-        try:
-            add_resident_message(item, form.body.data.strip())
-        except FeedbackError as exc:
-            form.body.errors.append(str(exc))
+        if once is not None and message_sent(once):
+            return _message_added(token)
+        if once is None and item.is_open:
+            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
+            form.body.errors.append("Your information has not been sent yet. Check it and select Send")
         else:
-            flash("We have added your information.", "success")
-            return redirect(url_for("feedback.track", token=token))
+            try:
+                add_resident_message(item, form.body.data.strip(), once=once)
+            except FeedbackError as exc:
+                form.body.errors.append(str(exc))
+            except IntegrityError:
+                # The same message sent at the same moment: the database added the first, and refused this one.
+                db.session.rollback()
+                if not message_sent(once):
+                    raise
+                return _message_added(token)
+            else:
+                return _message_added(token)
+    form.submission.data = once or issue_token("track-message", item.tracking_token_hash)
     return render_template("feedback/track_message.html", form=form, item=item, token=token)
+
+
+def _message_added(token: str):
+    flash("We have added your information.", "success")
+    return redirect(url_for("feedback.track", token=token))
 
 
 @bp.route("/track/<token>/files", methods=["GET", "POST"])
@@ -452,11 +510,28 @@ def track_complaint(token: str):
             return redirect(url_for("feedback.track", token=token))
         return render_template("feedback/track_keep_complaint.html", form=form, item=item, token=token)
     form = ComplainForm()
+    once = verified_token(form.submission.data, "track-complaint", item.tracking_token_hash)
     if form.validate_on_submit():
-        sent = complain_about(item, form.description.data.strip())
-        if not apply_problems(form, list(sent.problems)):
-            return render_template("feedback/track_complain.html", form=form, item=item, token=token)
-        flash(f"We have received your complaint. Your reference is {sent.item.reference}. "
-              "Keep this page's address: it is your private link to this complaint.", "success")
-        return redirect(url_for("feedback.track", token=sent.token))
+        complaint = find_by_submission(once) if once else None
+        if complaint is None and once is None:
+            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
+            form.description.errors.append("Your complaint has not been sent yet. Check it and select Make a complaint")
+        else:
+            if complaint is None:
+                try:
+                    sent = complain_about(item, form.description.data.strip(), once=once)
+                except IntegrityError:
+                    # The same complaint sent at the same moment: the database recorded the first, refused this one.
+                    db.session.rollback()
+                    complaint = find_by_submission(once)
+                    if complaint is None:
+                        raise
+                else:
+                    if show_on_form(form, sent.problems):
+                        complaint = sent.item
+            if complaint is not None:
+                flash(f"We have received your complaint. Your reference is {complaint.reference}. "
+                      "Keep this page's address: it is your private link to this complaint.", "success")
+                return redirect(url_for("feedback.track", token=tracking_token_for(once)))
+    form.submission.data = once or issue_token("track-complaint", item.tracking_token_hash)
     return render_template("feedback/track_complain.html", form=form, item=item, token=token)

@@ -9,7 +9,7 @@ from core.models import Channel
 from surveys import bp, invitations, services
 from surveys.forms import ConfirmForm, answers_from, build_section_form, field_name, initial_data, render_params
 from surveys.models import Response, Survey
-from surveys.services import LinkProblem, SurveyRuleError
+from surveys.services import AlreadySubmitted, LinkProblem, SurveyRuleError
 
 #: Status codes for links that cannot be answered: unknown links are not found; the others are gone for good.
 PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410, "closed": 410}
@@ -108,12 +108,19 @@ def answer(token: str, page: int):
                            fields=[(form[field_name(q)], render_params(q)) for q in questions], back=back)
 
 
+def _thank(response: Response):
+    return redirect(url_for("surveys.thank_you", slug=response.survey.slug,
+                            channel=response.channel if response.via == "open" else None))
+
+
 @bp.route("/r/<token>/check", methods=["GET", "POST"])
 def check(token: str):
     try:
         response = _response(token)
     except LinkProblem as exc:
-        return _problem(exc)
+        # The answers sent again once they are in: the same thank-you page, and nothing stored twice.
+        sent = services.submitted_response(token) if exc.kind == "used" and request.method == "POST" else None
+        return _thank(sent) if sent is not None else _problem(exc)
     missing = services.first_unanswered(response)
     if missing is not None:
         return redirect(url_for("surveys.answer", token=token, page=services.pages(response).index(missing) + 1))
@@ -121,10 +128,11 @@ def check(token: str):
     if form.validate_on_submit():
         try:
             services.submit_response(response)
+        except AlreadySubmitted:
+            pass  # sent twice at once: the other sending stored the answers
         except SurveyRuleError:
             return redirect(url_for("surveys.check", token=token))
-        return redirect(url_for("surveys.thank_you", slug=response.survey.slug,
-                                channel=response.channel if response.via == "open" else None))
+        return _thank(response)
     sections = services.pages(response)
     rows = [(index, s, services.questions_on(response, s)) for index, s in enumerate(sections, start=1)]
     return render_template("surveys/answer/check.html", survey=response.survey, response=response, rows=rows,

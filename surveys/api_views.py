@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import g, request
+from sqlalchemy.exc import IntegrityError
 
+from core import idempotency
 from core.api_keys import require_api_key
 from core.contacts import ContactRecord, ContactSource
+from core.extensions import db
 from core.timesource import iso_utc
 from surveys import api
 from surveys.intake import Lookups, check_contact, log_contact
@@ -32,8 +35,38 @@ def create_contact():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return {"errors": [{"message": "Send a JSON object with Content-Type: application/json"}]}, 400
+    once, refused = idempotency.from_request(g.api_key.id, payload)
+    if refused:
+        return refused
+    kept = once.earlier() if once else None
+    if kept is not None:
+        return once.answer(kept)
     data, problems = check_contact(payload, Lookups.load())
     if problems:
         return {"errors": [{"field": field, "message": message} for field, message in problems]}, 422
-    contact, created = log_contact(data, source=ContactSource.API, api_key_id=g.api_key.id)
-    return _contact_json(contact), 201 if created else 200
+    if once is None:
+        contact, created = log_contact(data, source=ContactSource.API, api_key_id=g.api_key.id)
+        return _contact_json(contact), 201 if created else 200
+    return _logged_once(once, data)
+
+
+def _logged_once(once: idempotency.Idempotent, data):
+    """Log a contact sent with an Idempotency-Key: its answer is kept with it, in the same transaction."""
+    try:
+        contact, created = log_contact(data, source=ContactSource.API, api_key_id=g.api_key.id,
+                                       then=lambda new: once.keep(201, _contact_json(new)))
+        if not created:
+            # Its reference was logged before (or a moment ago): nothing new is stored but the answer.
+            kept = once.earlier()
+            if kept is not None:
+                return once.answer(kept)
+            once.keep(200, _contact_json(contact))
+            db.session.commit()
+        return _contact_json(contact), 201 if created else 200
+    except IntegrityError:
+        # The same request sent again at the same moment: the database kept the first; answer as it was answered.
+        db.session.rollback()
+        kept = once.earlier()
+        if kept is None:
+            raise
+        return once.answer(kept)

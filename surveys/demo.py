@@ -249,9 +249,9 @@ def _answers_for(survey: Survey, response_id: int, month: date, channel: str, re
             rows.append({**base, "text": value, "sentiment_label": scored.label, "sentiment_version": scored.version,
                          "sentiment_polarity": scored.polarity, "sentiment_subjectivity": scored.subjectivity})
             continue
-        for choice in (value if isinstance(value, list) else [value]):
+        for part, choice in enumerate(value if isinstance(value, list) else [value]):
             score = question.score(choice)
-            rows.append({**base, "choice": choice, "number": score.number, "satisfied": score.satisfied,
+            rows.append({**base, "part": part, "choice": choice, "number": score.number, "satisfied": score.satisfied,
                          "net": score.net, "nps": score.nps, "kept": score.kept})
     return rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -195,11 +195,13 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
 
 
 def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
-                api_key_id: int | None = None) -> tuple[ContactRecord, bool]:
+                api_key_id: int | None = None,
+                then: Callable[[ContactRecord], None] | None = None) -> tuple[ContactRecord, bool]:
     """Record a checked contact; returns (contact, created).
 
     A reference sent again by the same sender (the same API key, for the API) returns the first record; another
     key's contact with that reference is never returned, so integrations do not see each other's contacts.
+    `then(contact)` adds what must be stored with a new contact, in its transaction.
     """
     if data.reference:
         existing = find_by_reference(source, data.reference, api_key_id=api_key_id)
@@ -210,6 +212,8 @@ def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
                                  service_area=data.service_area, email=data.email, phone=data.phone,
                                  commitments=data.commitments, external_reference=data.reference, by=by,
                                  api_key_id=api_key_id)
+        if then is not None:
+            then(contact)
         db.session.commit()
     except IntegrityError:
         # The same contact sent twice at once: the unique reference index let one in; answer with that one.

@@ -378,11 +378,16 @@ class Answer(SentimentMixin, db.Model):
         Index("ix_survey_answer_results", "survey_id", "month", "channel", "question_id", "choice"),
         # Figures per commitment across surveys: grouped by every column of this index, in its order.
         Index("ix_survey_answer_scores", "question_id", "month", "channel", "satisfied", "net", "nps", "kept"),
+        # One answer per question per response (one row per option ticked): a response sent twice, or twice at
+        # once, cannot store its answers twice.
+        UniqueConstraint("response_id", "question_id", "part", name="uq_survey_answer_response_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id"))
+    #: Which row of the question's answer this is: 0, or 0, 1, 2 ... for the options ticked on a multiple choice.
+    part: Mapped[int] = mapped_column(SmallInteger, default=0)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     month: Mapped[date]
     channel: Mapped[str] = mapped_column(String(20))

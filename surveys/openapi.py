@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from core.clocks.calendar import FIRST_YEAR
-from core.openapi import BLANK, ApiSection, blank_or, error_response, json_response, ref, scoped
+from core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from core.openapi import (
+    BLANK,
+    ApiSection,
+    blank_or,
+    error_response,
+    idempotency_key_parameter,
+    json_response,
+    ref,
+    replayed_header,
+    scoped,
+)
 from surveys.api_views import CONTACTS_SCOPE
 from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH, WHEN_PATTERN
 
-#: The fields a problem can name in a 422 answer, in the order they are checked.
-PROBLEM_FIELDS = ["channel", "when", "service", "email", "phone", "commitments", "reference"]
+#: The fields a problem can name in a 422 answer, in the order they are checked (and the Idempotency-Key header).
+PROBLEM_FIELDS = ["channel", "when", "service", "email", "phone", "commitments", "reference", IDEMPOTENCY_HEADER]
 #: email_validator refuses longer addresses (RFC 5321 path limit), so the API does too.
 EMAIL_MAX_LENGTH = 254
 _WHEN = (f"When the contact happened, from 1 January {FIRST_YEAR} and not in the future: ISO 8601 (UK time when it "
@@ -94,15 +105,19 @@ def describe_contacts_api() -> ApiSection:
             "tags": ["Contacts"],
             "summary": "Log a contact with a resident",
             "security": scoped(CONTACTS_SCOPE),
+            "parameters": [idempotency_key_parameter()],
             "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ContactSubmission")}}},
             "responses": {
-                "201": json_response("Contact", "Logged"),
-                "200": json_response("Contact", "This key logged a contact with this reference before: that contact"),
-                "400": error_response("The body is not a JSON object"),
+                "201": {**json_response("Contact", "Logged"), "headers": replayed_header()},
+                "200": {**json_response("Contact", "This key logged a contact with this reference before: that "
+                                                   "contact"), "headers": replayed_header()},
+                "400": error_response("The body is not a JSON object, or the Idempotency-Key header is not a usable "
+                                      "key"),
                 "401": {**error_response("No API key, or one that is not valid or has been revoked"),
                         "headers": bearer},
                 "403": error_response(f"The API key may not use {CONTACTS_SCOPE}"),
-                "422": json_response("ContactProblems", "The contact has problems: every one, with its field"),
+                "422": json_response("ContactProblems", "The contact has problems: every one, with its field; or "
+                                                        "its Idempotency-Key was used for a different request"),
                 "429": error_response("Too many requests for this key; try again in a minute"),
             },
         }}},

@@ -7,7 +7,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
 from core.errors import RuleError
@@ -404,6 +405,12 @@ def response_for_token(token: str) -> Response:
     return response
 
 
+def submitted_response(token: str) -> Response | None:
+    """The response behind an answering link, if it has been submitted."""
+    return db.session.scalar(select(Response).where(Response.token_hash == token_hash(token),
+                                                    Response.status == ResponseStatus.SUBMITTED))
+
+
 def _answer_matches(value: object, wanted: str | None) -> bool:
     if isinstance(value, list):
         return wanted in value
@@ -472,28 +479,49 @@ def _answer_rows(response: Response, question: Question, value: object, month) -
         return [Answer(**common, text=str(value))]
     values = value if isinstance(value, list) else [value]
     rows = []
-    for choice in values:
+    for part, choice in enumerate(values):
         score = question.score(choice)
-        rows.append(Answer(**common, choice=choice, number=score.number, satisfied=score.satisfied, net=score.net,
-                           nps=score.nps, kept=score.kept))
+        rows.append(Answer(**common, part=part, choice=choice, number=score.number, satisfied=score.satisfied,
+                           net=score.net, nps=score.nps, kept=score.kept))
     return rows
 
 
+class AlreadySubmitted(LinkProblem):
+    """The response was submitted before, or a moment ago by the same answers sent at once: nothing more is stored."""
+
+    def __init__(self, survey: Survey | None = None):
+        super().__init__("used", survey)
+
+
 def submit_response(response: Response) -> None:
-    """Write the answers out, spend the invitation, and close the response to further changes."""
+    """Write the answers out, spend the invitation, and close the response to further changes.
+
+    Submitted at most once, however many times (and however simultaneously) the check page is sent: the response is
+    closed by a conditional UPDATE that only one transaction can make, and the answers' unique constraint refuses a
+    second set. Either way the repeat stores nothing and raises AlreadySubmitted.
+    """
     if response.status == ResponseStatus.SUBMITTED:
-        raise LinkProblem("used", response.survey)
+        raise AlreadySubmitted(response.survey)
     if first_unanswered(response) is not None:
         raise SurveyRuleError("Some questions still need an answer.")
+    survey = response.survey
     moment = now()
     month = today().replace(day=1)
-    for question in visible_questions(response.survey, response.draft, response.regime):
-        value = response.draft.get(str(question.id))
-        if not _is_blank(value):
-            db.session.add_all(_answer_rows(response, question, value, month))
-    response.status = ResponseStatus.SUBMITTED
-    response.submitted_at = moment
-    response.month = month
+    rows = [row for question in visible_questions(survey, response.draft, response.regime)
+            if not _is_blank(value := response.draft.get(str(question.id)))
+            for row in _answer_rows(response, question, value, month)]
+    closed = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS)
+        .values(status=ResponseStatus.SUBMITTED, submitted_at=moment, month=month)
+        .execution_options(synchronize_session=False))
+    if closed.rowcount != 1:
+        db.session.rollback()
+        raise AlreadySubmitted(survey)
+    db.session.add_all(rows)
     if response.invitation is not None:
         response.invitation.used_at = moment
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadySubmitted(survey) from None

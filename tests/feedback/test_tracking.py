@@ -50,12 +50,18 @@ def test_staff_messages_appear_but_not_staff_names(client, db):
     assert "From us" in text and "We are on it." in text and "Secretname" not in text
 
 
+def message_token(client) -> str:
+    """The one-time token the add-information page is issued with."""
+    return page(client.get(f"/track/{TOKEN}/message")).select_one("input[name=submission]")["value"]
+
+
 def test_resident_can_add_information(client, db):
     item = make_feedback(token=TOKEN)
     soup = page(client.post(f"/track/{TOKEN}/message", data={"body": ""}))
     assert [a.get_text(strip=True) for a in soup.select(".govuk-error-summary a")] == [
         "Enter the information you want to add"]
-    response = client.post(f"/track/{TOKEN}/message", data={"body": "It happened again today."})
+    response = client.post(f"/track/{TOKEN}/message", data={"body": "It happened again today.",
+                                                            "submission": message_token(client)})
     assert response.location.endswith(f"/track/{TOKEN}")
     message = db.session.scalar(select(FeedbackMessage))
     assert (message.feedback_id, message.author, message.body) == (item.id, "resident", "It happened again today.")
@@ -113,7 +119,9 @@ def test_a_service_request_can_become_a_complaint_alongside_it(client, db):
     request_item = make_feedback(token=TOKEN, kind="service_request")
     soup = page(client.post(f"/track/{TOKEN}/complaint", data={"description": ""}))
     assert "Enter what you are unhappy about" in soup.select_one(".govuk-error-summary").get_text()
-    response = client.post(f"/track/{TOKEN}/complaint", data={"description": "Nobody has come after 3 weeks."})
+    submission = soup.select_one("input[name=submission]")["value"]
+    response = client.post(f"/track/{TOKEN}/complaint", data={"description": "Nobody has come after 3 weeks.",
+                                                              "submission": submission})
     complaint = db.session.scalar(select(FeedbackItem).where(FeedbackItem.kind == "complaint"))
     assert complaint.raised_from_id == request_item.id
     assert complaint.resident_id == request_item.resident_id

@@ -54,8 +54,8 @@ def make_response(survey: Survey, values: list[object], *, channel: str = "phone
     for question, value in zip(survey.all_questions, values, strict=False):
         if value is None:
             continue
-        for choice in (value if isinstance(value, list) else [value]):
-            common = {"response_id": response.id, "question_id": question.id, "survey_id": survey.id,
+        for part, choice in enumerate(value if isinstance(value, list) else [value]):
+            common = {"response_id": response.id, "question_id": question.id, "part": part, "survey_id": survey.id,
                       "month": month, "channel": channel}
             if question.type == "free_text":
                 db.session.add(Answer(**common, text=choice))

@@ -233,7 +233,7 @@ def test_problems_the_description_cannot_express_still_come_back_as_documented(c
     response = _post(client, raw, body)
     assert [e["field"] for e in response.json["errors"]] == ["when", "service", "commitments"]
     assert _schema(spec, "ContactProblems")["properties"]["errors"]["items"]["properties"]["field"]["enum"] == [
-        "channel", "when", "service", "email", "phone", "commitments", "reference"]
+        "channel", "when", "service", "email", "phone", "commitments", "reference", "Idempotency-Key"]
     assert_matches_spec(spec, PATH, "post", response)
 
 
