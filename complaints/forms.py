@@ -81,7 +81,8 @@ class PointsForm(VersionedForm):
 
 def _whole_number(_form, field) -> None:
     raw = (field.data or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= 60:
+    # Only ASCII digits: int() refuses superscripts and the like, which isdigit() accepts.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 60:
         raise ValidationError("Enter the number of working days as a whole number from 1 to 60")
 
 
