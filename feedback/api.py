@@ -84,12 +84,18 @@ def _authorise(scope: str) -> tuple[ApiKey | None, object]:
 
 # Reading the request body
 
+NUL_MESSAGE = "Must not contain the NUL character (U+0000)"
+
+
 def _text(data: dict, name: str, path: str, problems: list[Problem]) -> str | None:
     value = data.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
         problems.append(Problem(path, "Must be text"))
+        return None
+    if "\x00" in value:  # PostgreSQL cannot store it in text; no person types it
+        problems.append(Problem(path, NUL_MESSAGE))
         return None
     return value.strip() or None
 

@@ -148,6 +148,8 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
     reference = _text(raw, "reference") or None
     if reference and len(reference) > REFERENCE_MAX_LENGTH:
         problems.append(("reference", f"Reference must be {REFERENCE_MAX_LENGTH} characters or fewer"))
+    if reference and "\x00" in reference:  # PostgreSQL cannot store it in text; no person types it
+        problems.append(("reference", "Reference must not contain the NUL character (U+0000)"))
     if problems:
         return None, problems
     return ContactInput(channel=channel, occurred_at=occurred_at, service_area=service, email=email, phone=phone,
