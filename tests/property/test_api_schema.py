@@ -54,3 +54,35 @@ def test_every_operation_answers_as_documented(case, app, api_key):
     status the document lists for the operation, with a body that matches its schema."""
     set_today(None)
     case.call_and_validate(app=app, headers={"Authorization": f"Bearer {api_key}"}, checks=CHECKS)
+
+
+GOOD_FEEDBACK = {"kind": "complaint", "description": "The recycling was not collected.",
+                 "service_area": "waste-recycling", "commitments": ["HAR-03"], "channel": "phone",
+                 "resident": {"name": "Gil Hart", "email": "gil@example.com", "reply_by": "email"}}
+GOOD_CONTACT = {"channel": "phone", "occurred_at": "2026-01-05T09:30:00Z", "service": "waste-recycling",
+                "commitments": ["HAR-03"], "reference": "CALL-1"}
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    # Inputs that have broken the APIs: each must get a documented 4xx with the documented body, never a 500.
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "description": "Bins\x00"}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "description": "\U0001f600"}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "received_on": "1800-01-01"}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "received_on": "0001-01-01"}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "equality": {"age_band": ["65_74"]}}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "equality": {"sex": {"a": 1}}}),
+    ("/api/v1/feedback", {**GOOD_FEEDBACK, "resident": ["Gil"]}),
+    ("/api/v1/feedback", [GOOD_FEEDBACK]),
+    ("/api/v1/contacts", {**GOOD_CONTACT, "reference": {"id": 1}}),
+    ("/api/v1/contacts", {**GOOD_CONTACT, "reference": ["CALL-1"]}),
+    ("/api/v1/contacts", {**GOOD_CONTACT, "reference": "CALL\x001"}),
+    ("/api/v1/contacts", {**GOOD_CONTACT, "occurred_at": "0001-01-01T00:00:00Z"}),
+    ("/api/v1/contacts", [GOOD_CONTACT]),
+])
+def test_known_hostile_bodies_get_a_documented_answer(client, api_key, path, body):
+    from tests.helpers import assert_matches_spec
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    response = client.post(path, json=body, headers={"Authorization": f"Bearer {api_key}"})
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    assert_matches_spec(spec, path, "post", response)
