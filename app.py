@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from core import config as config_module
 from core.extensions import csrf, db, limiter, login_manager, migrate
+from core.requests import Request
 
 ROOT = Path(__file__).resolve().parent
 
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),
     )
+    app.request_class = Request  # no NUL characters in form fields or query strings
     try:
         app.config.update(config_module.DEFAULTS)
         app.config.update(config_module.from_environment())
