@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from core.sentiment import score
@@ -13,8 +13,10 @@ LABELS = {"positive", "negative", "neutral"}
 
 
 @hostile
+@example("\U0001f600")  # text with no words (known; fixed on another branch)
 @given(hostile_text)
 def test_any_text_gets_a_score(text):
+    note(repr(text))
     result = score(text)
     assert -1.0 <= result.polarity <= 1.0 and 0.0 <= result.subjectivity <= 1.0
     assert result.label in LABELS and result.version
@@ -23,6 +25,7 @@ def test_any_text_gets_a_score(text):
 @hostile
 @given(st.lists(mixed_text, max_size=5))
 def test_any_text_gets_themes_and_keyphrases(texts):
+    note(repr(texts))
     for text in texts:
         assert all(isinstance(name, str) for name in themes_for(text))
     counted = count_themes(texts)
