@@ -81,7 +81,8 @@ class PointsForm(VersionedForm):
 
 def _whole_number(_form, field) -> None:
     raw = (field.data or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= 60:
+    # Only ASCII digits: int() refuses superscripts and the like, which isdigit() accepts.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 60:
         raise ValidationError("Enter the number of working days as a whole number from 1 to 60")
 
 
@@ -228,6 +229,17 @@ class ReferralDecisionForm(VersionedForm):
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
+class _CheckboxesMaybeNone(SelectMultipleField):
+    """Checkboxes whose options may turn out to be none (a case touching no commitment). The page then shows no
+    boxes, so whatever was posted is ignored: an error would link to a field that is not there."""
+
+    def validate(self, form, extra_validators=()) -> bool:
+        if not self.choices:
+            self.data, self.process_errors, self.errors = [], [], []
+            return True
+        return super().validate(form, extra_validators)
+
+
 class LearningForm(FlaskForm):
     description = TextAreaField("What will the council change?", widget=GovTextArea(),
                                 validators=[InputRequired("Enter what the council will change"),
@@ -235,8 +247,8 @@ class LearningForm(FlaskForm):
     owner = StringField("Who owns this action?", widget=GovTextInput(),
                         validators=[InputRequired("Enter who owns this action"), _too_long(200, "The owner")])
     due_on = GovDateField("When is it due?", description="For example, 27 3 2026", thing="the date it is due")
-    commitments = SelectMultipleField("Which charter commitments did the complaint touch?",
-                                      widget=GovCheckboxesInput(), coerce=int, validators=[Optional()])
+    commitments = _CheckboxesMaybeNone("Which charter commitments did the complaint touch?",
+                                       widget=GovCheckboxesInput(), coerce=int, validators=[Optional()])
     submit = SubmitField("Add learning action", widget=GovSubmitInput())
 
 

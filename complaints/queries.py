@@ -59,7 +59,8 @@ class Filters:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # Only ASCII digits: int() refuses superscripts and the like, which isdigit() accepts.
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def parse_filters(args, *, mine: int | None = None) -> Filters:

@@ -44,6 +44,8 @@ UNITS = {
 #: Named deadline rules a commitment may use directly (see core/clocks/rules.py).
 NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
+#: The largest whole number a column holds on every supported database (PostgreSQL's INTEGER).
+_MAX_WHOLE = 2**31 - 1
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _KEY_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
@@ -173,8 +175,9 @@ def _parse_head(head: dict, where: _LineIndex, problems: list) -> CharterSpec:
         problems.append((where.line("charter", 0, "council"),
                          "'council' must be lower-case letters, digits and hyphens, like 'north-norfolk'"))
     version = head.get("version", 1)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append((where.line("charter", 0, "version"), "'version' must be a whole number of 1 or more"))
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= _MAX_WHOLE:
+        problems.append((where.line("charter", 0, "version"),
+                         f"'version' must be a whole number from 1 to {_MAX_WHOLE:,}"))
         version = 1
     effective = head.get("effective_from")
     if effective is not None and not isinstance(effective, date):
@@ -197,10 +200,13 @@ def _parse_service_areas(rows: object, where: _LineIndex, problems: list) -> lis
         return []
     areas, seen = [], set()
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append((where.line("service_areas", i), "each service area must be a [[service_areas]] table"))
+            continue
         code = _text(row, "code", "service_areas", i, where, problems, limit=40)
         name = _text(row, "name", "service_areas", i, where, problems, limit=120)
         regime = row.get("regime", "lgsco")
-        if regime not in {r.value for r in Regime}:
+        if not isinstance(regime, str) or regime not in {r.value for r in Regime}:
             problems.append((where.line("service_areas", i, "regime"), "'regime' must be 'lgsco' or 'ho'"))
         if code and not _SLUG.match(code):
             problems.append((where.line("service_areas", i, "code"),
@@ -221,6 +227,9 @@ def _parse_commitments(rows: object, where: _LineIndex, problems: list) -> list[
         return []
     specs, codes, numbers = [], set(), set()
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append((where.line("commitments", i), "each commitment must be a [[commitments]] table"))
+            continue
         spec = _parse_commitment(row, i, where, problems)
         if spec is None:
             continue
@@ -246,10 +255,10 @@ def _parse_commitment(row: dict, i: int, where: _LineIndex, problems: list) -> C
         problems.append((at("code"), "'code' must be letters, digits, dots, hyphens or underscores"))
     wording = _text(row, "wording", "commitments", i, where, problems, limit=1000)
     number = row.get("number", i + 1)
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        problems.append((at("number"), "'number' must be a whole number of 1 or more"))
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= _MAX_WHOLE:
+        problems.append((at("number"), f"'number' must be a whole number from 1 to {_MAX_WHOLE:,}"))
     channel = row.get("channel", "any")
-    if channel not in {c.value for c in Channel}:
+    if not isinstance(channel, str) or channel not in {c.value for c in Channel}:
         choices = ", ".join(c.value for c in Channel)
         problems.append((at("channel"), f"'channel' must be one of: {choices}"))
     metric, target, unit, share, rule = (row.get(k) for k in ("metric", "target", "unit", "share", "rule"))
@@ -272,11 +281,12 @@ def _check_standard(row: dict, at, problems: list) -> None:
         missing = ", ".join(k for k in ("metric", "target", "unit") if row.get(k) is None)
         problems.append((at(standard_keys[0]),
                          f"a measurable standard needs metric, target and unit (missing {missing})"))
-    if metric is not None and metric not in METRICS:
+    if metric is not None and (not isinstance(metric, str) or metric not in METRICS):
         problems.append((at("metric"), f"'metric' must be one of: {', '.join(METRICS)}"))
-    if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float)) or target <= 0):
-        problems.append((at("target"), "'target' must be a number greater than 0"))
-    if unit is not None and unit not in UNITS:
+    if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))
+                               or not 0 < target <= _MAX_WHOLE):
+        problems.append((at("target"), f"'target' must be a number greater than 0 and at most {_MAX_WHOLE:,}"))
+    if unit is not None and (not isinstance(unit, str) or unit not in UNITS):
         problems.append((at("unit"), f"'unit' must be one of: {', '.join(UNITS)}"))
     if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1):
         problems.append((at("share"), "'share' must be a fraction above 0 and at most 1, like 0.9 for 90%"))

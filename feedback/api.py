@@ -91,6 +91,8 @@ def _authorise(scope: str) -> tuple[ApiKey | None, object]:
 
 # Reading the request body
 
+
+
 def _text(data: dict, name: str, path: str, problems: list[Problem]) -> str | None:
     value = data.get(name)
     if value is None:

@@ -111,7 +111,7 @@ def _whole_hours(_form, field) -> None:
     raw = (field.data or "").strip()
     if not raw:
         raise StopValidation("Enter how many hours to wait")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # int() refuses superscripts, which isdigit() accepts
         raise StopValidation("Delay must be a whole number of hours, like 24")
     if int(raw) > 24 * 28:
         raise StopValidation("Delay must be 672 hours (28 days) or fewer")

@@ -145,7 +145,7 @@ def _type_problems(raw: Mapping) -> list[tuple[str, str]]:
         if value is not None and not isinstance(value, str):
             problems.append((field, f"{label} must be text"))
         elif value is not None and unstorable(value):
-            problems.append((field, f"{label}: {unstorable(value)[0].lower()}{unstorable(value)[1:]}"))
+            problems.append((field, f"{label} {unstorable(value)[0].lower()}{unstorable(value)[1:]}"))
     commitments = raw.get("commitments")
     if not (commitments is None or isinstance(commitments, str)
             or (isinstance(commitments, list) and all(isinstance(code, str) for code in commitments))):
@@ -153,6 +153,26 @@ def _type_problems(raw: Mapping) -> list[tuple[str, str]]:
     elif any(unstorable(code) for code in ([commitments] if isinstance(commitments, str) else commitments or [])):
         problems.append(("commitments", "Commitments must be valid Unicode text without NUL characters"))
     return list(dict.fromkeys(problems))
+
+
+def _occurred_at(raw: Mapping, problems: list[tuple[str, str]]) -> datetime | None:
+    """When the contact happened, from `when` or its other name `occurred_at` (`when` first if both are sent).
+    Either one sent must be a date and time, even when the other is used; a problem is reported under `when`."""
+    given = [value for value in (_text(raw, "when"), _text(raw, "occurred_at")) if value]
+    if not given:
+        problems.append(("when", "Enter when the contact happened"))
+        return None
+    parsed = [parse_when(value) for value in given]
+    occurred_at = parsed[0]
+    if any(value is None for value in parsed):
+        problems.append(("when", "When must be a date and time like 2026-11-20 14:05"))
+    elif occurred_at > now():
+        problems.append(("when", "When must be in the past"))
+    elif occurred_at.year < FIRST_YEAR:
+        problems.append(("when", f"When must be between 1 January {FIRST_YEAR} and now"))
+    else:
+        return occurred_at
+    return None
 
 
 def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, list[tuple[str, str]]]:
@@ -166,16 +186,7 @@ def check_contact(raw: Mapping, lookups: Lookups) -> tuple[ContactInput | None, 
         problems.append(("channel", "Enter the channel, for example phone, email or visit"))
     elif channel not in CONTACT_CHANNELS:
         problems.append(("channel", f"Channel must be one of {', '.join(c.value for c in CONTACT_CHANNELS)}"))
-    raw_when = _text(raw, "when") or _text(raw, "occurred_at")
-    occurred_at = parse_when(raw_when) if raw_when else None
-    if not raw_when:
-        problems.append(("when", "Enter when the contact happened"))
-    elif occurred_at is None:
-        problems.append(("when", "When must be a date and time like 2026-11-20 14:05"))
-    elif occurred_at > now():
-        problems.append(("when", "When must be in the past"))
-    elif occurred_at.year < FIRST_YEAR:
-        problems.append(("when", f"When must be between 1 January {FIRST_YEAR} and now"))
+    occurred_at = _occurred_at(raw, problems)
     service_code = _text(raw, "service")
     service = lookups.services.get(service_code) if service_code else None
     if service_code and service is None:

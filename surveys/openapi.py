@@ -20,6 +20,12 @@ from surveys.intake import CONTACT_CHANNELS, PHONE_PATTERN, REFERENCE_MAX_LENGTH
 
 #: The fields a problem can name in a 422 answer, in the order they are checked (and the Idempotency-Key header).
 PROBLEM_FIELDS = ["channel", "when", "service", "email", "phone", "commitments", "reference", IDEMPOTENCY_HEADER]
+def _when_or_blank() -> dict:
+    """A date and time as the API reads one; null or blank text means not given (the other name may be used)."""
+    return {"anyOf": [{"type": "null"}, {"type": "string", "pattern": WHEN_PATTERN},
+                      {"type": "string", "pattern": BLANK}]}
+
+
 #: email_validator refuses longer addresses (RFC 5321 path limit), so the API does too.
 EMAIL_MAX_LENGTH = 254
 _WHEN = (f"When the contact happened, from 1 January {FIRST_YEAR} and not in the future: ISO 8601 (UK time when it "
@@ -37,16 +43,19 @@ def _submission_schema() -> dict:
         "description": "Other fields are ignored, so a CRM can send its own record as it is.",
         "required": ["channel"],
         # null is the same as leaving a field out, so one of the two names must hold text.
-        "anyOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("when", "occurred_at")],
+        # One of the two names must hold text (not blank) for when the contact happened.
+        "anyOf": [{"required": [name], "properties": {name: {"type": "string", "pattern": r"\S"}}}
+                  for name in ("when", "occurred_at")],
         "properties": {
             "channel": {"type": "string", "enum": [c.value for c in CONTACT_CHANNELS],
                         "description": "How the resident contacted the council; capitals, spaces and hyphens are "
                                        "read as the listed value (\"Web form\" is web_form)."},
-            "when": {"type": ["string", "null"], "pattern": WHEN_PATTERN, "description": _WHEN,
+            "when": {**_when_or_blank(), "description": _WHEN,
                      "examples": ["2026-11-20T14:05:00Z", "2026-11-20T14:05:00+00:00", "2026-11-20 14:05",
                                   "2026-11-20T14:05", "20/11/2026 14:05", "2026-11-20", "20/11/2026"]},
-            "occurred_at": {"type": ["string", "null"], "pattern": WHEN_PATTERN,
-                            "description": "Another name for when; when is used if both are sent."},
+            "occurred_at": {**_when_or_blank(),
+                            "description": "Another name for when; when is used if both are sent, and either "
+                                           "one sent must be a date and time."},
             "service": _optional("A service area code, as listed on the charter, like council-tax."),
             "email": _optional("The resident's email address; without one no invitation is sent.",
                                maxLength=EMAIL_MAX_LENGTH, **blank_or({"format": "email"})),

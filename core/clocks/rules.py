@@ -226,7 +226,7 @@ def get_rule(name: str) -> Rule:
 
 def _parametric_rule(kind: str, amount: str) -> Rule:
     unit, largest = _PARAMETRIC[kind]
-    if not amount.isdigit() or not 1 <= int(amount) <= largest:
+    if not (amount.isascii() and amount.isdigit()) or not 1 <= int(amount) <= largest:
         raise ClockError(f"In rule '{kind}:{amount}', N must be a whole number from 1 to {largest}")
     n = int(amount)
     # Charter standards such as "reply to emails within 3 working days" count on the council's calendar.

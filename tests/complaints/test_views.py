@@ -158,6 +158,21 @@ def test_extension_over_the_cap_is_refused_for_a_handler(client, login_as):
     assert "whole number from 1 to 60" in errors and "Enter why more time is needed" in errors
 
 
+@pytest.mark.parametrize("days", ["\u00b2", "\u2460"])
+def test_extension_days_in_other_digits_are_refused_not_a_crash(client, login_as, days):
+    me = login_as(Role.CASE_HANDLER)
+    complaint = _case_with(me)
+    acknowledge(complaint, me, on=TODAY)
+    soup = page(client.post(f"/complaints/{complaint.id}/extend", data={"days": days, "reason": "Waiting",
+                                                                        "version": complaint.version_id}))
+    assert "whole number from 1 to 60" in soup.select_one(".govuk-error-summary").text
+
+
+def test_dashboard_filters_in_other_digits_are_ignored(client, login_as):
+    login_as(Role.COMPLAINTS_OFFICER)
+    page(client.get("/complaints/?stage=\u00b2&handler=\u2460&page=\u00b3"))
+
+
 def test_findings_remedies_and_the_response_letter(client, login_as):
     me = login_as(Role.CASE_HANDLER)
     complaint = _case_with(me)
@@ -235,6 +250,14 @@ def test_refusal_through_the_pages(client, login_as):
         "subject": "Your complaint", "body": letter_page.select_one("#body").text, "version": complaint.version_id},
         follow_redirects=True))
     assert complaint.state == "refused"
+
+
+def test_commitments_posted_for_a_case_with_none_are_ignored(client, login_as):
+    """No commitment, so no boxes on the page: a posted value is ignored rather than an error linked to nothing."""
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    complaint = _case_with(me)
+    soup = page(client.post(f"/complaints/{complaint.id}/learning/new", data={"commitments": "not a number"}))
+    assert "Enter what the council will change" in soup.select_one(".govuk-error-summary").text
 
 
 def test_referral_learning_and_restriction_pages(client, login_as):

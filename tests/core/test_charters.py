@@ -94,6 +94,36 @@ metric = "reply"
                for line in lines), lines
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    (("version = 1", "version = 9223372036854775808"), "'version' must be a whole number from 1 to 2,147,483,647"),
+    (('code = "T-01"', 'code = "T-01"\nnumber = 9223372036854775808'), "'number' must be a whole number from 1"),
+    (("target = 3", "target = inf"), "'target' must be a number greater than 0 and at most"),
+    (("target = 3", "target = nan"), "'target' must be a number greater than 0 and at most"),
+    (('channel = "email"', 'channel = ["email"]'), "'channel' must be one of"),
+    (('metric = "reply"', 'metric = {reply = 1}'), "'metric' must be one of"),
+    (('unit = "working_days"', 'unit = ["working_days"]'), "'unit' must be one of"),
+])
+def test_values_no_database_column_holds_are_reported(change, message):
+    with pytest.raises(CharterFileError) as exc:
+        parse_charter(GOOD.replace(*change), "odd.toml")
+    assert any(message in line for line in exc.value.lines()), exc.value.lines()
+
+
+@pytest.mark.parametrize("rows", ['service_areas = [1, "two"]', 'service_areas = [{code = "a", name = "A", '
+                                  'regime = ["ho"]}]'])
+def test_service_areas_that_are_not_tables_are_reported(rows):
+    with pytest.raises(CharterFileError) as exc:
+        parse_charter(rows + "\n" + GOOD, "odd.toml")
+    assert any("service area must be a [[service_areas]] table" in line or "'regime' must be" in line
+               for line in exc.value.lines()), exc.value.lines()
+
+
+def test_commitments_that_are_not_tables_are_reported():
+    with pytest.raises(CharterFileError) as exc:
+        parse_charter('commitments = [3]\n' + GOOD.split("[[commitments]]")[0], "odd.toml")
+    assert any("each commitment must be a [[commitments]] table" in line for line in exc.value.lines())
+
+
 def test_syntax_errors_name_the_line():
     with pytest.raises(CharterFileError) as exc:
         parse_charter('[charter]\ncouncil = "x"\ntitle = \n', "broken.toml")

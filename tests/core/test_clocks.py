@@ -192,6 +192,7 @@ def test_rules_know_their_citation_cap_and_calendar():
         ("working-days:0", "N must be a whole number from 1 to 1000"),
         ("working-days:-3", "N must be a whole number from 1 to 1000"),
         ("working-days:abc", "N must be a whole number"),
+        ("working-days:\u00b2", "N must be a whole number"),  # isdigit() is true for superscripts; int() refuses
         ("working-days:1001", "from 1 to 1000"),
         ("working-days:", "Unknown rule"),
         ("calendar-days:9999", "from 1 to 3660"),

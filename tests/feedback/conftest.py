@@ -1,12 +1,9 @@
 """Feedback fixtures: evidence files go to a throwaway folder; Harrow's charter is the one residents see."""
 
-import time
 from pathlib import Path
 
 import pytest
-from flask import g
 
-from core.auth import SEEN_AT, SIGNED_IN_AT
 from core.charters import load_charter_file
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
@@ -46,16 +43,11 @@ def limited_client(app):
 @pytest.fixture
 def login_as(client):
     """Sign in as a new staff member with the given role, without the deliberately slow password check."""
-    from tests.helpers import make_staff
+    from tests.helpers import make_staff, sign_in_directly
 
     def sign_in(role: str, **overrides):
         user = make_staff(role=role, **overrides)
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-            session[SIGNED_IN_AT] = session[SEEN_AT] = int(time.time())
-        # Requests share the test's app context, where Flask-Login keeps the user it last loaded.
-        g.pop("_login_user", None)
+        sign_in_directly(client, user)
         return user
 
     return sign_in

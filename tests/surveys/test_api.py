@@ -210,6 +210,7 @@ def test_the_limits_in_the_description_are_the_apis(client, key, spec):
     ({"channel": "phone"}, "when"),
     ({"channel": "phone", "when": " "}, "when"),
     ({"channel": "phone", "occurred_at": ""}, "when"),
+    ({"channel": "phone", "when": "2026-11-19 09:30", "occurred_at": "soon"}, "when"),
     ({"channel": "phone", "when": "2026-11-19 09:30", "email": "nope"}, "email"),
     ({"channel": "phone", "when": "2026-11-19 09:30", "email": "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "uk"},
      "email"),

@@ -179,6 +179,14 @@ def test_figures_below_the_minimum_say_so(client, login_as, db):
     assert "100%" not in soup.text
 
 
+def test_a_delay_in_superscript_digits_is_refused_not_a_crash(client, login_as, db):
+    survey = make_survey(title="Phone survey")
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.post("/surveys/rules", data={"survey": str(survey.id), "trigger": "contact",
+                                                     "delay_hours": "2\u00b2"}))
+    assert "Delay must be a whole number of hours, like 24" in soup.select_one(".govuk-error-summary").text
+
+
 def test_rules_are_added_and_stopped(client, login_as, db):
     survey = make_survey(title="Phone survey")
     area = make_service_area()
