@@ -17,7 +17,10 @@ run: setup
 test: setup-test
 	scripts/run-tests
 
+# The stylesheet is compiled from GOV.UK Frontend's Sass with the council's settings (styles/, scripts/build-css).
 setup: $(VENV)/.installed static/vendor/plotly.min.js
+	scripts/install-system-packages app
+	scripts/build-css
 
 $(VENV)/.installed: pyproject.toml
 	scripts/install-system-packages app
@@ -42,7 +45,7 @@ lint: setup
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# Refresh the GOV.UK Frontend runtime files in static/ from the version pinned in package.json.
+# Refresh GOV.UK Frontend's JavaScript in static/ from the version pinned in package.json and compile the stylesheet.
 assets:
 	scripts/refresh-govuk-frontend
 

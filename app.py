@@ -101,11 +101,12 @@ def _register_blueprints(app: Flask) -> None:
     """Each package adds its pages, connects its signal receivers and registers its parts (``init_app``)."""
     import complaints
     import feedback
+    import identity
     import reviews
     import staff
     import surveys
 
-    for package in (staff, feedback, complaints, surveys, reviews):
+    for package in (identity, staff, feedback, complaints, surveys, reviews):
         package.init_app(app)
 
 

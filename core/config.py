@@ -6,11 +6,13 @@ import os
 import secrets
 from pathlib import Path
 
+from core.branding import BrandingError, identity_from
 from core.clocks.calendar import CALENDAR_NAMES
 
 #: Environments in which Charterline may start without an explicit SECRET_KEY.
 RELAXED_ENVIRONMENTS = {"development", "testing"}
-
+#: The project folder: a relative CHARTERLINE_LOGO is read from here.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class ConfigError(RuntimeError):
@@ -23,6 +25,19 @@ DEFAULTS: dict[str, object] = {
     # Shown in the page header and in letters.
     "SERVICE_NAME": "Contact us and give feedback",
     "COUNCIL_NAME": "Example Council",
+    # The council's identity on every page (GOV.UK's crown, arms and typeface are only for services on GOV.UK).
+    # The logo in the header: an SVG or PNG file, absolute or relative to the project folder; the demo council's.
+    "CHARTERLINE_LOGO": "static/images/council-logo.svg",
+    # The logo's alternative text; empty means "<COUNCIL_NAME> logo".
+    "CHARTERLINE_LOGO_ALT": "",
+    # The header's background and the footer's top border (#rrggbb). The header's text is white on it, so it
+    # must have a contrast of at least 4.5:1 with white (WCAG AA); Charterline refuses a lighter one.
+    "CHARTERLINE_BRAND_COLOUR": "#00625e",
+    # Links to the council's own pages, after the service's own in the footer: "Text|https://address" pairs
+    # separated by semicolons, e.g. "Example Council website|https://www.example.gov.uk; Contact us|/contact".
+    "CHARTERLINE_FOOTER_LINKS": "",
+    # The footer's copyright line; empty means "© <COUNCIL_NAME>".
+    "CHARTERLINE_COPYRIGHT": "",
     # Slug of the charter (in charters/) that residents see on the feedback pages.
     "CHARTERLINE_COUNCIL": "north-norfolk",
     # Holiday policy of the council's default calendar (FOI always uses "uk").
@@ -187,6 +202,10 @@ def finalise(config: dict, instance_path: Path) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
     check_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SESSION_COOKIE_SECURE"] = env_name == "production"
+    try:
+        config["CHARTERLINE_IDENTITY"] = identity_from({**DEFAULTS, **config}, PROJECT_ROOT)
+    except BrandingError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _development_secret(instance_path: Path) -> str:
