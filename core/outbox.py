@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from core import notify
 from core.audit import link_when_saved, target_type_of
 from core.extensions import db
+from core.letter_pdf import address_lines
 from core.models import OutboxMessage, OutboxStatus
 from core.timesource import now
 
@@ -43,7 +44,7 @@ def queue_message(
 
     A letter waits to be printed, unless the council has GOV.UK Notify post its standard letters.
     """
-    by_notify = channel == "letter" and format == "standard" and notify_posts_letters()
+    by_notify = channel == "letter" and format == "standard" and notify_posts_letters() and notify_can_address(to)
     message = OutboxMessage(
         channel=channel,
         to_address=to,
@@ -93,6 +94,8 @@ BACKENDS: dict[str, Callable[[OutboxMessage], None]] = {"log": _send_log, "smtp"
 CLAIM_LEASE = timedelta(minutes=10)
 #: GOV.UK Notify takes 3,000 messages a minute from a service; a run (cron starts one a minute) sends no more.
 NOTIFY_PER_RUN = 3000
+#: Notify keeps a notification's status for 7 days; after that there is nothing to ask for.
+NOTIFY_KEEPS = timedelta(days=7)
 
 
 @dataclass
@@ -210,10 +213,16 @@ def notify_posts_letters() -> bool:
         "CHARTERLINE_NOTIFY_LETTERS"]
 
 
+def notify_can_address(address: str) -> bool:
+    """Notify posts only letters whose address has at least 3 lines (the last a postcode or a country)."""
+    return len(address_lines(address)) >= 3
+
+
 def can_post_by_notify(message: OutboxMessage) -> bool:
     """Notify prints standard letters only: large print, braille and easy read are produced here."""
     return (current_app.config["CHARTERLINE_OUTBOX_BACKEND"] == "notify" and message.channel == "letter"
-            and message.format == "standard" and message.status == OutboxStatus.TO_PRINT)
+            and message.format == "standard" and message.status == OutboxStatus.TO_PRINT
+            and notify_can_address(message.to_address))
 
 
 def post_by_notify(message: OutboxMessage) -> None:
@@ -236,7 +245,8 @@ class StatusReport:
 def refresh_statuses(limit: int | None = None) -> StatusReport:
     """Ask GOV.UK Notify what became of each message sent but not yet delivered or failed, and record it."""
     pending = select(OutboxMessage.id, OutboxMessage.notify_id).where(
-        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.notify_id.is_not(None)).order_by(OutboxMessage.id)
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.notify_id.is_not(None),
+        OutboxMessage.sent_at >= now() - NOTIFY_KEEPS).order_by(OutboxMessage.id)
     report = StatusReport()
     with notify.connected() as service:
         for message_id, notify_id in db.session.execute(pending.limit(limit or NOTIFY_PER_RUN)).all():

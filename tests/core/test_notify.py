@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app import create_app
+from core.letter_pdf import address_lines
 from core.models import OutboxMessage, OutboxStatus, Role
 from core.outbox import StatusReport, _record_status, deliver, queue_message, refresh_statuses
 from core.timesource import now
@@ -122,6 +123,15 @@ def test_an_email_notify_refuses_is_failed_at_once(notify, db):
     assert deliver().sent == 0
 
 
+def test_statuses_older_than_notify_keeps_are_not_asked_for(notify, db):
+    message = _email(db)
+    deliver()
+    db.session.refresh(message)
+    message.sent_at = now() - timedelta(days=8)
+    db.session.commit()
+    assert refresh_statuses().checked == 0
+
+
 def test_delivery_is_read_back(notify, db, runner):
     message = _email(db)
     deliver()
@@ -231,9 +241,9 @@ def test_a_status_read_by_a_slower_run_does_not_queue_a_message_again(notify, db
 
 
 def _letter(db, **overrides) -> OutboxMessage:
-    letter = queue_message(to="Ms A Resident\n1 High Street\nHarrow\nHA1 1AA", subject="Your complaint",
-                           body="Dear Ms Resident\n\nWe have received your complaint.", channel="letter",
-                           **overrides)
+    fields = {"to": "Ms A Resident\n1 High Street\nHarrow\nHA1 1AA", "subject": "Your complaint",
+              "body": "Dear Ms Resident\n\nWe have received your complaint.", "channel": "letter", **overrides}
+    letter = queue_message(**fields)
     db.session.commit()
     return letter
 
@@ -257,6 +267,7 @@ def test_a_letter_marked_for_notify_is_sent_as_a_precompiled_pdf(notify, db, cli
     assert pdf.startswith(b"%PDF-")
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf  # A4
     assert b"/FontFile2" in pdf  # the font is embedded: Notify prints only what is in the file
+    assert b"/ToUnicode" in pdf  # real text, which can be searched and read aloud
     assert b"(Your complaint)" in pdf  # the document's title
     assert deliver().sent == 0
     notify.set_status(notify.accepted[0]["id"], "received")
@@ -274,8 +285,9 @@ def test_councils_can_have_notify_post_every_standard_letter(notify, app, db, mo
     assert [m["reference"] for m in notify.sent_to("letter")] == [str(standard.id)]
 
 
-def test_a_large_print_letter_cannot_go_to_notify(notify, db, client, login_as):
-    letter = _letter(db, format="large_print")
+@pytest.mark.parametrize("overrides", [{"format": "large_print"}, {"to": "Ms A Resident\nHA1 1AA"}])
+def test_a_large_print_or_badly_addressed_letter_cannot_go_to_notify(notify, db, client, login_as, overrides):
+    letter = _letter(db, **overrides)
     login_as(Role.CASE_HANDLER)
     assert page(client.get(f"/outbox/{letter.id}")).find("button", string="Send to GOV.UK Notify to print and "
                                                                               "post") is None
@@ -329,3 +341,9 @@ def test_a_well_formed_key_and_template_start(tmp_path):
                       "CHARTERLINE_OUTBOX_BACKEND": "notify", "CHARTERLINE_NOTIFY_API_KEY": f" {API_KEY}\n",
                       "CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID": TEMPLATE_ID.upper()})
     assert app.config["CHARTERLINE_NOTIFY_API_KEY"] == API_KEY
+
+
+def test_a_long_address_is_kept_to_notifys_seven_lines_with_the_postcode_last():
+    lines = address_lines("\n".join(["Flat 1", "The House", "2 Road", "Area", "District", "Town", "County",
+                                     "  ", "AB1 2CD"]))
+    assert lines == ["Flat 1", "The House", "2 Road", "Area", "District", "Town, County", "AB1 2CD"]
