@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from core.accounts import StaffError, create_staff
 from core.charters import CharterFileError, load_charter_file
 from core.extensions import db
 from core.models import Charter, Role, StaffUser
-from core.outbox import deliver
+from core.outbox import deliver, refresh_statuses
 from core.sentiment.commands import sentiment
 
 
@@ -75,7 +76,7 @@ def list_charters() -> None:
                    f"\t{charter.title}")
 
 
-outbox = AppGroup("outbox", help="Deliver queued messages.")
+outbox = AppGroup("outbox", help="Deliver queued messages and read back their delivery.")
 
 
 @outbox.command("deliver")
@@ -84,7 +85,25 @@ def deliver_outbox(limit: int | None) -> None:
     """Send queued emails that are due (safe to run from cron every minute)."""
     report = deliver(limit=limit)
     click.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
-    if report.failed:
+    if report.stopped:
+        click.echo(f"Stopped early: {report.stopped}", err=True)
+    if report.failed or report.broken:
+        sys.exit(1)
+
+
+@outbox.command("status")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Check at most this many.")
+def outbox_status(limit: int | None) -> None:
+    """Read back from GOV.UK Notify whether sent messages were delivered (safe to run from cron)."""
+    if current_app.config["CHARTERLINE_OUTBOX_BACKEND"] != "notify":
+        click.echo("Nothing to check: delivery statuses come from GOV.UK Notify, and the outbox does not use it.")
+        return
+    report = refresh_statuses(limit=limit)
+    click.echo(f"Checked {report.checked}: {report.delivered} delivered, {report.retrying} to send again, "
+               f"{report.failed} failed.")
+    if report.stopped:
+        click.echo(f"Stopped early: {report.stopped}", err=True)
+    if report.broken:
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -44,7 +45,7 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_CALENDAR": "england-and-wales",
     # Public address of the service, used in links sent by email and letter.
     "CHARTERLINE_BASE_URL": "http://127.0.0.1:5000",
-    # Outbox backend: "log" (write to the log, for development), "smtp".
+    # Outbox backend: "log" (write to the log, for development), "smtp" or "notify" (GOV.UK Notify).
     "CHARTERLINE_OUTBOX_BACKEND": "log",
     "CHARTERLINE_OUTBOX_FROM": "no-reply@example.gov.uk",
     "CHARTERLINE_SMTP_HOST": "localhost",
@@ -52,6 +53,13 @@ DEFAULTS: dict[str, object] = {
     "CHARTERLINE_SMTP_USER": "",
     "CHARTERLINE_SMTP_PASSWORD": "",
     "CHARTERLINE_SMTP_STARTTLS": False,
+    # GOV.UK Notify: the API key (key name, service ID and secret, as Notify shows it), the id of an email template
+    # whose subject is ((subject)) and whose message is ((body)), and the API address (tests point it elsewhere).
+    "CHARTERLINE_NOTIFY_API_KEY": "",
+    "CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID": "",
+    "CHARTERLINE_NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk",
+    # Letters in the standard format go to Notify to be printed and posted, rather than waiting to be printed here.
+    "CHARTERLINE_NOTIFY_LETTERS": False,
     # Failed deliveries are retried with exponential backoff up to this many attempts.
     "CHARTERLINE_OUTBOX_MAX_ATTEMPTS": 6,
     # Sign-in throttling (core/sign_in_throttle.py): one client address may get this many passwords wrong for one
@@ -198,6 +206,7 @@ def finalise(config: dict, instance_path: Path) -> None:
             raise ConfigError(f"{key} must be a number of days from {shortest:,} to {_LONGEST_RETENTION:,}{why}.")
     if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
         raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
+    check_outbox(config)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
     check_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -206,6 +215,36 @@ def finalise(config: dict, instance_path: Path) -> None:
         config["CHARTERLINE_IDENTITY"] = identity_from({**DEFAULTS, **config}, PROJECT_ROOT)
     except BrandingError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+OUTBOX_BACKENDS = ("log", "smtp", "notify")
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+#: A Notify API key is the key's name, the service ID and the secret, joined by hyphens.
+_NOTIFY_KEY = re.compile(rf"\S+-{_UUID}-{_UUID}", re.IGNORECASE)
+
+
+def check_outbox(config: dict) -> None:
+    """Refuse an outbox backend that cannot send: an unknown one, or Notify without a usable key or template."""
+    backend = config.get("CHARTERLINE_OUTBOX_BACKEND", DEFAULTS["CHARTERLINE_OUTBOX_BACKEND"])
+    if backend not in OUTBOX_BACKENDS:
+        raise ConfigError(f"CHARTERLINE_OUTBOX_BACKEND must be one of {', '.join(OUTBOX_BACKENDS)}.")
+    if backend != "notify":
+        return
+    for key in ("CHARTERLINE_NOTIFY_API_KEY", "CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID"):
+        config[key] = str(config.get(key, "")).strip()
+    for key, what in (("CHARTERLINE_NOTIFY_API_KEY", "an API key"),
+                      ("CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID", "the ID of an email template")):
+        if not config[key]:
+            raise ConfigError(f"{key} is not set: sending through GOV.UK Notify needs {what}.")
+    # Never echo the key: it is a secret.
+    if not _NOTIFY_KEY.fullmatch(config["CHARTERLINE_NOTIFY_API_KEY"]):
+        raise ConfigError(
+            "CHARTERLINE_NOTIFY_API_KEY is not a GOV.UK Notify API key: copy the whole key from Notify's API "
+            "integration page (the key name, your service ID and the secret, joined by hyphens).")
+    if not re.fullmatch(_UUID, config["CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID"], re.IGNORECASE):
+        raise ConfigError(
+            "CHARTERLINE_NOTIFY_EMAIL_TEMPLATE_ID must be the ID of your Notify email template (copy it from the "
+            "template's page in Notify), because emails are sent through that template.")
 
 
 def _development_secret(instance_path: Path) -> str:

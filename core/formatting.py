@@ -8,6 +8,7 @@ from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from core.models import Role
+from core.outbox import failed_messages_about
 
 
 def govuk_date(value: date | datetime | None) -> str:
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(period)
     app.add_template_global(pluralise)
+    app.add_template_global(failed_messages_about)
 
     @app.context_processor
     def globals_for_every_page() -> dict:

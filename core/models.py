@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -236,7 +236,8 @@ class OutboxStatus(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the configured number of attempts
+    DELIVERED = "delivered"  # GOV.UK Notify says the email reached the resident's inbox
+    FAILED = "failed"  # gave up after the configured number of attempts, or could never be delivered
     TO_PRINT = "to_print"  # a letter waiting to be printed and posted
     POSTED = "posted"
 
@@ -267,6 +268,11 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     related_type: Mapped[str | None] = mapped_column(String(50))
     related_id: Mapped[int | None]
+    #: A letter that GOV.UK Notify prints and posts, rather than one printed here.
+    post_by_notify: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: GOV.UK Notify's id for the notification sent, and the last status Notify reported for it.
+    notify_id: Mapped[str | None] = mapped_column(String(36))
+    notify_status: Mapped[str | None] = mapped_column(String(30))
 
 
 class ReplyMethod(StrEnum):

@@ -21,7 +21,7 @@ from core.charters import (
 )
 from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
-from core.outbox import mark_posted
+from core.outbox import can_post_by_notify, mark_posted, post_by_notify
 from staff.forms import (
     ChangeRoleForm,
     CommitmentWordingForm,
@@ -275,7 +275,8 @@ def outbox():
 @role_required(Role.COMPLAINTS_OFFICER, Role.CASE_HANDLER)
 def outbox_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("staff/outbox_message.html", message=message, confirm=ConfirmForm())
+    return render_template("staff/outbox_message.html", message=message, confirm=ConfirmForm(),
+                           can_post_by_notify=can_post_by_notify(message))
 
 
 @bp.post("/outbox/<int:message_id>/posted")
@@ -288,3 +289,15 @@ def outbox_posted(message_id: int):
     db.session.commit()
     flash("Letter marked as posted.", "success")
     return redirect(url_for("staff.outbox", status=OutboxStatus.TO_PRINT.value))
+
+
+@bp.post("/outbox/<int:message_id>/notify")
+@role_required(Role.COMPLAINTS_OFFICER, Role.CASE_HANDLER)
+def outbox_post_by_notify(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not ConfirmForm().validate_on_submit() or not can_post_by_notify(message):
+        abort(400)
+    post_by_notify(message)
+    db.session.commit()
+    flash("The letter will go to GOV.UK Notify to be printed and posted.", "success")
+    return redirect(url_for("staff.outbox_message", message_id=message.id))
