@@ -14,12 +14,12 @@ from wtforms.fields.choices import SelectChoice
 
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
-from core.errors import show_on_form
+from core.errors import attempt, show_on_form
 from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
-from core.sentiment.service import SentimentOverrideError, override_sentiment
+from core.sentiment.service import override_sentiment
 from core.timesource import today
 from feedback import bp, queries
 from feedback.forms import (
@@ -44,7 +44,6 @@ from feedback.rules import (
     Submission,
 )
 from feedback.services import (
-    FeedbackError,
     active_charter,
     add_files,
     check_submission,
@@ -252,12 +251,9 @@ def tags(reference: str):
     form.service_area.choices = _service_choices()
     form.commitments.choices = _commitment_choices()
     if form.validate_on_submit():
-        try:
-            retag(found, service_area=_area(form.service_area.data), commitments=_chosen(form.commitments.data),
-                  by=current_user, version=_version(form))
-        except FeedbackError as exc:
-            form.service_area.errors.append(str(exc))
-        else:
+        if attempt(form, "service_area", lambda: retag(
+                found, service_area=_area(form.service_area.data), commitments=_chosen(form.commitments.data),
+                by=current_user, version=_version(form))):
             return _done(found, "Service and commitments saved.")
     return render_template("feedback/tags.html", form=form, item=found)
 
@@ -272,12 +268,8 @@ def reclassify_item(reference: str):
     found = _item_to_change(reference)
     form = ReclassifyForm(data={"version": found.version_id, "kind": found.kind})
     if form.validate_on_submit():
-        try:
-            reclassify(found, form.kind.data, reason=form.reason.data.strip(), by=current_user,
-                       version=_version(form))
-        except FeedbackError as exc:
-            form.kind.errors.append(str(exc))
-        else:
+        if attempt(form, "kind", lambda: reclassify(found, form.kind.data, reason=form.reason.data.strip(),
+                                                     by=current_user, version=_version(form))):
             return _done(found, f"Now handled as a {found.kind_noun}. The resident has been told why.")
     return render_template("feedback/reclassify.html", form=form, item=found)
 
@@ -288,11 +280,8 @@ def sentiment(reference: str):
     found = _item_to_change(reference)
     form = SentimentForm(data={"label": found.effective_sentiment})
     if form.validate_on_submit():
-        try:
-            override_sentiment(found, form.label.data, by=current_user, reason=form.reason.data)
-        except SentimentOverrideError as exc:
-            form.label.errors.append(str(exc))
-        else:
+        if attempt(form, "label", lambda: override_sentiment(found, form.label.data, by=current_user,
+                                                             reason=form.reason.data)):
             return _done(found, f"Sentiment is now {form.label.data}. Reports use your correction.")
     return render_template("feedback/sentiment.html", form=form, item=found)
 
@@ -303,11 +292,8 @@ def status(reference: str):
     found = _item_to_change(reference)
     form = StatusForm(data={"version": found.version_id, "status": found.status})
     if form.validate_on_submit():
-        try:
-            update_status(found, form.status.data, by=current_user, version=_version(form))
-        except FeedbackError as exc:
-            form.status.errors.append(str(exc))
-        else:
+        if attempt(form, "status", lambda: update_status(found, form.status.data, by=current_user,
+                                                          version=_version(form))):
             return _done(found, f"Status is now {found.status_label.lower()}.")
     return render_template("feedback/status.html", form=form, item=found)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from core.errors import show_on_form
+from core.errors import attempt, show_on_form
 from core.events import tracking_sections
 from core.extensions import db, limiter
 from core.models import ServiceArea
@@ -486,11 +486,7 @@ def track_withdraw(token: str):
     item = _tracked(token)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            withdraw(item, reason=(form.reason.data or "").strip() or None)
-        except FeedbackError as exc:
-            form.reason.errors.append(str(exc))
-        else:
+        if attempt(form, "reason", lambda: withdraw(item, reason=(form.reason.data or "").strip() or None)):
             flash(f"You have withdrawn your {item.kind_noun}.", "success")
             return redirect(url_for("feedback.track", token=token))
     return render_template("feedback/track_withdraw.html", form=form, item=item, token=token)

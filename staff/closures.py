@@ -8,7 +8,7 @@ from flask_login import current_user
 from core.auth import role_required
 from core.clocks import closures as clock_service
 from core.clocks.models import ClosureDate
-from core.clocks.rules import ClockError
+from core.errors import attempt
 from core.extensions import db
 from core.models import Role
 from core.timesource import today
@@ -31,11 +31,9 @@ def closures():
 def new_closure():
     form = ClosureDateForm()
     if form.validate_on_submit():
-        try:
-            change = clock_service.add_closure(day=form.day.data, name=form.name.data, by=current_user)
-        except ClockError as exc:
-            form.day.errors.append(str(exc))
-        else:
+        change = attempt(form, "day", lambda: clock_service.add_closure(day=form.day.data, name=form.name.data,
+                                                                        by=current_user))
+        if change:
             closure = change.closure
             flash(f"{closure.name} on {closure.day.day} {closure.day:%B %Y} is now a closure date. "
                   f"{_moved_message(change.moved)}", "success")

@@ -9,16 +9,16 @@ from sqlalchemy import select
 from core import accounts as staff_service
 from core import auth
 from core.audit import history_for
-from core.auth import ANY_STAFF, SignInError, authenticate, role_required
+from core.auth import ANY_STAFF, authenticate, role_required
 from core.charters import (
     METRICS,
-    CharterRuleError,
     describe_standard,
     edit_commitment_wording,
     publish_draft,
     published_charter,
     start_draft,
 )
+from core.errors import attempt
 from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
 from core.outbox import can_post_by_notify, mark_posted, post_by_notify
@@ -74,11 +74,9 @@ def cookies():
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.email.data, form.password.data, address=request.remote_addr or "")
-        except SignInError as exc:
-            form.email.errors.append(str(exc))
-        else:
+        user = attempt(form, "email", lambda: authenticate(form.email.data, form.password.data,
+                                                           address=request.remote_addr or ""))
+        if user:
             auth.start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
     return render_template("staff/sign_in.html", form=form)
@@ -119,14 +117,11 @@ def users():
 def new_user():
     form = NewStaffForm()
     if form.validate_on_submit():
-        try:
-            person = staff_service.create_staff(
+        person = attempt(form, "email", lambda: staff_service.create_staff(
                 email=form.email.data, name=form.name.data, role=form.role.data, password=form.password.data,
                 by=current_user,
-            )
-        except staff_service.StaffError as exc:
-            form.email.errors.append(str(exc))
-        else:
+            ))
+        if person:
             flash(f"{person.name} can now sign in as {person.role_label.lower()}.", "success")
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/new_user.html", form=form)
@@ -150,11 +145,7 @@ def change_role(user_id: int):
     person = _staff_or_404(user_id)
     form = ChangeRoleForm(role=person.role)
     if form.validate_on_submit():
-        try:
-            staff_service.change_role(person, form.role.data, by=current_user)
-        except staff_service.StaffError as exc:
-            form.role.errors.append(str(exc))
-        else:
+        if attempt(form, "role", lambda: staff_service.change_role(person, form.role.data, by=current_user)):
             flash(f"{person.name} is now {person.role_label.lower()}.", "success")
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/change_role.html", form=form, person=person)
@@ -234,11 +225,8 @@ def edit_commitment(charter_id: int, commitment_id: int):
         return redirect(url_for("staff.charter", charter_id=item.id))
     form = CommitmentWordingForm(wording=commitment.wording)
     if form.validate_on_submit():
-        try:
-            edit_commitment_wording(commitment, form.wording.data.strip(), by=current_user)
-        except CharterRuleError as exc:
-            form.wording.errors.append(str(exc))
-        else:
+        if attempt(form, "wording", lambda: edit_commitment_wording(commitment, form.wording.data.strip(),
+                                                                    by=current_user)):
             flash(f"Commitment {commitment.code} updated.", "success")
             return redirect(url_for("staff.charter", charter_id=item.id))
     return render_template("staff/edit_commitment.html", form=form, charter=item, commitment=commitment)

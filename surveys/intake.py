@@ -19,6 +19,7 @@ from core.audit import record_audit
 from core.charters import published_charter
 from core.clocks.calendar import FIRST_YEAR
 from core.contacts import ContactRecord, ContactSource, find_by_reference, record_contact
+from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser
 from core.text import unstorable
@@ -239,7 +240,7 @@ def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
 # --- CSV imports ----------------------------------------------------------------------------------------------
 
 
-class ImportFileError(Exception):
+class ImportFileError(RuleError):
     """The file as a whole cannot be read; the message is safe to show."""
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from core.auth import ANY_STAFF, STAFF_WHO_CHANGE, role_required
 from core.contacts import ContactSource
+from core.errors import attempt
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
 from surveys import bp, charts, intake, invitations, queries, services
@@ -481,11 +482,9 @@ def import_contacts():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            batch = intake.import_contacts_file(filename=upload.filename, content=upload.read(), by=current_user)
-        except intake.ImportFileError as exc:
-            form.file.errors.append(str(exc))
-        else:
+        batch = attempt(form, "file", lambda: intake.import_contacts_file(
+            filename=upload.filename, content=upload.read(), by=current_user))
+        if batch:
             if batch.problems:
                 return redirect(url_for("surveys.contact_import", import_id=batch.id))
             flash(f"{batch.imported_count} contacts imported.", "success")

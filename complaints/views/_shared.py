@@ -3,15 +3,12 @@ as they are, and the form page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from complaints import bp, services
 from complaints.models import Complaint, ComplaintLetter
-from complaints.services import ComplaintRuleError
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, StaffUser
@@ -69,15 +66,6 @@ def _form_page(form, complaint: Complaint, title: str, *, intro: str | None = No
         form.version.data = str(complaint.version_id)
     return render_template(template, form=form, complaint=complaint, page_title=title, intro=intro,
                            warning=warning, **extra)
-
-
-def _attempt(form, field: str, action: Callable[[], object]):
-    """Run a service call; a refused rule becomes the field's error message. Returns the result or None."""
-    try:
-        return action() or True
-    except ComplaintRuleError as exc:
-        getattr(form, field).errors.append(str(exc))
-        return None
 
 
 def _to_letter(letter: ComplaintLetter):

@@ -19,9 +19,10 @@ from complaints.forms import (
     findings_form,
 )
 from complaints.services import ComplaintRuleError
-from complaints.views._shared import WORKERS, _attempt, _case, _case_to_change, _form_page, _me, _to_case, _to_letter
+from complaints.views._shared import WORKERS, _case, _case_to_change, _form_page, _me, _to_case, _to_letter
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
+from core.errors import attempt
 from core.extensions import db
 from core.models import Role, StaffUser
 from core.timesource import today
@@ -57,7 +58,7 @@ def assign(complaint_id: int, stage: int):
         person = db.session.get(StaffUser, int(form.handler.data)) if form.handler.data.isdigit() else None
         if person is None:
             form.handler.errors.append("Select a handler")
-        elif _attempt(form, "handler", lambda: services.assign_handler(
+        elif attempt(form, "handler", lambda: services.assign_handler(
                 complaint, stage, person, by=_me(), version=form.version_number)):
             return _to_case(complaint, f"{person.name} is the stage {stage} handler.")
     warning = ("The stage 2 handler must be someone other than the stage 1 handler "
@@ -72,7 +73,7 @@ def acknowledge(complaint_id: int):
     stage1 = "\n".join(p.summary for p in complaint.points_for(1))
     form = PointsForm(points=stage1 if complaint.stage == 2 else None)
     if form.validate_on_submit():
-        letter = _attempt(form, "points", lambda: services.prepare_acknowledgement(
+        letter = attempt(form, "points", lambda: services.prepare_acknowledgement(
             complaint, form.point_list, by=_me(), on=today(), version=form.version_number))
         if letter:
             return _to_letter(letter)
@@ -87,7 +88,7 @@ def redefine(complaint_id: int):
     complaint = _case_to_change(complaint_id)
     form = PointsForm(points="\n".join(p.summary for p in complaint.points_for(complaint.stage)))
     form.submit.label.text = "Save the definition"
-    if form.validate_on_submit() and _attempt(form, "points", lambda: services.redefine_points(
+    if form.validate_on_submit() and attempt(form, "points", lambda: services.redefine_points(
             complaint, form.point_list, by=_me(), version=form.version_number)):
         return _to_case(complaint, "The complaint definition has been changed.")
     return _form_page(form, complaint, "Change the complaint definition",
@@ -102,7 +103,7 @@ def extend(complaint_id: int):
     form = ExtendForm()
     form.describe_cap(complaint.stage)
     if form.validate_on_submit():
-        letter = _attempt(form, "days", lambda: services.prepare_extension(
+        letter = attempt(form, "days", lambda: services.prepare_extension(
             complaint, days=int(form.days.data), reason=form.reason.data, good_reason=form.good_reason.data,
             by=_me(), on=today(), version=form.version_number))
         if letter:
@@ -122,7 +123,7 @@ def refuse(complaint_id: int):
     complaint = _case_to_change(complaint_id)
     form = RefuseForm()
     if form.validate_on_submit():
-        letter = _attempt(form, "exclusion", lambda: services.prepare_refusal(
+        letter = attempt(form, "exclusion", lambda: services.prepare_refusal(
             complaint, exclusion=form.exclusion.data, reason=form.reason.data, by=_me(), on=today(),
             version=form.version_number))
         if letter:
@@ -152,7 +153,7 @@ def respond(complaint_id: int):
 def pause(complaint_id: int):
     complaint = _case_to_change(complaint_id)
     form = PauseForm()
-    if form.validate_on_submit() and _attempt(form, "reason", lambda: services.pause_clock(
+    if form.validate_on_submit() and attempt(form, "reason", lambda: services.pause_clock(
             complaint, reason=form.reason.data, by=_me(), on=today(), version=form.version_number)):
         return _to_case(complaint, "The clock is paused. Restart it as soon as you can carry on.")
     return _form_page(form, complaint, "Pause the response clock",
@@ -180,7 +181,7 @@ def restart(complaint_id: int):
 def withdraw(complaint_id: int):
     complaint = _case_to_change(complaint_id)
     form = WithdrawForm()
-    if form.validate_on_submit() and _attempt(form, "reason", lambda: services.withdraw(
+    if form.validate_on_submit() and attempt(form, "reason", lambda: services.withdraw(
             complaint, reason=form.reason.data, by=_me(), on=today(), version=form.version_number)):
         return _to_case(complaint, "The complaint has been withdrawn.")
     return _form_page(form, complaint, "Record that the resident withdrew the complaint")
@@ -193,7 +194,7 @@ def escalate(complaint_id: int):
     if not services.can_work_on(complaint, _me()) and complaint.stage1_handler_id != current_user.id:
         abort(403)
     form = EscalateForm()
-    if form.validate_on_submit() and _attempt(form, "note", lambda: services.escalate(
+    if form.validate_on_submit() and attempt(form, "note", lambda: services.escalate(
             complaint, on=today(), via="staff", note=form.note.data, by=_me(), version=form.version_number)):
         return _to_case(complaint, "The stage 2 review has been requested. Assign a stage 2 handler.")
     return _form_page(form, complaint, "Record a request for a stage 2 review",
@@ -206,7 +207,7 @@ def close(complaint_id: int):
     complaint = _case_to_change(complaint_id)
     form = ConfirmForm()
     form.submit.label.text = "Close the case"
-    if form.validate_on_submit() and _attempt(form, "submit", lambda: services.close_after_stage1(
+    if form.validate_on_submit() and attempt(form, "submit", lambda: services.close_after_stage1(
             complaint, by=_me(), on=today(), version=form.version_number)):
         return _to_case(complaint, "The case is closed. The resident can still ask for a stage 2 review.")
     return _form_page(form, complaint, "Close the case after the stage 1 response",
@@ -229,7 +230,7 @@ def findings(complaint_id: int):
     if form.validate_on_submit():
         data = {p.id: (form[f"outcome_{p.id}"].data, form[f"reasons_{p.id}"].data) for p in points}
         first = f"outcome_{points[0].id}" if points else "submit"
-        if _attempt(form, first, lambda: services.save_findings(complaint, data, by=_me(),
+        if attempt(form, first, lambda: services.save_findings(complaint, data, by=_me(),
                                                                 version=form.version_number)):
             return _to_case(complaint, "Findings saved. Add any remedies, then prepare the response letter.")
     warning = services.SAME_HANDLER if complaint.stage == 2 else None

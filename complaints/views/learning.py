@@ -8,8 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from complaints import bp, queries, services
 from complaints.forms import LearningForm, LearningUpdateForm
 from complaints.models import LearningAction
-from complaints.views._shared import WORKERS, _attempt, _case_to_change, _form_page, _me, _to_case
+from complaints.views._shared import WORKERS, _case_to_change, _form_page, _me, _to_case
 from core.auth import ANY_STAFF, role_required
+from core.errors import attempt
 from core.extensions import db
 from core.timesource import today
 
@@ -28,7 +29,7 @@ def add_learning(complaint_id: int):
     form = LearningForm()
     form.commitments.choices = [SelectChoice(c.id, f"{c.code}: {c.wording}")
                                 for c in services.commitment_choices(complaint)]
-    if form.validate_on_submit() and _attempt(form, "description", lambda: services.add_learning_action(
+    if form.validate_on_submit() and attempt(form, "description", lambda: services.add_learning_action(
             complaint, description=form.description.data, owner=form.owner.data, due_on=form.due_on.data,
             commitment_ids=form.commitments.data or [], by=_me())):
         return _to_case(complaint, "Learning action added.")
@@ -47,7 +48,7 @@ def update_learning(complaint_id: int, action_id: int):
     form = LearningUpdateForm(status=action.status, what_we_changed=action.what_we_changed)
     if not form.is_submitted():
         form.version.data = str(action.version_id)
-    if form.validate_on_submit() and _attempt(form, "status", lambda: services.update_learning_action(
+    if form.validate_on_submit() and attempt(form, "status", lambda: services.update_learning_action(
             action, status=form.status.data, what_we_changed=form.what_we_changed.data, by=_me(), on=today(),
             version=form.version_number)):
         return _to_case(complaint, "Learning action updated.")

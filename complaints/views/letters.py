@@ -7,8 +7,9 @@ from flask import abort, render_template, request
 from complaints import bp, services
 from complaints.forms import LetterForm
 from complaints.models import Complaint, ComplaintLetter
-from complaints.views._shared import _attempt, _case, _form_page, _me, _to_case
+from complaints.views._shared import _case, _form_page, _me, _to_case
 from core.auth import ANY_STAFF, role_required
+from core.errors import attempt
 from core.extensions import db
 from core.timesource import today
 
@@ -31,7 +32,7 @@ def letter(complaint_id: int, letter_id: int):
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit() and _attempt(form, "body", lambda: services.send_letter(
+        if form.validate_on_submit() and attempt(form, "body", lambda: services.send_letter(
                 item, subject=form.subject.data, body=form.body.data, by=_me(), on=today(),
                 version=form.version_number)):
             how = "emailed" if item.channel == "email" else "queued for printing and posting"

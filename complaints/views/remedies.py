@@ -8,9 +8,10 @@ from wtforms.fields.choices import SelectChoice
 from complaints import bp, services
 from complaints.forms import CompleteRemedyForm, RemedyForm
 from complaints.models import Complaint, OmbudsmanReferral, Remedy
-from complaints.views._shared import WORKERS, _attempt, _case, _case_to_change, _form_page, _me, _to_case
+from complaints.views._shared import WORKERS, _case, _case_to_change, _form_page, _me, _to_case
 from complaints.views.referrals import _referral_of
 from core.auth import role_required
+from core.errors import attempt
 from core.extensions import db
 from core.models import Role
 from core.timesource import today
@@ -35,7 +36,7 @@ def _remedy_form(complaint: Complaint, referral: OmbudsmanReferral | None):
     form = RemedyForm()
     form.point.choices = [SelectChoice("", "Not one point in particular")] + [
         SelectChoice(str(p.id), f"Point {p.number}: {p.summary[:80]}") for p in complaint.points_for(complaint.stage)]
-    if form.validate_on_submit() and _attempt(form, "kind", lambda: services.add_remedy(
+    if form.validate_on_submit() and attempt(form, "kind", lambda: services.add_remedy(
             complaint, kind=form.kind.data, description=form.description.data, responsible=form.responsible.data,
             due_on=form.due_on.data, amount=getattr(form.amount, "amount", None),
             point_id=int(form.point.data) if (form.point.data or "").isdigit() else None, referral=referral,
@@ -54,7 +55,7 @@ def complete_remedy(complaint_id: int, remedy_id: int):
     if remedy.complaint_id != complaint.id:
         abort(404)
     form = CompleteRemedyForm()
-    if form.validate_on_submit() and _attempt(form, "note", lambda: services.complete_remedy(
+    if form.validate_on_submit() and attempt(form, "note", lambda: services.complete_remedy(
             remedy, note=form.note.data, by=_me(), on=today(), version=form.version_number)):
         return _to_case(complaint, "Remedy marked as done.")
     return _form_page(form, complaint, "Mark the remedy as done", intro=remedy.description)

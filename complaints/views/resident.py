@@ -10,7 +10,7 @@ from markupsafe import Markup
 from complaints import bp, deadlines, queries, services
 from complaints.forms import ResidentEscalateForm
 from complaints.models import Complaint, ComplaintState
-from complaints.services import ComplaintRuleError
+from core.errors import attempt
 from core.extensions import limiter
 from core.timesource import today
 from feedback.models import FeedbackItem
@@ -32,11 +32,7 @@ def resident_escalate(token: str):
     can_ask = "escalate" in services.actions_for(complaint, None)
     form = ResidentEscalateForm()
     if can_ask and form.validate_on_submit():
-        try:
-            services.escalate(complaint, on=today(), via="resident", note=form.note.data)
-        except ComplaintRuleError as exc:
-            form.note.errors.append(str(exc))
-        else:
+        if attempt(form, "note", lambda: services.escalate(complaint, on=today(), via="resident", note=form.note.data)):
             return render_template("complaints/track_escalated.html", complaint=complaint,
                                    page_title="You have asked for a review",
                                    ack_due=deadlines.long_date(complaint.due_on))

@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from complaints import bp, deadlines, queries, services
 from complaints.forms import RestrictionForm, RestrictionReviewForm
 from complaints.models import ComplaintLetter, Restriction
-from complaints.views._shared import _attempt, _case, _form_page, _me, _to_letter
+from complaints.views._shared import _case, _form_page, _me, _to_letter
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
+from core.errors import attempt
 from core.extensions import db
 from core.models import Role
 from core.timesource import today
@@ -30,7 +31,7 @@ def restrict(complaint_id: int):
     if not form.is_submitted() and complaint.feedback.service_area_id:
         form.scope.data = str(complaint.feedback.service_area_id)
     if form.validate_on_submit():
-        letter = _attempt(form, "reason", lambda: services.prepare_restriction(
+        letter = attempt(form, "reason", lambda: services.prepare_restriction(
             complaint, reason=form.reason.data, restrictions=form.restrictions.data,
             service_area_id=int(form.scope.data) if form.scope.data.isdigit() else None,
             channels_open=form.channels_open.data, review_on=form.review_on.data, by=_me(), on=today(),
@@ -69,7 +70,7 @@ def review_restriction(restriction_id: int):
     form = RestrictionReviewForm()
     if not form.is_submitted():
         form.version.data = str(item.version_id)
-    if form.validate_on_submit() and _attempt(form, "decision", lambda: services.review_restriction(
+    if form.validate_on_submit() and attempt(form, "decision", lambda: services.review_restriction(
             item, decision=form.decision.data, reason=form.reason.data, next_review_on=form.next_review_on.data,
             by=_me(), on=today(), version=form.version_number)):
         flash("Review recorded.", "success")
