@@ -1,4 +1,8 @@
-"""Signals and hooks that let a lower package react to a higher one without importing it."""
+"""Signals and hooks that let a lower package react to a higher one without importing it.
+
+Each signal says when it is sent: inside the sender's transaction (receivers add to the session and never commit)
+or once the sender has committed (receivers work in transactions of their own).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,12 @@ _signals = Namespace()
 #: their rows to the session and leave the commit to the sender. Sender: the FeedbackItem (not yet written, so
 #: without an id); keyword argument `by`: the StaffUser recording it, None when a resident or an API key sent it.
 feedback_recorded = _signals.signal("feedback-recorded")
-#: Sent by feedback when an item's kind changes (staff reclassify it, or the resident keeps it as a complaint);
-#: sender is the FeedbackItem, keyword argument `by` the StaffUser (None when the resident chose).
+#: Sent by feedback once an item's change of kind is committed (staff reclassify it, or the resident keeps it as a
+#: complaint); receivers work in transactions of their own. Sender: the FeedbackItem; keyword argument `by` the
+#: StaffUser (None when the resident chose).
 feedback_reclassified = _signals.signal("feedback-reclassified")
-#: Sent by feedback when a resident withdraws an item; sender is the FeedbackItem.
+#: Sent by feedback once a resident's withdrawal of an item is committed; receivers work in transactions of their
+#: own. Sender: the FeedbackItem.
 feedback_withdrawn = _signals.signal("feedback-withdrawn")
 #: Sent by complaints each time a case closes; sender is the Complaint. Keyword arguments: feedback (the
 #: FeedbackItem), regime ("lgsco" or "ho"), stage (1 or 2: the stage whose response closed it).
