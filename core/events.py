@@ -46,9 +46,9 @@ complaint_withdrawn = _signals.signal("complaint-withdrawn")
 #: Sent by core inside the transaction that changes the council's calendar (a closure date added or removed, or
 #: ``flask clocks recompute`` after the bank holidays change), before it commits. Every package that stores open
 #: deadlines answers it: it works them out again on the new calendar, adds each moved due date and its history to
-#: the session (never committing), and returns how many moved. Sender: None. Keyword arguments: reason (plain
-#: words naming the change, e.g. "closure date added: Thursday 24 December 2026 (Christmas closure)"), on (the
-#: day of the change, for marking deadlines now overdue).
+#: the session (never committing), and returns how many moved. Sender: None. Keyword argument: reason (plain
+#: words naming the change, e.g. "closure date added: Thursday 24 December 2026 (Christmas closure)"), which each
+#: moved deadline's history quotes.
 calendar_changed = _signals.signal("calendar-changed")
 
 #: Functions that add a section to a resident's tracking page: f(feedback_item) -> Markup or None.

@@ -10,16 +10,20 @@ bp = Blueprint("feedback", __name__, cli_group="feedback")
 def init_app(app: Flask) -> None:
     """Add feedback's pages, API and commands to the app, and register what it adds to core's shared parts."""
     from core.demo import register_demo_step
+    from core.events import calendar_changed
     from core.openapi import register_api_section
     from core.sentiment.registry import register_scored_text
     from feedback import api, commands, staff_views, views  # noqa: F401  their routes join the blueprint
     from feedback.demo import load_demo_feedback
     from feedback.models import FeedbackItem
     from feedback.openapi import describe_feedback_api
+    from feedback.services import move_acknowledgement_dates
 
     # Scored for sentiment and themes whenever the resident's description is written; once anonymised, the
     # description is a placeholder and the stored score stands.
     register_scored_text(FeedbackItem, text="description", themes="themes", anonymised="anonymised_at")
     register_api_section(describe_feedback_api)
     register_demo_step("Feedback", load_demo_feedback)
+    # Acknowledgements still to send have due dates on the council's calendar: they move when it changes.
+    calendar_changed.connect(move_acknowledgement_dates)
     app.register_blueprint(bp)

@@ -188,6 +188,36 @@ def plan_acknowledgement(item: FeedbackItem) -> None:
     item.acknowledgement_due_on = due
 
 
+def move_acknowledgement_dates(_sender=None, *, reason: str, **_extra) -> int:
+    """Work out again, on the council's calendar as it is now, when each acknowledgement still to send is due, in
+    the caller's transaction (core announces a closure date added or removed before it commits).
+
+    Returns how many due dates moved; each move is in the item's history with ``reason``.
+    """
+    calendar = calendar_for_app()
+    waiting = (select(FeedbackItem)
+               .where(FeedbackItem.acknowledged_at.is_(None), FeedbackItem.acknowledgement_rule.is_not(None),
+                      FeedbackItem.anonymised_at.is_(None),
+                      FeedbackItem.status.not_in([FeedbackStatus.CLOSED, FeedbackStatus.WITHDRAWN]))
+               .order_by(FeedbackItem.id))
+    moved = 0
+    for item in db.session.scalars(waiting):
+        due = integrations.due_date(item.acknowledgement_rule, item.received_on, calendar).due
+        if due != item.acknowledgement_due_on:
+            record_audit(item, "feedback.acknowledgement_due_moved", by=None,
+                         before={"acknowledgement_due_on": item.acknowledgement_due_on},
+                         after={"acknowledgement_due_on": due},
+                         summary=f"Acknowledgement due date moved from {_long_date(item.acknowledgement_due_on)} "
+                                 f"to {_long_date(due)}: {reason}")
+            item.acknowledgement_due_on = due
+            moved += 1
+    return moved
+
+
+def _long_date(day: date | None) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}" if day else "none"
+
+
 def explain_acknowledgement(item: FeedbackItem) -> list[str]:
     if not item.acknowledgement_rule:
         return []

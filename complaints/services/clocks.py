@@ -100,7 +100,7 @@ def restart_clock(complaint: Complaint, *, by: StaffUser, on: date, version: int
     db.session.commit()
 
 
-def recompute_due_dates(_sender=None, *, reason: str, on: date | None = None, **_extra) -> int:
+def recompute_due_dates(_sender=None, *, reason: str, **_extra) -> int:
     """Work out each running clock's due date again on the council's calendar as it is now, in the caller's
     transaction (core announces a closure date added or removed in its own transaction, before it commits).
 

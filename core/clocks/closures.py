@@ -21,7 +21,7 @@ from core.events import calendar_changed
 from core.extensions import db
 from core.models import StaffUser
 from core.reference_data import forget_stamp, kept
-from core.timesource import now, today
+from core.timesource import now
 
 
 def _fmt(day: date | None) -> str:
@@ -61,13 +61,13 @@ class CalendarChange:
     moved: int
 
 
-def announce_change(reason: str, *, on: date | None = None) -> int:
+def announce_change(reason: str) -> int:
     """Tell every package with open deadlines that the calendar changed, in the caller's transaction.
 
     Returns how many open due dates moved. The caller commits.
     """
     forget_closures()
-    results = calendar_changed.send(None, reason=reason, on=on or today())
+    results = calendar_changed.send(None, reason=reason)
     return sum(moved or 0 for _receiver, moved in results)
 
 

@@ -298,3 +298,30 @@ def test_the_residents_choice_defaults_to_the_kind_recorded(db):
     db.session.add(item)
     db.session.commit()
     assert item.resident_kind == "service_request"
+
+
+def test_a_closure_moves_the_acknowledgements_still_to_send_and_says_why(db):
+    from core.clocks.closures import add_closure, remove_closure
+
+    set_today(date(2026, 3, 2))
+    officer = make_staff(role=Role.ADMIN)
+    by_phone = ContactDetails(name="Bo", phone="07700 900123", reply_by="phone")  # nothing to write to: not sent
+    waiting, _token = record_feedback(submission(kind="comment", contact=by_phone), channel="phone",
+                                      received_on=date(2026, 3, 2), by=officer)
+    done, _token = record_feedback(submission(kind="comment", contact=by_phone), channel="phone",
+                                   received_on=date(2026, 3, 2), by=officer)
+    services.mark_acknowledged(done)
+    db.session.commit()
+    assert waiting.acknowledgement_due_on == date(2026, 3, 9)  # 5 working days
+
+    change = add_closure(day=date(2026, 3, 5), name="Office move", by=officer)
+    assert change.moved == 1
+    db.session.expire_all()
+    assert db.session.get(FeedbackItem, waiting.id).acknowledgement_due_on == date(2026, 3, 10)
+    assert db.session.get(FeedbackItem, done.id).acknowledgement_due_on == date(2026, 3, 9)  # already sent
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "feedback.acknowledgement_due_moved"))
+    assert (audit.target_id, audit.summary) == (waiting.id, "Acknowledgement due date moved from Monday 9 March 2026 "
+                                                            "to Tuesday 10 March 2026: closure date added: Thursday "
+                                                            "5 March 2026 (Office move)")
+    assert remove_closure(change.closure, by=officer).moved == 1
+    assert db.session.get(FeedbackItem, waiting.id).acknowledgement_due_on == date(2026, 3, 9)
