@@ -15,7 +15,9 @@ import holidays
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clocks.calendar import CALENDAR_NATIONS, WorkingCalendar, get_calendar  # noqa: E402
-from core.clocks.rules import RULES, Extension, Pause, Reset, compute  # noqa: E402
+from core.clocks.deadline import compute  # noqa: E402
+from core.clocks.ledger import Extension, Pause, Reset  # noqa: E402
+from core.clocks.rules import RULES  # noqa: E402
 
 CALLS = 1_000_000
 PLAIN_SAMPLE = 20_000

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from core.clocks import rules as clocks
 from core.clocks.calendar import WorkingCalendar
 from core.clocks.closures import calendar_for_app, forget_closures
+from core.clocks.deadline import compute
+from core.clocks.ledger import Extension, LedgerEntry
+from core.clocks.rules import Rule, get_rule
 from core.extensions import db
 
 ACKNOWLEDGE = "acknowledge"
@@ -30,12 +32,12 @@ def rule_name(regime: str, stage: int, clock: str) -> str:
 
 #: Working days for each clock (the same in both Codes): acknowledge within 5 (6.2, 6.11); respond within 10 of
 #: acknowledging at stage 1 (6.3) and 20 at stage 2.
-CLOCK_DAYS = {(stage, clock): clocks.get_rule(rule_name("lgsco", stage, clock)).amount
+CLOCK_DAYS = {(stage, clock): get_rule(rule_name("lgsco", stage, clock)).amount
               for stage in (1, 2) for clock in (ACKNOWLEDGE, RESPOND)}
 
 #: Extension allowed "without good reason": 10 working days at stage 1 (Code 6.4), 20 at stage 2. Anything
 #: longer needs a recorded good reason and a complaints officer's approval.
-EXTENSION_CAP = {stage: clocks.get_rule(rule_name("lgsco", stage, RESPOND)).extension.cap for stage in (1, 2)}
+EXTENSION_CAP = {stage: get_rule(rule_name("lgsco", stage, RESPOND)).extension.cap for stage in (1, 2)}
 
 
 def calendar(fresh: bool = False) -> WorkingCalendar:
@@ -48,7 +50,7 @@ def calendar(fresh: bool = False) -> WorkingCalendar:
 
 
 def stage_due(
-    regime: str, stage: int, clock: str, start: date, ledger: Sequence[clocks.LedgerEntry] = ()
+    regime: str, stage: int, clock: str, start: date, ledger: Sequence[LedgerEntry] = ()
 ) -> tuple[date | None, list[str]]:
     """The due date of one stage clock started on ``start`` (day 0), and how it was worked out, line by line.
 
@@ -56,10 +58,10 @@ def stage_due(
     while the clock is paused. The rules (reasons, caps, dates) are checked by the complaints services when each
     extension or pause is recorded, so a stored history is never refused here.
     """
-    rule = clocks.get_rule(rule_name(regime, stage, clock))
+    rule = get_rule(rule_name(regime, stage, clock))
     ledger, beyond = _within_cap(rule, ledger)
     working = calendar()
-    deadline = clocks.compute(rule, start, working, ledger, strict=False)
+    deadline = compute(rule, start, working, ledger, strict=False)
     lines = deadline.explain()
     if not beyond or deadline.due is None:
         return deadline.due, lines
@@ -75,14 +77,14 @@ def stage_due(
     return due, [*lines[:-1], *extra, due_line]
 
 
-def _within_cap(rule: clocks.Rule, entries: Sequence[clocks.LedgerEntry]):
+def _within_cap(rule: Rule, entries: Sequence[LedgerEntry]):
     """The ledger in date order (a pause before an extension on the same day), with extension days beyond the
     rule's cap set aside: the engine allows extensions up to the Code's limit only."""
     room = rule.extension.cap if rule.extension else 0
-    ledger: list[clocks.LedgerEntry] = []
-    beyond: list[tuple[clocks.Extension, int]] = []
-    for entry in sorted(entries, key=lambda e: (e.on, isinstance(e, clocks.Extension))):
-        if not isinstance(entry, clocks.Extension):
+    ledger: list[LedgerEntry] = []
+    beyond: list[tuple[Extension, int]] = []
+    for entry in sorted(entries, key=lambda e: (e.on, isinstance(e, Extension))):
+        if not isinstance(entry, Extension):
             ledger.append(entry)
             continue
         within = min(entry.amount, room)

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.clocks.calendar import WorkingCalendar
 from core.clocks.closures import calendar_for_app
-from core.clocks.rules import Deadline, compute
+from core.clocks.deadline import Deadline, compute
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from complaints.services._common import (
     running_clock,
 )
 from complaints.services.policy import require
-from core.clocks.rules import Extension, LedgerEntry, Pause
+from core.clocks.ledger import Extension, LedgerEntry, Pause
 from core.extensions import db
 from core.models import StaffUser
 

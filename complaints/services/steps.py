@@ -21,7 +21,7 @@ from complaints.services.clocks import _end_pause, _ledger, _recompute, _start_c
 from complaints.services.findings import overall_outcome
 from complaints.services.policy import require
 from core.audit import record_audit
-from core.clocks.rules import Extension
+from core.clocks.ledger import Extension
 from core.extensions import db
 from core.models import StaffUser
 from feedback.models import FeedbackStatus

@@ -12,8 +12,9 @@ from sqlalchemy import inspect
 
 from core.clocks.calendar import CALENDAR_NAMES, CalendarError, WorkingCalendar, get_calendar
 from core.clocks.closures import announce_change, calendar_for_app
+from core.clocks.deadline import compute
 from core.clocks.models import ClosureDate
-from core.clocks.rules import ClockError, compute
+from core.clocks.rules import ClockError
 from core.commands import fail
 from core.extensions import db
 

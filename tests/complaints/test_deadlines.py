@@ -6,7 +6,7 @@ import pytest
 
 from complaints import deadlines
 from complaints.deadlines import ACKNOWLEDGE, RESPOND, stage_due
-from core.clocks.rules import Extension, Pause
+from core.clocks.ledger import Extension, Pause
 
 
 @pytest.mark.parametrize(("stage", "clock", "start", "due"), [

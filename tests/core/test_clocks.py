@@ -7,19 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.clocks.calendar import CALENDAR_NAMES, get_calendar
-from core.clocks.rules import (
-    RULES,
-    ClockError,
-    Extension,
-    Pause,
-    Reset,
-    Unit,
-    add_months,
-    compute,
-    get_rule,
-    ledger_from_json,
-    ledger_to_json,
-)
+from core.clocks.deadline import add_months, compute
+from core.clocks.ledger import Extension, Pause, Reset, ledger_from_json, ledger_to_json
+from core.clocks.rules import RULES, ClockError, Unit, get_rule
 
 D = date.fromisoformat
 EW = "england-and-wales"
