@@ -84,6 +84,9 @@ class CheckedClient(FlaskClient):
     check_html = True
 
     def open(self, *args, **kwargs):
+        # Read every response to its end and close it, so a streamed download never keeps its database connection
+        # (and its app context) open after the test has looked at the status.
+        kwargs.setdefault("buffered", True)
         response = super().open(*args, **kwargs)
         if self.check_html and response.mimetype == "text/html" and response.status_code != 304:
             html = response.get_data(as_text=True)
