@@ -262,3 +262,23 @@ def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, c
     assert len({(a.status_code, a.location) for a in answers}) == 1 and answers[0].status_code == 302
     assert len(refused) == AT_ONCE - 1
     assert complaints(db) == 1
+
+
+def test_another_browsers_token_never_shows_its_confirmation(app, client, db, charter):
+    walk(client, send=False)
+    form = {"website": "", "submission": check_page_token(client)}
+    reference, link = confirmation(client, client.post("/feedback/check", data=form))
+    # Someone else learns the hidden value (a cached page) and posts it, with or without a journey of their own.
+    for answered in (False, True):
+        stranger = app.test_client()
+        if answered:
+            walk(stranger, send=False)
+        response = stranger.post("/feedback/check", data=form)
+        assert response.status_code == 302 and response.location.endswith("/feedback/check")
+        shown = stranger.get("/feedback/confirmation")
+        assert shown.status_code == 302 and shown.location.endswith("/feedback")
+        following = stranger.get(response.location, follow_redirects=True).get_data(as_text=True)
+        assert link not in following and reference.split()[-1] not in following
+    assert count(db, FeedbackItem) == 1
+    # The browser that sent it still sees its own confirmation when it sends the page again.
+    assert confirmation(client, client.post("/feedback/check", data=form)) == (reference, link)
