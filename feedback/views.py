@@ -425,6 +425,8 @@ def check(draft):
         if again is not None:
             return again
         show_on_form(form, sent.problems, field="submit")
+    else:
+        session.pop(PROBLEMS_KEY, None)  # back at the check page: problems not yet shown are out of date
     form.submission.data = journey.submission_token()
     return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
                      noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,
