@@ -246,6 +246,8 @@ class RecordFeedbackForm(FlaskForm):
                                       validate_choice=False)
     language = StringField("Interpreter language", widget=GovTextInput())
     adjustments_other = TextAreaField("Other adjustment", widget=GovTextArea())
+    #: The page's one-time token (core.once): the same form sent twice records one item.
+    submission = HiddenField()
     submit = SubmitField("Record feedback", widget=GovSubmitInput())
 
 

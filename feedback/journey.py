@@ -13,10 +13,11 @@ from sqlalchemy import delete, select
 from core.charters import active_service_area
 from core.extensions import db
 from core.models import Commitment, ServiceArea
-from core.once import derived_token
+from core.once import derived_token, token_hash
 from feedback.forms import NO_ADJUSTMENTS, NOT_SURE
 from feedback.models import FeedbackDraft, FeedbackKind
 from feedback.rules import (
+    EQUALITY_QUESTIONS,
     ContactDetails,
     Submission,
     adjustment_problems,
@@ -24,7 +25,7 @@ from feedback.rules import (
     description_problems,
     reply_problems,
 )
-from feedback.services import active_charter, published_commitments, token_hash
+from feedback.services import active_charter, published_commitments
 from feedback.uploads import StoredFile, delete_stored
 
 SESSION_KEY = "feedback_draft"
@@ -128,22 +129,32 @@ class Step:
     endpoint: str
     applies: Callable[[dict], bool]
     done: Callable[[dict], bool]
+    #: The answers this question asks for: a problem with one of them is shown here, on the first when no field fits.
+    fields: tuple[str, ...]
 
 
 STEPS = [
-    Step("feedback.kind", _always, lambda a: a.get("kind") in {k.value for k in FeedbackKind}),
-    Step("feedback.service", _always, lambda a: "service_area" in a),
-    Step("feedback.commitments", _has_commitments, lambda a: "commitments" in a),
+    Step("feedback.kind", _always, lambda a: a.get("kind") in {k.value for k in FeedbackKind}, ("kind",)),
+    Step("feedback.service", _always, lambda a: "service_area" in a, ("service_area",)),
+    Step("feedback.commitments", _has_commitments, lambda a: "commitments" in a, ("commitments",)),
     Step("feedback.details", _always,
-         lambda a: not description_problems(a.get("kind", ""), a.get("description"), a.get("outcome_wanted"))),
-    Step("feedback.evidence", _always, lambda a: bool(a.get("evidence_seen"))),
+         lambda a: not description_problems(a.get("kind", ""), a.get("description"), a.get("outcome_wanted")),
+         ("description", "happened_on", "outcome_wanted")),
+    Step("feedback.evidence", _always, lambda a: bool(a.get("evidence_seen")), ("files",)),
     Step("feedback.contact", _always,
-         lambda a: "contact" in a and not contact_problems(a.get("kind", ""), contact_of(a))),
-    Step("feedback.reply", _can_reply, lambda a: not reply_problems(contact_of(a))),
+         lambda a: "contact" in a and not contact_problems(a.get("kind", ""), contact_of(a)),
+         ("name", "email", "phone", "address", "postcode")),
+    Step("feedback.reply", _can_reply, lambda a: not reply_problems(contact_of(a)), ("reply_by",)),
     Step("feedback.adjustments", _can_reply,
-         lambda a: "adjustments" in a and not adjustment_problems(contact_of(a))),
-    Step("feedback.equality", _always, lambda a: bool(a.get("equality_seen"))),
+         lambda a: "adjustments" in a and not adjustment_problems(contact_of(a)),
+         ("adjustments", "language", "adjustments_other")),
+    Step("feedback.equality", _always, lambda a: bool(a.get("equality_seen")), tuple(EQUALITY_QUESTIONS)),
 ]
+
+
+def step_for(field: str) -> Step | None:
+    """The question that asks for an answer, or None when none does."""
+    return next((step for step in STEPS if field in step.fields), None)
 
 
 def first_unfinished(answers: dict) -> str | None:
@@ -152,6 +163,10 @@ def first_unfinished(answers: dict) -> str | None:
         if step.applies(answers) and not step.done(answers):
             return step.endpoint
     return None
+
+
+def step_at(endpoint: str) -> Step:
+    return STEPS[_position(endpoint)]
 
 
 def _position(endpoint: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import math
 import secrets
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +23,7 @@ from core.errors import RuleError
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, Regime, Resident, ServiceArea, StaffUser
+from core.once import token_hash
 from core.outbox import queue_message
 from core.timesource import now, today
 from feedback import integrations
@@ -68,10 +68,6 @@ class FeedbackError(RuleError):
 
 class StaleVersion(FeedbackError):
     """Someone else changed the item after this page was loaded."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:

@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from core.audit import history_for
@@ -19,6 +20,7 @@ from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
+from core.once import issue_token, verified_token
 from core.sentiment.service import override_sentiment
 from core.timesource import today
 from feedback import bp, queries
@@ -37,10 +39,12 @@ from feedback.forms import (
     text,
 )
 from feedback.models import ApiKey, Attachment, FeedbackItem, FeedbackKind, FeedbackStatus
+from feedback.once import find_by_submission, tracking_token_for
 from feedback.rules import (
     ADJUSTMENTS,
     REPLY_METHODS,
     ContactDetails,
+    Problem,
     Submission,
 )
 from feedback.services import (
@@ -175,27 +179,55 @@ def _recorded_submission(form: RecordFeedbackForm) -> Submission:
                       happened_on=form.happened_on.data, outcome_wanted=text(form.outcome_wanted), contact=contact)
 
 
+def _record_token_bound_to() -> str:
+    """Whose recording form a one-time token belongs to: the officer's, so nobody else's page can repeat it."""
+    return f"staff-{current_user.id}"
+
+
 @bp.route("/staff/feedback/new", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def record():
     form = RecordFeedbackForm()
     form.service_area.choices = _service_choices()
     form.commitments.choices = _commitment_choices()
+    once = verified_token(form.submission.data, "record-feedback", _record_token_bound_to())
     if form.is_submitted():
+        already = find_by_submission(once) if once else None
+        if already is not None:
+            # The same form sent again (a double click, a resend): it was recorded the first time.
+            return _recorded(already, once)
         # Every problem at once: the form's own checks and the rules shared with the resident's form.
         valid = form.validate()
         submission = _recorded_submission(form)
         problems = check_submission(submission, received_on=form.received_on.data or today())
+        if once is None:
+            # A page we did not issue (or from before pages had one-time tokens): a repeat could not be told apart.
+            problems.append(Problem("description", "This has not been recorded yet. Check it and select "
+                                                   "Record feedback"))
         if show_on_form(form, problems) and valid:
-            sent = submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
-                                   by=current_user)
+            try:
+                sent = submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
+                                       by=current_user, once=once)
+            except IntegrityError:
+                # The same form sent at the same moment: the database recorded the first and refused this one.
+                db.session.rollback()
+                already = find_by_submission(once)
+                if already is None:
+                    raise
+                return _recorded(already, once)
             if show_on_form(form, list(sent.problems)):
-                flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
-                             "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
-                    kind=sent.item.kind_noun, reference=sent.item.reference, link=tracking_url(sent.token)),
-                    "success")
-                return redirect(url_for("feedback.item", reference=sent.item.reference))
+                return _recorded(sent.item, once)
+    form.submission.data = once or issue_token("record-feedback", _record_token_bound_to())
     return render_template("feedback/record.html", form=form)
+
+
+def _recorded(recorded: FeedbackItem, once: str):
+    """The item the form recorded, with its tracking link: the same page however many times the form was sent."""
+    flash(Markup("Recorded {kind} {reference}. The resident's private tracking link is "
+                 "<span class=\"app-break\">{link}</span>. It is also in their acknowledgement.").format(
+        kind=recorded.kind_noun, reference=recorded.reference, link=tracking_url(tracking_token_for(once))),
+        "success")
+    return redirect(url_for("feedback.item", reference=recorded.reference))
 
 
 # One item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 from functools import wraps
 
@@ -70,6 +71,8 @@ from feedback.services import (
 from feedback.uploads import MAX_FILES, delete_stored, store_all
 
 SENT_KEY = "feedback_sent"
+#: Problems found when the answers were sent, waiting to be shown on the question they belong to.
+PROBLEMS_KEY = "feedback_problems"
 
 
 def public_rate_limit() -> str:
@@ -125,8 +128,31 @@ def _saved(answers: dict) -> dict | None:
 
 def _question(template: str, form, draft=None, **context):
     answers = draft.answers if draft else {}
+    if request.method == "GET":
+        _show_waiting_problems(form)
     return render_template(template, form=form, action=_form_action(), answers=answers,
                            back=journey.previous_url(request.endpoint, answers), **context)
+
+
+def _show_waiting_problems(form) -> None:
+    """Problems found at "Send" that belong to this question: shown against its answers, the GOV.UK way."""
+    waiting = session.get(PROBLEMS_KEY)
+    if not waiting or waiting.get("endpoint") != request.endpoint:
+        return
+    session.pop(PROBLEMS_KEY)
+    show_on_form(form, [Problem(field, message) for field, message in waiting["problems"]],
+                 field=journey.step_at(request.endpoint).fields[0])
+
+
+def _answer_again(problems):
+    """To the question the first problem belongs to, which shows it (and any others of its own); None when no
+    question asks for that answer."""
+    step = journey.step_for(problems[0].field)
+    if step is None:
+        return None
+    session[PROBLEMS_KEY] = {"endpoint": step.endpoint,
+                             "problems": [[p.field, p.message] for p in problems if p.field in step.fields]}
+    return redirect(url_for(step.endpoint, change=1))
 
 
 def _onwards(draft):
@@ -328,6 +354,20 @@ def _show_sent(item: FeedbackItem, once: str):
     return redirect(url_for("feedback.confirmation"))
 
 
+def _this_sessions(posted: str) -> str | None:
+    """The posted one-time token if it belongs to this browser's session: its journey's, or the one it sent last.
+    Anyone else's (read from a cached page, say) is never looked up, so its confirmation is never shown."""
+    if not 0 < len(posted) <= MAX_LENGTH:
+        return None
+    journey_token = journey.submission_token()
+    if journey_token and hmac.compare_digest(posted.encode(), journey_token.encode()):
+        return posted
+    last = (session.get(SENT_KEY) or {}).get("token")
+    if isinstance(last, str) and hmac.compare_digest(tracking_token_for(posted).encode(), last.encode()):
+        return posted
+    return None
+
+
 def sent_once(view):
     """The same answers sent again, after their first sending was stored, lead to the same confirmation."""
 
@@ -335,7 +375,10 @@ def sent_once(view):
     def wrapped(*args, **kwargs):
         if request.method == "POST":
             posted = request.form.get("submission") or ""
-            once = posted if 0 < len(posted) <= MAX_LENGTH else journey.submission_token()
+            once = _this_sessions(posted) if posted else journey.submission_token()
+            if posted and once is None:
+                # A check page from another journey or another browser: show this journey's answers, if any.
+                return redirect(url_for("feedback.check"))
             item = find_by_submission(once) if once else None
             if item is not None:
                 return _show_sent(item, once)
@@ -373,11 +416,17 @@ def check(draft):
             if item is None:
                 raise
             return _show_sent(item, once)
-        if sent.problems:
-            return redirect(url_for(journey.STEPS[0].endpoint, change=1))
-        journey.discard(draft, delete_files=False)
-        session[SENT_KEY] = {"reference": sent.item.reference, "token": sent.token}
-        return redirect(url_for("feedback.confirmation"))
+        if not sent.problems:
+            journey.discard(draft, delete_files=False)
+            session[SENT_KEY] = {"reference": sent.item.reference, "token": sent.token}
+            return redirect(url_for("feedback.confirmation"))
+        # Answers that were fine when given and are not now: answer that question again, told why.
+        again = _answer_again(sent.problems)
+        if again is not None:
+            return again
+        show_on_form(form, sent.problems, field="submit")
+    else:
+        session.pop(PROBLEMS_KEY, None)  # back at the check page: problems not yet shown are out of date
     form.submission.data = journey.submission_token()
     return _question("feedback/check.html", form, draft, submission=submission, kind_labels=KIND_LABELS,
                      noun=FeedbackKind(submission.kind).noun, adjustment_labels=ADJUSTMENTS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from core.audit import record_audit
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Commitment, StaffUser
+from core.once import token_hash
 from core.timesource import now, today
 from surveys.models import (
     DEFAULT_RATING_LABELS,
@@ -33,10 +33,6 @@ from surveys.models import (
 
 class SurveyRuleError(RuleError):
     """A survey rule stopped the change; the message is safe to show to staff."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def new_token() -> tuple[str, str]:

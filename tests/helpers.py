@@ -98,8 +98,8 @@ def make_resident(**overrides):
 
 def make_feedback(**overrides):
     """A feedback item recorded as if through the online form; pass `token=` to know its tracking token."""
+    from core.once import token_hash
     from feedback.models import FeedbackItem, FeedbackKind
-    from feedback.services import token_hash
 
     n = next(_counter)
     token = overrides.pop("token", f"test-token-{n}-{'x' * 30}")

@@ -1,8 +1,10 @@
 """Migrations build the same schema as the models, on whichever database the suite runs against."""
 
 import os
+from datetime import date, datetime
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -45,3 +47,70 @@ def test_revision_ids_are_sequential():
     versions = sorted(os.listdir(os.path.join(os.path.dirname(__file__), "..", "migrations", "versions")))
     numbered = [v for v in versions if v.endswith(".py")]
     assert [v[:4] for v in numbered] == [f"{i:04d}" for i in range(1, len(numbered) + 1)]
+
+
+def _placeholder(column: sa.Column):
+    """A value for a column that must have one, by its type: the test sets the ones it is about."""
+    kind = column.type
+    for types, value in (((sa.Integer, sa.Numeric), 1), ((sa.DateTime,), datetime(2026, 3, 2, 9)),
+                         ((sa.Date,), date(2026, 3, 1)), ((sa.Boolean,), False), ((sa.JSON,), {}),
+                         ((sa.String, sa.Text), "x")):
+        if isinstance(kind, types):
+            return value
+    raise AssertionError(f"no placeholder for {column.table.name}.{column.name} ({kind!r})")
+
+
+def _insert(conn, table: sa.Table, **values) -> int:
+    """Insert one row as the schema of the time allows it, filling every other column that must have a value."""
+    for column in table.columns:
+        if column.name not in values and not column.nullable and not column.primary_key \
+                and column.server_default is None:
+            values[column.name] = _placeholder(column)
+    return conn.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
+
+
+def test_0014_keeps_one_row_of_each_answer_stored_twice(empty_database):
+    """Before 0014 a survey response sent twice at once could store its answers twice: the upgrade keeps the first
+    row of each answer (each option, on a multiple choice) and numbers a multiple choice answer's options."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0013")
+        tables = sa.MetaData()
+        tables.reflect(db.engine, only=["survey", "survey_section", "survey_question", "survey_response",
+                                        "survey_answer"])
+        survey, section, question, response, answer = (tables.tables[name] for name in (
+            "survey", "survey_section", "survey_question", "survey_response", "survey_answer"))
+        with db.engine.begin() as conn:
+            survey_id = _insert(conn, survey, slug="bins")
+            section_id = _insert(conn, section, survey_id=survey_id)
+            asked = {kind: _insert(conn, question, survey_id=survey_id, section_id=section_id, position=n, type=kind)
+                     for n, kind in enumerate(("single_choice", "rating", "free_text", "multiple_choice"))}
+            first, second = (_insert(conn, response, survey_id=survey_id, token_hash=f"{n:064d}") for n in (1, 2))
+            stored = [  # (response, question type, choice, number, text), in the order they were stored
+                (first, "single_choice", "Yes", None, None), (first, "rating", "4", 4, None),
+                (first, "free_text", None, None, "Quick."), (first, "multiple_choice", "Paper", None, None),
+                (first, "multiple_choice", "Glass", None, None),
+                # The same response stored again at the same moment.
+                (first, "single_choice", "Yes", None, None), (first, "rating", "4", 4, None),
+                (first, "free_text", None, None, "Quick."), (first, "multiple_choice", "Paper", None, None),
+                (first, "multiple_choice", "Glass", None, None),
+                (second, "multiple_choice", "Paper", None, None), (second, "multiple_choice", "Cans", None, None),
+                (second, "rating", "5", 5, None),
+            ]
+            for response_id, kind, choice, number, words in stored:
+                _insert(conn, answer, response_id=response_id, question_id=asked[kind], survey_id=survey_id,
+                        choice=choice, number=number, text=words)
+        upgrade(revision="0014")
+        kinds = {question_id: kind for kind, question_id in asked.items()}
+        with db.engine.connect() as conn:
+            kept = [(row.response_id, kinds[row.question_id], row.part, row.choice, row.text)
+                    for row in conn.execute(text("SELECT response_id, question_id, part, choice, text "
+                                                 "FROM survey_answer ORDER BY id"))]
+        assert kept == [
+            (first, "single_choice", 0, "Yes", None), (first, "rating", 0, "4", None),
+            (first, "free_text", 0, None, "Quick."), (first, "multiple_choice", 0, "Paper", None),
+            (first, "multiple_choice", 1, "Glass", None),
+            (second, "multiple_choice", 0, "Paper", None), (second, "multiple_choice", 1, "Cans", None),
+            (second, "rating", 0, "5", None),
+        ]
+        db.engine.dispose()

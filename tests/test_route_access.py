@@ -17,9 +17,9 @@ from core.api_keys import issue_api_key
 from core.clocks.closures import add_closure
 from core.extensions import db
 from core.models import CharterStatus, Role
+from core.once import token_hash
 from core.outbox import queue_message
 from core.timesource import set_today
-from feedback.services import token_hash
 from surveys import intake
 from surveys.models import Invitation, InvitationRule
 from surveys.services import new_token, start_open_response

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -12,12 +10,13 @@ from complaints.forms import ResidentEscalateForm
 from complaints.models import Complaint, ComplaintState
 from core.errors import attempt
 from core.extensions import limiter
+from core.once import token_hash
 from core.timesource import today
 from feedback.models import FeedbackItem
 
 
 def _complaint_for_token(token: str) -> Complaint:
-    complaint = queries.complaint_for_token_hash(hashlib.sha256(token.encode()).hexdigest())
+    complaint = queries.complaint_for_token_hash(token_hash(token))
     if complaint is None:
         abort(404)
     if complaint.feedback.anonymised_at is not None:
@@ -54,7 +53,7 @@ _RESIDENT_STAGE_TEXT = {
 def _token_in_request(item: FeedbackItem) -> str | None:
     """The tracking token in the current page's address, checked against the item's stored hash."""
     for value in (request.view_args or {}).values():
-        if isinstance(value, str) and hashlib.sha256(value.encode()).hexdigest() == item.tracking_token_hash:
+        if isinstance(value, str) and token_hash(value) == item.tracking_token_hash:
             return value
     return None
 

@@ -45,11 +45,22 @@ def upgrade():
 
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('part', sa.SmallInteger(), nullable=False, server_default='0'))
-    # The options ticked on one multiple choice answer are its parts 0, 1, 2 ... in the order they were stored.
+    # A response sent twice at once could store its answers twice. Keep the first row of each answer: one row per
+    # response and question, or per response, question and option ticked on a multiple choice question.
+    op.execute(
+        "DELETE FROM survey_answer WHERE EXISTS (SELECT 1 FROM survey_answer AS earlier "
+        "JOIN survey_question AS question ON question.id = earlier.question_id "
+        "WHERE earlier.response_id = survey_answer.response_id AND earlier.question_id = survey_answer.question_id "
+        "AND earlier.id < survey_answer.id AND (question.type <> 'multiple_choice' "
+        "OR earlier.choice = survey_answer.choice OR (earlier.choice IS NULL AND survey_answer.choice IS NULL)))"
+    )
+    # The options ticked on one multiple choice answer are its parts 0, 1, 2 ... in the order they were stored;
+    # every other answer is one row, part 0.
     op.execute(
         "UPDATE survey_answer SET part = (SELECT COUNT(*) FROM survey_answer AS earlier "
         "WHERE earlier.response_id = survey_answer.response_id AND earlier.question_id = survey_answer.question_id "
-        "AND earlier.id < survey_answer.id)"
+        "AND earlier.id < survey_answer.id) "
+        "WHERE question_id IN (SELECT id FROM survey_question WHERE type = 'multiple_choice')"
     )
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
         batch_op.alter_column('part', server_default=None)

@@ -31,7 +31,7 @@ def run():
 def closed_case(case, people):
     """A complaint about a leak, acknowledged, extended, upheld with a remedy and a learning action, closed after
     stage 1 in March 2026, and tagged to a charter commitment."""
-    from feedback.services import token_hash
+    from core.once import token_hash
 
     charter = make_charter()
     item = case.feedback

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
+from core.once import token_hash
 from core.timesource import now, set_today
 from feedback import integrations, services
 from feedback.commands import purge_abandoned
@@ -154,7 +155,7 @@ def test_recording_signals_and_audits(db):
         events.feedback_recorded.disconnect(receiver)
     assert seen == [(item, None, None)]
     assert services.find_by_token(token) == item
-    assert services.token_hash(token) == item.tracking_token_hash
+    assert token_hash(token) == item.tracking_token_hash
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.target_type == "feedback_item",
                                                        AuditEvent.target_id == item.id))
     assert audit.action == "feedback.recorded" and audit.summary == "Complaint received through the online form"
@@ -263,7 +264,7 @@ def test_api_keys_are_kept_only_as_hashes(db):
     key, raw = services.issue_api_key(name="Website", per_minute=60, by=admin)
     assert raw.startswith("chl_") and len(raw) > 40
     assert key.scopes == ["feedback:write", "feedback:read"]
-    assert key.key_hash == services.token_hash(raw) and raw not in {key.prefix, key.key_hash}
+    assert key.key_hash == token_hash(raw) and raw not in {key.prefix, key.key_hash}
     assert services.find_api_key(raw) == key
     assert services.find_api_key("chl_wrong") is None and services.find_api_key(None) is None
     services.revoke_api_key(key, by=admin)

@@ -188,10 +188,15 @@ def recorded(**overrides) -> dict:
     return data
 
 
+def record_token(client) -> str:
+    """The one-time token the recording page was issued with."""
+    return page(client.get("/staff/feedback/new")).select_one("input[name=submission]")["value"]
+
+
 def test_officer_records_a_phone_complaint_with_the_day_it_arrived(client, login_as, db, charter):
     set_today(date(2026, 3, 4))
     officer = login_as(Role.CASE_HANDLER)
-    response = client.post("/staff/feedback/new", data=recorded())
+    response = client.post("/staff/feedback/new", data=recorded(submission=record_token(client)))
     item = db.session.scalar(select(FeedbackItem))
     assert response.location.endswith(f"/staff/feedback/{item.reference}")
     assert (item.channel, item.received_on, item.recorded_by_id) == ("phone", date(2026, 3, 2), officer.id)
@@ -209,14 +214,17 @@ def test_officer_records_a_phone_complaint_with_the_day_it_arrived(client, login
 def test_recording_errors_keep_what_was_typed(client, login_as, charter):
     set_today(date(2026, 3, 4))
     login_as(Role.COMPLAINTS_OFFICER)
+    token = record_token(client)
     soup = page(client.post("/staff/feedback/new", data=recorded(
-        channel="", received_on=["5", "3", "2026"], name="", email="bad", description="Kept words")))
+        channel="", received_on=["5", "3", "2026"], name="", email="bad", description="Kept words",
+        submission=token)))
     assert error_list(soup) == [
         "Select how it reached us", "The date it was received must be today or in the past",
         "Enter your full name", "Email address must be in the correct format, like name@example.com"]
     assert soup.select_one("#description").get_text() == "Kept words"
     assert_fieldsets_named(soup)
     assert soup.select_one("#phone")["value"] == "07700 900456"
+    assert soup.select_one("input[name=submission]")["value"] == token  # corrected and sent, still the one item
 
 
 def test_policy_officers_cannot_record(client, login_as):

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.models import AuditEvent, OutboxMessage
+from core.models import AuditEvent, OutboxMessage, Role
 from core.timesource import set_today
-from feedback import views
+from feedback import staff_views, views
 from feedback.models import FeedbackDraft, FeedbackItem, FeedbackMessage
 from tests.feedback.journey import walk
 from tests.helpers import make_feedback, page
@@ -262,3 +262,91 @@ def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, c
     assert len({(a.status_code, a.location) for a in answers}) == 1 and answers[0].status_code == 302
     assert len(refused) == AT_ONCE - 1
     assert complaints(db) == 1
+
+
+def test_another_browsers_token_never_shows_its_confirmation(app, client, db, charter):
+    walk(client, send=False)
+    form = {"website": "", "submission": check_page_token(client)}
+    reference, link = confirmation(client, client.post("/feedback/check", data=form))
+    # Someone else learns the hidden value (a cached page) and posts it, with or without a journey of their own.
+    for answered in (False, True):
+        stranger = app.test_client()
+        if answered:
+            walk(stranger, send=False)
+        response = stranger.post("/feedback/check", data=form)
+        assert response.status_code == 302 and response.location.endswith("/feedback/check")
+        shown = stranger.get("/feedback/confirmation")
+        assert shown.status_code == 302 and shown.location.endswith("/feedback")
+        following = stranger.get(response.location, follow_redirects=True).get_data(as_text=True)
+        assert link not in following and reference.split()[-1] not in following
+    assert count(db, FeedbackItem) == 1
+    # The browser that sent it still sees its own confirmation when it sends the page again.
+    assert confirmation(client, client.post("/feedback/check", data=form)) == (reference, link)
+
+
+# Recording on a resident's behalf (staff)
+
+def staff_form(client) -> dict:
+    token = page(client.get("/staff/feedback/new")).select_one("input[name=submission]")["value"]
+    return {"channel": "phone", "received_on": ["2", "3", "2026"], "kind": "complaint",
+            "service_area": "waste-recycling", "commitments": ["HAR-20"], "description": "Called about missed bins.",
+            "happened_on": ["", "", ""], "name": "Ed Nash", "email": "ed@example.com", "reply_by": "email",
+            "submission": token}
+
+
+def recorded_banner(client, response) -> str:
+    assert response.status_code == 302 and "/staff/feedback/" in response.location, response.location
+    return page(client.get(response.location)).select_one(".govuk-notification-banner").get_text(" ", strip=True)
+
+
+def test_the_recording_form_sent_again_records_one_item(client, db, login_as, charter):
+    login_as(Role.CASE_HANDLER)
+    form = staff_form(client)
+    banners = {recorded_banner(client, client.post("/staff/feedback/new", data=form)) for _ in range(2)}
+    item = db.session.scalar(select(FeedbackItem))
+    assert len(banners) == 1 and item.reference in next(iter(banners)) and "/track/" in next(iter(banners))
+    assert (count(db, FeedbackItem), acknowledgements(db)) == (1, 1)
+    # A new visit to the page records a new item, even with the same words.
+    client.post("/staff/feedback/new", data=staff_form(client))
+    assert (count(db, FeedbackItem), acknowledgements(db)) == (2, 2)
+
+
+def test_the_recording_form_sent_at_once_records_one_item(app, client, db, login_as, charter, monkeypatch):
+    login_as(Role.CASE_HANDLER)
+    form = staff_form(client)
+    refused = []
+    ready = threading.Barrier(AT_ONCE, timeout=30)
+    real = staff_views.submit_feedback
+
+    def recording(*args, **kwargs):
+        ready.wait()
+        try:
+            return real(*args, **kwargs)
+        except IntegrityError as exc:
+            refused.append(exc)
+            raise
+
+    monkeypatch.setattr(staff_views, "submit_feedback", recording)
+    db.session.rollback()
+    browsers = same_browser(app, client, AT_ONCE)
+    answers = at_once(lambda browser: browser.post("/staff/feedback/new", data=form), browsers)
+    assert len(refused) == AT_ONCE - 1
+    assert (count(db, FeedbackItem), acknowledgements(db)) == (1, 1)
+    item = db.session.scalar(select(FeedbackItem))
+    assert {a.location for a in answers} == {f"/staff/feedback/{item.reference}"}
+    assert len({recorded_banner(b, a) for b, a in zip(browsers, answers, strict=True)}) == 1
+
+
+def test_the_recording_form_needs_a_token_issued_to_this_officer(client, db, login_as, charter):
+    login_as(Role.CASE_HANDLER)
+    form = staff_form(client)
+    login_as(Role.COMPLAINTS_OFFICER)  # another officer, in the same browser
+    for sent in ({**form, "submission": ""}, form):
+        soup = page(client.post("/staff/feedback/new", data=sent))
+        assert [a.get_text(strip=True) for a in soup.select(".govuk-error-summary a")] == [
+            "This has not been recorded yet. Check it and select Record feedback"]
+        assert soup.select_one("#description").get_text() == "Called about missed bins."
+        assert count(db, FeedbackItem) == 0
+    resent = {**form, "submission": soup.select_one("input[name=submission]")["value"]}
+    assert client.post("/staff/feedback/new", data=resent).status_code == 302
+    assert count(db, FeedbackItem) == 1

@@ -9,6 +9,7 @@ import pytest
 from core.contacts import ContactRecord, ContactSource, anonymise_contacts, record_contact
 from core.events import complaint_closed, complaint_escalated, complaint_withdrawn
 from core.models import OutboxMessage
+from core.once import token_hash
 from core.timesource import now
 from surveys import invitations, services
 from surveys.models import Invitation, OptOut, SurveyState
@@ -49,7 +50,7 @@ def test_an_invitation_is_sent_after_the_rules_delay_with_a_single_use_link(db, 
     assert message.to_address == "resident@example.com"
     assert message.related_type == "survey_invitation"
     token = _token_from_outbox(db)
-    assert invitation.token_hash == services.token_hash(token) and token not in invitation.token_hash
+    assert invitation.token_hash == token_hash(token) and token not in invitation.token_hash
     assert f"{app.config['CHARTERLINE_BASE_URL']}/surveys/i/{token}/stop" in message.body
 
 
@@ -91,7 +92,7 @@ def test_opting_out_is_respected_forever_even_after_anonymisation(db):
     _contact(db, phone="07700 900123", hours_ago=400 * 24)
     old = db.session.scalar(db.select(ContactRecord))
     invitation = Invitation(survey_id=survey.id, contact=old, status="sent", channel="phone",
-                            token_hash=services.token_hash("old-token"),
+                            token_hash=token_hash("old-token"),
                             recipient_hash=invitations.address_hash("resident@example.com"))
     db.session.add(invitation)
     db.session.commit()
