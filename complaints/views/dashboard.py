@@ -24,6 +24,7 @@ from feedback.models import FeedbackItem
 def _dashboard(filters: queries.Filters, *, mine: bool):
     on = today()
     data = queries.dashboard(filters, on)
+    filters = data.filters  # the page, kept within the pages there are
     return render_template(
         "complaints/dashboard.html", data=data, filters=filters, mine=mine, today=on,
         soon_limit=queries.due_soon_limit(on), counts=data.counts,

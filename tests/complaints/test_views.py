@@ -492,3 +492,29 @@ def test_feedback_changed_into_a_complaint_is_put_into_the_procedure(client, log
     complaint = db.session.scalar(db.select(Complaint).where(Complaint.feedback_id == item.id))
     assert complaint.stage == 1 and complaint.due_on == date(2026, 3, 25)
     assert "Every complaint is in the procedure" in page(client.get("/complaints/not-yet-opened")).text
+
+
+HUGE = "9" * 20
+
+
+@pytest.mark.parametrize("parameter", ["page", "service", "handler", "commitment", "stage"])
+def test_dashboard_ignores_numbers_too_big_for_the_database(client, login_as, parameter):
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    _case_with(me)
+    page(client.get(f"/complaints/?{parameter}={HUGE}"))
+    page(client.get(f"/complaints/mine?{parameter}={2**31}"))
+    assert client.get(f"/complaints/export.csv?{parameter}={HUGE}").status_code == 200
+
+
+def test_a_page_past_the_last_shows_the_last(client, login_as):
+    login_as(Role.VIEWER)
+    complaint = _case_with(make_staff())
+    soup = page(client.get("/complaints/?page=7"))
+    assert _refs(soup) == [complaint.reference]
+
+
+@pytest.mark.parametrize("path", [f"/complaints/{HUGE}", f"/complaints/{2**31}", f"/complaints/1/letters/{HUGE}",
+                                  f"/surveys/{HUGE}", f"/surveys/{2**31}"])
+def test_a_record_number_too_big_for_the_database_is_not_found(client, login_as, path):
+    login_as(Role.ADMIN)
+    assert client.get(path).status_code == 404
