@@ -240,9 +240,10 @@ def publish_charter(charter_id: int):
         abort(404)
     form = PublishCharterForm()
     if form.validate_on_submit():
-        publish_draft(item, by=current_user, effective_from=form.effective_from.data)
-        flash(f"Version {item.version} is published.", "success")
-        return redirect(url_for("staff.charter", charter_id=item.id))
+        if attempt(form, "effective_from",
+                   lambda: publish_draft(item, by=current_user, effective_from=form.effective_from.data)):
+            flash(f"Version {item.version} is published.", "success")
+            return redirect(url_for("staff.charter", charter_id=item.id))
     return render_template("staff/publish_charter.html", form=form, charter=item)
 
 
