@@ -518,3 +518,21 @@ def test_a_page_past_the_last_shows_the_last(client, login_as):
 def test_a_record_number_too_big_for_the_database_is_not_found(client, login_as, path):
     login_as(Role.ADMIN)
     assert client.get(path).status_code == 404
+
+
+def test_a_residents_second_request_for_stage_2_at_once_says_they_have_asked(client, monkeypatch):
+    handler = make_staff()
+    complaint = _tracked(handler)
+    acknowledge(complaint, handler, on=TODAY)
+    respond(complaint, handler, TODAY)
+    real_escalate = services.escalate
+
+    def first_click_won(case, **kwargs):  # the other click saved first, so this one's save finds the case changed
+        real_escalate(case, **kwargs)
+        raise services.StaleCaseError("Someone else changed this case")
+
+    monkeypatch.setattr("complaints.views.resident.services.escalate", first_click_won)
+    soup = page(client.post("/complaints/track/secret-token-123/escalate", data={"note": ""}))
+    assert "You have already asked for a review" in soup.text
+    assert not soup.select(".govuk-error-summary") and "Someone else" not in soup.text
+    assert (complaint.stage, complaint.escalated_via) == (2, "resident")
