@@ -147,6 +147,10 @@ def change_role(user_id: int):
     if form.validate_on_submit():
         if attempt(form, "role", lambda: staff_service.change_role(person, form.role.data, by=current_user)):
             flash(f"{person.name} is now {person.role_label.lower()}.", "success")
+            if person.id == current_user.id:
+                auth.start_session(person)  # signed out everywhere else, but still signed in here
+                if person.role != Role.ADMIN:  # the accounts pages are for administrators only
+                    return redirect(url_for("staff.dashboard"))
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/change_role.html", form=form, person=person)
 
