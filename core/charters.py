@@ -54,7 +54,10 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_.]+)\s*\]\]?")
 
 
 class CharterFileError(Exception):
-    """A charter file has problems; `problems` lists each as (line, message)."""
+    """A charter file has problems; `problems` lists each as (line, message).
+
+    Not a RuleError: it is about a file loaded from the command line (`flask charters load`) and by the demo, and is
+    reported there line by line; no page shows it."""
 
     def __init__(self, path: str, problems: list[tuple[int | None, str]]):
         self.path = path
