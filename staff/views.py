@@ -18,7 +18,7 @@ from core.charters import (
     published_charter,
     start_draft,
 )
-from core.errors import attempt
+from core.errors import attempt, attempt_or_flash
 from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
 from core.outbox import can_post_by_notify, mark_posted, post_by_notify
@@ -175,11 +175,7 @@ def toggle_active(user_id: int):
     person = _staff_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        staff_service.set_active(person, not person.active, by=current_user)
-    except staff_service.StaffError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: staff_service.set_active(person, not person.active, by=current_user)):
         flash(f"{person.name}'s account is now {'active' if person.active else 'disabled'}.", "success")
     return redirect(url_for("staff.user", user_id=person.id))
 

@@ -536,3 +536,15 @@ def test_a_residents_second_request_for_stage_2_at_once_says_they_have_asked(cli
     assert "You have already asked for a review" in soup.text
     assert not soup.select(".govuk-error-summary") and "Someone else" not in soup.text
     assert (complaint.stage, complaint.escalated_via) == (2, "resident")
+
+
+@pytest.mark.parametrize("action", ["respond", "restart"])
+def test_a_refused_button_on_the_case_page_says_why_there(client, login_as, action):
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    complaint = _case_with(me)
+    stale = complaint.version_id - 1  # the page was older than the case
+    response = client.post(f"/complaints/{complaint.id}/{action}", data={"version": stale}, follow_redirects=True)
+    assert response.request.path == f"/complaints/{complaint.id}"
+    soup = page(response)
+    banner = soup.select_one(".govuk-notification-banner")
+    assert "Someone else changed this case while you were working on it" in banner.get_text()
