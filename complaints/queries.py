@@ -21,6 +21,7 @@ from complaints.models import (
 )
 from core.extensions import db
 from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
+from core.text import storable_int
 from feedback.models import FeedbackItem, feedback_commitment
 
 #: Due within this many working days is "due soon" (amber); before today is overdue (red).
@@ -59,8 +60,8 @@ class Filters:
 
 
 def _int(value: str | None) -> int | None:
-    # Only ASCII digits: int() refuses superscripts and the like, which isdigit() accepts.
-    return int(value) if value and value.isascii() and value.isdigit() else None
+    # A number no id can exceed, so the database never overflows; anything else is ignored.
+    return storable_int(value)
 
 
 def parse_filters(args, *, mine: int | None = None) -> Filters:
@@ -171,13 +172,16 @@ class DashboardPage:
 def dashboard(filters: Filters, today: date) -> DashboardPage:
     """One page of cases, with the counts by state (and so the total), for the officer dashboard."""
     counts = _state_counts(filters, today)
+    total = sum(n for _, n in counts)
+    # A page past the last shows the last, like the feedback inbox.
+    filters = filters.with_page(min(filters.page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)))
     query = (_ordered(_filtered(select(Complaint), filters, today, join_item=True), filters.sort)
              .options(contains_eager(Complaint.feedback).joinedload(FeedbackItem.service_area),
                       joinedload(Complaint.handler))
              .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE))
     rows = list(db.session.scalars(query).unique())
     residents = {c.feedback.resident_id for c in rows if c.feedback.resident_id}
-    return DashboardPage(rows, sum(n for _, n in counts), filters, counts, restricted_residents(residents))
+    return DashboardPage(rows, total, filters, counts, restricted_residents(residents))
 
 
 def _state_counts(filters: Filters, today: date) -> list[tuple[str, int]]:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
 from core.errors import RuleError
@@ -53,7 +54,10 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_.]+)\s*\]\]?")
 
 
 class CharterFileError(Exception):
-    """A charter file has problems; `problems` lists each as (line, message)."""
+    """A charter file has problems; `problems` lists each as (line, message).
+
+    Not a RuleError: it is about a file loaded from the command line (`flask charters load`) and by the demo, and is
+    reported there line by line; no page shows it."""
 
     def __init__(self, path: str, problems: list[tuple[int | None, str]]):
         self.path = path
@@ -399,11 +403,19 @@ def active_service_area(code: str | None) -> ServiceArea | None:
     return db.session.merge(area, load=False) if area is not None and area.active else None
 
 
-def start_draft(charter: Charter, *, by: StaffUser) -> Charter:
-    """A new draft version copying `charter`, or the council's existing draft if there is one."""
-    draft = db.session.scalar(
-        select(Charter).where(Charter.council_slug == charter.council_slug, Charter.status == CharterStatus.DRAFT)
+def _draft_of(council_slug: str) -> Charter | None:
+    return db.session.scalar(
+        select(Charter).where(Charter.council_slug == council_slug, Charter.status == CharterStatus.DRAFT)
     )
+
+
+def start_draft(charter: Charter, *, by: StaffUser) -> Charter:
+    """A new draft version copying `charter`, or the council's existing draft if there is one.
+
+    Two people starting a draft at once both find none and both add the next version; the database's unique
+    version refuses the second, which is given the first one's draft instead."""
+    council_slug = charter.council_slug
+    draft = _draft_of(council_slug)
     if draft is not None:
         return draft
     latest = db.session.scalar(select(func.max(Charter.version)).where(Charter.council_slug == charter.council_slug))
@@ -417,10 +429,17 @@ def start_draft(charter: Charter, *, by: StaffUser) -> Charter:
                    target_value=c.target_value, target_unit=c.target_unit, target_share=c.target_share, rule=c.rule)
         for c in charter.commitments
     ]
-    db.session.add(draft)
-    record_audit(draft, "charter.draft_started", by=by, after={"from_version": charter.version},
-                 summary=f"Draft version {draft.version} started from version {charter.version}")
-    db.session.commit()
+    try:
+        db.session.add(draft)
+        record_audit(draft, "charter.draft_started", by=by, after={"from_version": charter.version},
+                     summary=f"Draft version {draft.version} started from version {charter.version}")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _draft_of(council_slug)
+        if existing is None:
+            raise
+        return existing
     return draft
 
 

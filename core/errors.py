@@ -1,10 +1,13 @@
 """The one kind of refusal: a RuleError carries a message for the person who asked and, when it is about one
-answer, the form field it belongs to; ``show_on_form`` puts refusals on the page, the GOV.UK way."""
+answer, the form field it belongs to; ``show_on_form`` puts refusals on the page, the GOV.UK way, and
+``attempt_or_flash`` shows one refused by a button that has no field to put it on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
+
+from flask import flash
 
 T = TypeVar("T")
 
@@ -14,7 +17,7 @@ class RuleError(Exception):
     ``field`` names the answer it is about, or is None when it is about the change as a whole.
 
     Every service raises this (or a package's own subclass of it, named so its callers can tell it apart), and
-    every view shows it with ``show_on_form`` or ``attempt``.
+    every view shows it with ``show_on_form`` or ``attempt`` (forms with fields) or ``attempt_or_flash`` (buttons).
     """
 
     def __init__(self, message: str, field: str | None = None) -> None:
@@ -54,4 +57,16 @@ def attempt(form, field: str, action: Callable[[], T]) -> T | bool | None:
         return action() or True
     except RuleError as error:
         show_on_form(form, error, field)
+        return None
+
+
+def attempt_or_flash(action: Callable[[], T]) -> T | bool | None:
+    """Run a service call for a button with no answers to put a refusal against (confirm, restart, turn on or off).
+
+    A refusal is flashed with the category "error", which the next page shows as its error summary, and None is
+    returned so the view can redirect; otherwise the call's result (True when it returns nothing)."""
+    try:
+        return action() or True
+    except RuleError as error:
+        flash(error.message, "error")
         return None

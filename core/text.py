@@ -7,10 +7,13 @@ import re
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import PathConverter, UnicodeConverter, ValidationError
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 from werkzeug.utils import cached_property
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+#: The largest number every database's INTEGER column holds (PostgreSQL's and SQLite's bound parameters alike).
+LARGEST_ID = 2**31 - 1
 
 
 def unstorable(text: str) -> str | None:
@@ -71,8 +74,27 @@ class StorablePathConverter(PathConverter):
         return value
 
 
+class StorableIntegerConverter(IntegerConverter):
+    """Record numbers a database can look up: a number larger than any id (``LARGEST_ID``) matches no page (404),
+    rather than overflowing the database driver."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST_ID,
+                 signed: bool = False) -> None:
+        bounded = LARGEST_ID if max is None or max > LARGEST_ID else max
+        super().__init__(map, fixed_digits, min, bounded, signed)
+
+
+def storable_int(value: str | None) -> int | None:
+    """A query parameter as a whole number from 0 to ``LARGEST_ID``; None when it is anything else (ASCII digits
+    only: int() refuses superscripts, which isdigit() accepts)."""
+    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= LARGEST_ID else None
+
+
 def use_storable_text(app) -> None:
     """Make every request's form answers, query parameters and URL parts storable; call before adding routes."""
     app.request_class = StorableTextRequest
     app.url_map.converters.update(default=StorableStringConverter, string=StorableStringConverter,
-                                  path=StorablePathConverter)
+                                  path=StorablePathConverter, int=StorableIntegerConverter)

@@ -18,7 +18,7 @@ from core.charters import (
     published_charter,
     start_draft,
 )
-from core.errors import attempt
+from core.errors import attempt, attempt_or_flash
 from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
 from core.outbox import can_post_by_notify, mark_posted, post_by_notify
@@ -147,6 +147,10 @@ def change_role(user_id: int):
     if form.validate_on_submit():
         if attempt(form, "role", lambda: staff_service.change_role(person, form.role.data, by=current_user)):
             flash(f"{person.name} is now {person.role_label.lower()}.", "success")
+            if person.id == current_user.id:
+                auth.start_session(person)  # signed out everywhere else, but still signed in here
+                if person.role != Role.ADMIN:  # the accounts pages are for administrators only
+                    return redirect(url_for("staff.dashboard"))
             return redirect(url_for("staff.user", user_id=person.id))
     return render_template("staff/change_role.html", form=form, person=person)
 
@@ -171,11 +175,7 @@ def toggle_active(user_id: int):
     person = _staff_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        staff_service.set_active(person, not person.active, by=current_user)
-    except staff_service.StaffError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: staff_service.set_active(person, not person.active, by=current_user)):
         flash(f"{person.name}'s account is now {'active' if person.active else 'disabled'}.", "success")
     return redirect(url_for("staff.user", user_id=person.id))
 
@@ -240,9 +240,10 @@ def publish_charter(charter_id: int):
         abort(404)
     form = PublishCharterForm()
     if form.validate_on_submit():
-        publish_draft(item, by=current_user, effective_from=form.effective_from.data)
-        flash(f"Version {item.version} is published.", "success")
-        return redirect(url_for("staff.charter", charter_id=item.id))
+        if attempt(form, "effective_from",
+                   lambda: publish_draft(item, by=current_user, effective_from=form.effective_from.data)):
+            flash(f"Version {item.version} is published.", "success")
+            return redirect(url_for("staff.charter", charter_id=item.id))
     return render_template("staff/publish_charter.html", form=form, charter=item)
 
 

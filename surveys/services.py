@@ -337,11 +337,21 @@ def any_survey_with_slug(slug: str) -> bool:
 # --- Answering ------------------------------------------------------------------------------------------------
 
 
-class LinkProblem(Exception):
-    """A survey link that cannot be answered; `kind` picks the polite page that explains why."""
+#: What a resident is told for each kind of link that cannot be answered (the problem page says more).
+LINK_PROBLEMS = {
+    "unknown": "This survey link is not recognised",
+    "used": "These answers have already been sent",
+    "expired": "This survey link has expired",
+    "closed": "This survey has closed",
+}
+
+
+class LinkProblem(RuleError):
+    """A survey link that cannot be answered: a refusal shown to the resident; `kind` picks the polite page that
+    explains why."""
 
     def __init__(self, kind: str, survey: Survey | None = None):
-        super().__init__(kind)
+        super().__init__(LINK_PROBLEMS[kind])
         self.kind = kind  # unknown, used, expired, closed
         self.survey = survey
 

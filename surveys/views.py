@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.auth import ANY_STAFF, STAFF_WHO_CHANGE, role_required
 from core.contacts import ContactSource
-from core.errors import attempt
+from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
 from surveys import bp, charts, intake, invitations, queries, services
@@ -28,7 +28,7 @@ from surveys.forms import (
     choices,
 )
 from surveys.models import CHOICE_TYPES, ContactImport, InvitationRule, Question, Section, Survey
-from surveys.services import QuestionSpec, SurveyRuleError
+from surveys.services import QuestionSpec
 from surveys.stats import format_net
 
 #: Who may read results and figures.
@@ -88,12 +88,8 @@ def survey(survey_id: int):
 def edit_details(survey_id: int):
     item = _survey_or_404(survey_id)
     form = SurveyDetailsForm(obj=item)
-    if form.validate_on_submit():
-        try:
-            services.update_survey_details(item, title=form.title.data, description=form.description.data,
-                                           by=current_user)
-        except SurveyRuleError as exc:
-            flash(str(exc), "error")
+    if form.validate_on_submit() and attempt(form, "title", lambda: services.update_survey_details(
+            item, title=form.title.data, description=form.description.data, by=current_user)):
         return redirect(url_for("surveys.survey", survey_id=item.id))
     return render_template("surveys/details.html", form=form, survey=item)
 
@@ -105,16 +101,10 @@ def section(survey_id: int, section_id: int | None = None):
     item = _survey_or_404(survey_id)
     existing = _section_of(item, section_id) if section_id else None
     form = SectionForm(obj=existing)
-    if form.validate_on_submit():
-        try:
-            if existing is None:
-                services.add_section(item, title=form.title.data, description=form.description.data,
-                                     by=current_user)
-            else:
-                services.update_section(existing, title=form.title.data, description=form.description.data,
-                                        by=current_user)
-        except SurveyRuleError as exc:
-            flash(str(exc), "error")
+    if form.validate_on_submit() and attempt(form, "title", lambda: services.add_section(
+            item, title=form.title.data, description=form.description.data, by=current_user) if existing is None
+            else services.update_section(existing, title=form.title.data, description=form.description.data,
+                                         by=current_user)):
         return redirect(url_for("surveys.survey", survey_id=item.id))
     return render_template("surveys/section.html", form=form, survey=item, section=existing)
 
@@ -125,11 +115,7 @@ def delete_section(survey_id: int, section_id: int):
     item = _survey_or_404(survey_id)
     target = _section_of(item, section_id)
     _confirmed()
-    try:
-        services.delete_section(target, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: services.delete_section(target, by=current_user)):
         flash(f"Section “{target.title}” deleted.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
@@ -223,11 +209,7 @@ def delete_question(survey_id: int, question_id: int):
     item = _survey_or_404(survey_id)
     target = _question_of(item, question_id)
     _confirmed()
-    try:
-        services.delete_question(target, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: services.delete_question(target, by=current_user)):
         flash("Question deleted.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
@@ -238,10 +220,8 @@ def move_question(survey_id: int, question_id: int):
     item = _survey_or_404(survey_id)
     target = _question_of(item, question_id)
     _confirmed()
-    try:
-        services.move_question(target, -1 if request.form.get("direction") == "up" else 1, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
+    attempt_or_flash(lambda: services.move_question(target, -1 if request.form.get("direction") == "up" else 1,
+                                                    by=current_user))
     return redirect(url_for("surveys.survey", survey_id=item.id, _anchor=f"question-{target.id}"))
 
 
@@ -250,14 +230,14 @@ def move_question(survey_id: int, question_id: int):
 def add_tp09(survey_id: int):
     item = _survey_or_404(survey_id)
     _confirmed()
-    try:
+
+    def add() -> None:
         services.require_draft(item)
         complaints_promise = [c for c in intake.commitments_by_code().values() if "complaint" in c.wording.lower()]
         services.add_tp09_question(item.sections[-1], landlord=current_app.config["COUNCIL_NAME"],
                                    commitments=complaints_promise[:1], by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
-    else:
+
+    if attempt_or_flash(add):
         flash("The Tenant Satisfaction Measure TP09 question is added. Only the council’s tenants are asked it.",
               "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
@@ -268,11 +248,7 @@ def add_tp09(survey_id: int):
 def make_live(survey_id: int):
     item = _survey_or_404(survey_id)
     _confirmed()
-    try:
-        services.make_live(item, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: services.make_live(item, by=current_user)):
         flash(f"Version {item.version} is live. Its questions can no longer change.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
@@ -282,11 +258,7 @@ def make_live(survey_id: int):
 def close(survey_id: int):
     item = _survey_or_404(survey_id)
     _confirmed()
-    try:
-        services.close_survey(item, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
-    else:
+    if attempt_or_flash(lambda: services.close_survey(item, by=current_user)):
         flash("The survey is closed. Nobody can answer it now; its results stay.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
@@ -296,10 +268,8 @@ def close(survey_id: int):
 def new_version(survey_id: int):
     item = _survey_or_404(survey_id)
     _confirmed()
-    try:
-        copy = services.new_version(item, by=current_user)
-    except SurveyRuleError as exc:
-        flash(str(exc), "error")
+    copy = attempt_or_flash(lambda: services.new_version(item, by=current_user))
+    if copy is None:
         return redirect(url_for("surveys.survey", survey_id=item.id))
     flash(f"Version {copy.version} is a draft copy. Residents keep answering version {item.version} until you make "
           "this one live.", "success")
@@ -498,15 +468,11 @@ def contact_import(import_id: int):
     batch = db.get_or_404(ContactImport, import_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            if request.form.get("decision") == "import":
-                intake.import_good_rows(batch, by=current_user)
+        if request.form.get("decision") == "import":
+            if attempt_or_flash(lambda: intake.import_good_rows(batch, by=current_user)):
                 flash(f"{batch.imported_count} contacts imported. The rows with problems were not.", "success")
-            else:
-                intake.discard_import(batch, by=current_user)
-                flash("Nothing was imported from the file.", "success")
-        except intake.ImportFileError as exc:
-            flash(str(exc), "error")
+        elif attempt_or_flash(lambda: intake.discard_import(batch, by=current_user)):
+            flash("Nothing was imported from the file.", "success")
         return redirect(url_for("surveys.contacts"))
     return render_template("surveys/import_report.html", batch=batch, form=form)
 

@@ -116,6 +116,8 @@ def recompute_due_dates(_sender=None, *, reason: str, **_extra) -> int:
                           selectinload(ComplaintExtension.approved_by), selectinload(ComplaintExtension.recorded_by))))
     for complaint in db.session.scalars(query):
         clock = running_clock(complaint)
+        if clock is None:  # an open case whose clock was never started (older data): nothing to move
+            continue
         was = clock.due_on
         _recompute(clock)
         if clock.due_on != was:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -18,11 +18,10 @@ from complaints.forms import (
     WithdrawForm,
     findings_form,
 )
-from complaints.services import ComplaintRuleError
 from complaints.views._shared import WORKERS, _case, _case_to_change, _form_page, _me, _to_case, _to_letter
 from core.audit import history_for
 from core.auth import ANY_STAFF, role_required
-from core.errors import attempt
+from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Role, StaffUser
 from core.timesource import today
@@ -140,12 +139,9 @@ def respond(complaint_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        letter = services.prepare_response(complaint, by=_me(), on=today(), version=form.version_number)
-    except ComplaintRuleError as exc:
-        flash(str(exc), "error")
-        return _to_case(complaint)
-    return _to_letter(letter)
+    letter = attempt_or_flash(lambda: services.prepare_response(complaint, by=_me(), on=today(),
+                                                                version=form.version_number))
+    return _to_letter(letter) if letter is not None else _to_case(complaint)
 
 
 @bp.route("/<int:complaint_id>/pause", methods=["GET", "POST"])
@@ -168,10 +164,8 @@ def restart(complaint_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.restart_clock(complaint, by=_me(), on=today(), version=form.version_number)
-    except ComplaintRuleError as exc:
-        flash(str(exc), "error")
+    if not attempt_or_flash(lambda: services.restart_clock(complaint, by=_me(), on=today(),
+                                                           version=form.version_number)):
         return _to_case(complaint)
     return _to_case(complaint, "The clock has restarted.")
 

@@ -11,9 +11,9 @@ from flask_login import current_user
 from complaints import bp, queries, services
 from complaints.forms import ConfirmForm
 from complaints.models import Complaint
-from complaints.services import ComplaintRuleError
 from complaints.views._shared import WORKERS, _me, _to_case
 from core.auth import ANY_STAFF, role_required
+from core.errors import attempt_or_flash
 from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
@@ -24,6 +24,7 @@ from feedback.models import FeedbackItem
 def _dashboard(filters: queries.Filters, *, mine: bool):
     on = today()
     data = queries.dashboard(filters, on)
+    filters = data.filters  # the page, kept within the pages there are
     return render_template(
         "complaints/dashboard.html", data=data, filters=filters, mine=mine, today=on,
         soon_limit=queries.due_soon_limit(on), counts=data.counts,
@@ -123,9 +124,7 @@ def open_case(feedback_id: int):
         flash(f"Complaint {item.reference} was anonymised on {govuk_date(item.anonymised_at)} under the retention "
               "policy, so it cannot be put into the complaints procedure.", "error")
         return redirect(url_for("complaints.not_opened"))
-    try:
-        complaint = services.open_complaint(item, by=_me())
-    except ComplaintRuleError as exc:
-        flash(str(exc), "error")
+    complaint = attempt_or_flash(lambda: services.open_complaint(item, by=_me()))
+    if complaint is None:
         return redirect(url_for("complaints.dashboard"))
     return _to_case(complaint, "The complaint is now under the complaints procedure at stage 1.")

@@ -9,7 +9,7 @@ from complaints import bp, deadlines, queries, services
 from complaints.forms import ResidentEscalateForm
 from complaints.models import Complaint, ComplaintState
 from core.errors import attempt
-from core.extensions import limiter
+from core.extensions import db, limiter
 from core.once import token_hash
 from core.timesource import today
 from feedback.models import FeedbackItem
@@ -31,12 +31,28 @@ def resident_escalate(token: str):
     can_ask = "escalate" in services.actions_for(complaint, None)
     form = ResidentEscalateForm()
     if can_ask and form.validate_on_submit():
-        if attempt(form, "note", lambda: services.escalate(complaint, on=today(), via="resident", note=form.note.data)):
+        asked = attempt(form, "note", lambda: _ask_for_review(complaint, form.note.data))
+        if asked == "asked":
             return render_template("complaints/track_escalated.html", complaint=complaint,
                                    page_title="You have asked for a review",
                                    ack_due=deadlines.long_date(complaint.due_on))
+        if asked == "already":  # the page says so, as it does when they come back to it
+            can_ask = False
     return render_template("complaints/track_escalate.html", complaint=complaint, form=form, can_ask=can_ask,
                            page_title="Ask for a review of your complaint (stage 2)")
+
+
+def _ask_for_review(complaint: Complaint, note: str | None) -> str:
+    """"asked", or "already" when another of the resident's requests (a second click) asked first; a change
+    made by staff meanwhile is refused as usual."""
+    try:
+        services.escalate(complaint, on=today(), via="resident", note=note)
+    except services.StaleCaseError:
+        db.session.refresh(complaint)
+        if complaint.escalated_on is None:
+            raise
+        return "already"
+    return "asked"
 
 
 _RESIDENT_STAGE_TEXT = {

@@ -45,7 +45,10 @@ _WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
 
 
 class CalendarError(ValueError):
-    """A calendar was asked for something it cannot answer (unknown policy, date out of range)."""
+    """A calendar was asked for something it cannot answer (unknown policy, date out of range).
+
+    Not a RuleError: it is a configuration or programming error, or a bad argument to `flask clocks due`, reported
+    on the command line; the deadline rules turn it into a ClockError rather than show it to anyone as a refusal."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from complaints import services
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintClock
 from core.clocks.closures import add_closure, announce_change, remove_closure
 from core.extensions import db
 from core.models import AuditEvent
@@ -74,3 +74,15 @@ def test_an_extension_agreed_on_the_last_day_stays_valid_when_a_closure_is_remov
 
 def test_announcing_a_change_with_nothing_to_move_moves_nothing(case):
     assert announce_change("the bank holidays or the deadline rules changed") == 0
+
+
+def test_an_open_case_without_a_running_clock_is_passed_over(people):
+    without = make_complaint(received_on=D("2026-03-16"))
+    with_clock = make_complaint(received_on=D("2026-03-16"))
+    db.session.execute(delete(ComplaintClock).where(ComplaintClock.complaint_id == without.id))
+    db.session.commit()
+    db.session.expire_all()
+    change = add_closure(day=D("2026-03-18"), name="Staff training day", by=people["officer"])
+    assert change.moved == 1
+    assert db.session.get(Complaint, with_clock.id).due_on == D("2026-03-24")
+    assert _history(db.session.get(Complaint, without.id)) == []

@@ -492,3 +492,59 @@ def test_feedback_changed_into_a_complaint_is_put_into_the_procedure(client, log
     complaint = db.session.scalar(db.select(Complaint).where(Complaint.feedback_id == item.id))
     assert complaint.stage == 1 and complaint.due_on == date(2026, 3, 25)
     assert "Every complaint is in the procedure" in page(client.get("/complaints/not-yet-opened")).text
+
+
+HUGE = "9" * 20
+
+
+@pytest.mark.parametrize("parameter", ["page", "service", "handler", "commitment", "stage"])
+def test_dashboard_ignores_numbers_too_big_for_the_database(client, login_as, parameter):
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    _case_with(me)
+    page(client.get(f"/complaints/?{parameter}={HUGE}"))
+    page(client.get(f"/complaints/mine?{parameter}={2**31}"))
+    assert client.get(f"/complaints/export.csv?{parameter}={HUGE}").status_code == 200
+
+
+def test_a_page_past_the_last_shows_the_last(client, login_as):
+    login_as(Role.VIEWER)
+    complaint = _case_with(make_staff())
+    soup = page(client.get("/complaints/?page=7"))
+    assert _refs(soup) == [complaint.reference]
+
+
+@pytest.mark.parametrize("path", [f"/complaints/{HUGE}", f"/complaints/{2**31}", f"/complaints/1/letters/{HUGE}",
+                                  f"/surveys/{HUGE}", f"/surveys/{2**31}"])
+def test_a_record_number_too_big_for_the_database_is_not_found(client, login_as, path):
+    login_as(Role.ADMIN)
+    assert client.get(path).status_code == 404
+
+
+def test_a_residents_second_request_for_stage_2_at_once_says_they_have_asked(client, monkeypatch):
+    handler = make_staff()
+    complaint = _tracked(handler)
+    acknowledge(complaint, handler, on=TODAY)
+    respond(complaint, handler, TODAY)
+    real_escalate = services.escalate
+
+    def first_click_won(case, **kwargs):  # the other click saved first, so this one's save finds the case changed
+        real_escalate(case, **kwargs)
+        raise services.StaleCaseError("Someone else changed this case")
+
+    monkeypatch.setattr("complaints.views.resident.services.escalate", first_click_won)
+    soup = page(client.post("/complaints/track/secret-token-123/escalate", data={"note": ""}))
+    assert "You have already asked for a review" in soup.text
+    assert not soup.select(".govuk-error-summary") and "Someone else" not in soup.text
+    assert (complaint.stage, complaint.escalated_via) == (2, "resident")
+
+
+@pytest.mark.parametrize("action", ["respond", "restart"])
+def test_a_refused_button_on_the_case_page_says_why_there(client, login_as, action):
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    complaint = _case_with(me)
+    stale = complaint.version_id - 1  # the page was older than the case
+    response = client.post(f"/complaints/{complaint.id}/{action}", data={"version": stale}, follow_redirects=True)
+    assert response.request.path == f"/complaints/{complaint.id}"
+    soup = page(response)
+    banner = soup.select_one(".govuk-notification-banner")
+    assert "Someone else changed this case while you were working on it" in banner.get_text()

@@ -126,3 +126,10 @@ def test_sign_out(client, login_as):
     login_as(Role.VIEWER)
     client.post("/sign-out")
     assert client.get("/staff").status_code == 302
+
+
+def test_an_administrator_cannot_disable_themselves_and_is_told_why(client, login_as):
+    admin = login_as(Role.ADMIN)
+    soup = page(client.post(f"/admin/users/{admin.id}/active", follow_redirects=True))
+    assert "You cannot disable your own account" in soup.select_one(".govuk-notification-banner").get_text()
+    assert admin.active

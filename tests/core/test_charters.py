@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from core.charters import (
     CharterFileError,
@@ -243,3 +244,39 @@ def test_published_commitments_are_read_once_per_version(db):
     assert attached in db.session and attached.wording == "We will answer the phone."
     assert attached is db.session.get(Commitment, kept.id)
     assert published_commitments_of("north-norfolk") == ()
+
+
+def test_two_people_starting_a_draft_at_once_share_one(db, tmp_path, monkeypatch):
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    published, _ = load_charter_file(path)
+    policy = make_staff(role=Role.POLICY_OFFICER)
+    theirs = start_draft(published, by=policy)
+    # The second request looked before the first had saved its draft: it saw no draft and the same latest version.
+    real_scalar = db.session.scalar
+    stale = [None, published.version]
+
+    def scalar(*args, **kwargs):
+        return stale.pop(0) if stale else real_scalar(*args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar)
+    mine = start_draft(published, by=policy)
+    monkeypatch.undo()
+    assert mine.id == theirs.id and mine.version == 2
+    assert db.session.scalar(select(func.count()).select_from(Charter)) == 2
+
+
+def test_a_refused_publish_is_shown_on_the_form(client, login_as, db, tmp_path, monkeypatch):
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    charter, _ = load_charter_file(path)
+    policy = login_as(Role.POLICY_OFFICER)
+    draft = start_draft(charter, by=policy)
+
+    def published_meanwhile(*args, **kwargs):  # someone else published it after this page checked
+        raise CharterRuleError("This version is already published.")
+
+    monkeypatch.setattr("staff.views.publish_draft", published_meanwhile)
+    soup = page(client.post(f"/charters/{draft.id}/publish", data={"effective_from": ["1", "4", "2027"]}))
+    assert "This version is already published." in soup.select_one(".govuk-error-summary").get_text()
+    assert soup.select_one("#effective_from-error") or soup.select_one(".govuk-error-message")

@@ -1,6 +1,7 @@
 """The one kind of refusal and the one helper that puts refusals on the page."""
 
 import pytest
+from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
@@ -8,7 +9,7 @@ from core.accounts import StaffError
 from core.auth import SignInError
 from core.charters import CharterRuleError
 from core.clocks.rules import ClockError
-from core.errors import RuleError, attempt, show_on_form
+from core.errors import RuleError, attempt, attempt_or_flash, show_on_form
 from core.sentiment.service import SentimentOverrideError
 from feedback.rules import Problem
 from feedback.services import FeedbackError
@@ -63,3 +64,15 @@ def test_attempt_returns_the_result_or_shows_the_refusal(form):
 
     assert attempt(form, "reason", refuse) is None
     assert form.reason.errors == ["Try again tomorrow"]
+
+
+def test_attempt_or_flash_returns_the_result_or_flashes_the_refusal(app):
+    with app.test_request_context(method="POST"):
+        assert attempt_or_flash(lambda: 42) == 42
+        assert attempt_or_flash(lambda: None) is True
+
+        def refuse():
+            raise SurveyRuleError("This survey is already live")
+
+        assert attempt_or_flash(refuse) is None
+        assert get_flashed_messages(with_categories=True) == [("error", "This survey is already live")]

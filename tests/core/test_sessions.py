@@ -257,3 +257,13 @@ def test_behind_a_proxy_the_throttle_counts_each_clients_own_address(app, db):
                                headers={"X-Forwarded-For": "198.51.100.20"})
         assert response.status_code == 302
         db.engine.dispose()
+
+
+def test_an_administrator_changing_their_own_role_stays_signed_in_only_where_they_did_it(app):
+    make_staff(role=Role.ADMIN, password=TEST_PASSWORD)  # so they are not the last administrator
+    admin = make_staff(role=Role.ADMIN, email=OFFICER, password=TEST_PASSWORD)
+    here, elsewhere = _signed_in(app, admin), _signed_in(app, admin)
+    response = here.post(f"/admin/users/{admin.id}/role", data={"role": Role.POLICY_OFFICER.value})
+    assert response.status_code == 302 and response.headers["Location"] == "/staff"  # no longer an administrator
+    assert _reaches_staff_page(here)
+    assert not _reaches_staff_page(elsewhere)

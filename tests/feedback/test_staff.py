@@ -128,6 +128,7 @@ def test_inbox_pages_fifty_at_a_time(client, login_as, db):
     assert len(references(second)) == 5
     assert not set(references(first)) & set(references(second))
     assert len(references(page(client.get("/staff/feedback?page=99")))) == 5  # past the end: the last page
+    assert len(references(page(client.get("/staff/feedback?page=" + "9" * 20)))) == 5  # beyond any database integer
 
 
 def test_inbox_flags_acknowledgements_that_are_overdue_or_due_today(client, login_as):

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.contacts import ContactRecord, ContactSource, anonymise_contacts, record_contact
+from core.errors import RuleError
 from core.events import complaint_closed, complaint_escalated, complaint_withdrawn
 from core.models import OutboxMessage
 from core.once import token_hash
@@ -400,3 +401,13 @@ def test_invite_report_summary_reads_well():
     report = invitations.InviteReport(sent=3, skipped={"opted_out": 1, "no_email": 2}, waiting=4)
     assert report.summary() == ("Sent 3 invitations, skipped 3 (no email address: 2, opted out of surveys: 1), "
                                 "4 waiting.")
+
+
+def test_a_link_that_cannot_be_answered_is_a_refusal_with_words_for_the_resident(db):
+    invitation, token = _invite(db)
+    invitation.expires_at = datetime(2000, 1, 1)
+    db.session.commit()
+    with pytest.raises(RuleError) as problem:
+        services.invitation_for_token(token)
+    assert (problem.value.message, problem.value.field) == ("This survey link has expired", None)
+    assert services.AlreadySubmitted().message == "These answers have already been sent"

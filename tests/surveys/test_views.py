@@ -275,3 +275,24 @@ def test_a_viewer_changes_nothing_about_contacts_or_opt_outs(client, login_as, d
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactRecord)) == 0
     soup = page(client.get("/surveys/contacts"))
     assert not soup.select("a[href='/surveys/contacts/new'], a[href='/surveys/opt-outs']")
+
+
+@pytest.mark.parametrize("path", ["details", "sections/new", "sections/{section}"])
+def test_a_refused_change_to_a_live_survey_keeps_what_was_typed(client, login_as, db, path):
+    survey = make_survey([{"type": "yes_no", "text": "First?"}], state="live")
+    login_as(Role.POLICY_OFFICER)
+    url = f"/surveys/{survey.id}/" + path.format(section=survey.sections[0].id)
+    soup = page(client.post(url, data={"title": "A title I typed", "description": "Words I typed"}))
+    summary = soup.select_one(".govuk-error-summary")
+    assert "You can only change a draft survey" in summary.get_text()
+    assert summary.select_one("a")["href"] == "#title"
+    assert soup.select_one("input#title")["value"] == "A title I typed"
+    assert "Words I typed" in soup.select_one("textarea#description").get_text()
+
+
+def test_a_refused_button_says_why_on_the_next_page(client, login_as, db):
+    survey = make_survey([{"type": "yes_no", "text": "First?"}], state="closed")
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.post(f"/surveys/{survey.id}/live", follow_redirects=True))
+    banners = [b.get_text() for b in soup.select(".govuk-notification-banner")]
+    assert len(banners) == 1 and "You can only change a draft survey" in banners[0]
