@@ -47,7 +47,7 @@ from feedback.services import issue_api_key  # noqa: E402
 
 TARGET_RATE = 150  # complaints a second: well above any council's busiest hour
 TARGET_P95_MS = 200
-WORKERS = 2
+WORKERS = 2  # the default; --workers changes it (the README's production example uses 4)
 WRK_SCRIPT = Path(__file__).with_suffix(".lua")
 WORKER_READY = "Language data loaded"  # what gunicorn.conf.py logs once a worker is ready
 
@@ -93,11 +93,11 @@ APPS = {"charterline": ("app:create_app()", "/api/v1/openapi.json", "/api/v1/fee
         "bare": ("bench.bare_app:create_app()", "/ready", "/bare")}
 
 
-def start_server(url: str, port: int, log: Path, app: str = "charterline") -> subprocess.Popen:
+def start_server(url: str, port: int, log: Path, app: str = "charterline", workers: int = WORKERS) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32), "CHARTERLINE_ENV": "production",
            "CHARTERLINE_COUNCIL": "harrow", "CHARTERLINE_BASE_URL": f"http://127.0.0.1:{port}"}
     target, ready_path, _post_path = APPS[app]
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--backlog", "2048", "--log-level", "info", target]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -109,13 +109,13 @@ def start_server(url: str, port: int, log: Path, app: str = "charterline") -> su
             connection.request("GET", ready_path)
             # Each worker loads its language data before its first request (gunicorn.conf.py): wait for all of
             # them, or the first seconds measure one worker while the other is still reading WordNet.
-            if connection.getresponse().status == 200 and log.read_text().count(WORKER_READY) >= WORKERS:
+            if connection.getresponse().status == 200 and log.read_text().count(WORKER_READY) >= workers:
                 return server
             time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn and both its workers were not ready within 60 seconds")
+    raise SystemExit("gunicorn and its workers were not ready within 60 seconds")
 
 
 def complaint(marker: str) -> bytes:
@@ -222,7 +222,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> bool:
     port = free_port()
     use_wrk = args.client == "wrk"
     with tempfile.TemporaryDirectory() as scratch:
-        server = start_server(url, port, Path(scratch) / "gunicorn.log")
+        server = start_server(url, port, Path(scratch) / "gunicorn.log", workers=args.workers)
         try:
             python_load(port, key, args.clients, args.clients * 10, 10, "warmup")  # both workers warm
             run = f"bench{secrets.token_hex(3)}"
@@ -236,7 +236,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> bool:
     missing, doubled, extra = check_rows(url, run, result)
     rate = len(result.references) / result.seconds if result.seconds else 0.0
     errors = sum(result.failures.values())
-    print(f"{name} ({'wrk' if use_wrk else 'Python loop'}, {args.clients} clients, {WORKERS} gunicorn workers): "
+    print(f"{name} ({'wrk' if use_wrk else 'Python loop'}, {args.clients} clients, {args.workers} gunicorn workers): "
           f"{result.requests} complaints in {result.seconds:.1f} s, {rate:.0f} per second, "
           f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, errors {errors} {result.failures or ''}".rstrip())
     bare = baseline(url, args)
@@ -261,7 +261,7 @@ def baseline(url: str, args: argparse.Namespace) -> Run:
     create_bare_table(url)
     port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
-        server = start_server(url, port, Path(scratch) / "gunicorn.log", app="bare")
+        server = start_server(url, port, Path(scratch) / "gunicorn.log", app="bare", workers=args.workers)
         try:
             python_load(port, "", args.clients, args.clients * 10, 10, "warmup", path="/bare")
             if args.client == "wrk":
@@ -275,6 +275,7 @@ def baseline(url: str, args: argparse.Namespace) -> Run:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
+    parser.add_argument("--workers", type=int, default=WORKERS, help=f"gunicorn workers (default {WORKERS})")
     parser.add_argument("--requests", type=int, default=6000, help="most complaints the Python loop sends (6000)")
     parser.add_argument("--seconds", type=float, default=20, help="how long to send for at most (default 20)")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
