@@ -243,10 +243,11 @@ def test_failures_are_kept_without_the_email_address(app, db):
 def test_behind_a_proxy_the_throttle_counts_each_clients_own_address(app, db):
     from app import create_app
 
-    officer = make_staff(email=OFFICER, password=TEST_PASSWORD)
-    proxied = create_app({**app.config, "CHARTERLINE_PROXY_COUNT": 1})
-    proxied.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    # A second app of its own, on an in-memory database, so nothing of it outlives the test.
+    proxied = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": "sqlite://", "CHARTERLINE_PROXY_COUNT": 1})
     with proxied.app_context():
+        db.create_all()
+        officer = make_staff(email=OFFICER, password=TEST_PASSWORD)
         client = proxied.test_client()
         client.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # every request reaches us from the web server
         for _ in range(app.config["CHARTERLINE_SIGN_IN_FREE_ATTEMPTS"] + 1):
@@ -256,6 +257,7 @@ def test_behind_a_proxy_the_throttle_counts_each_clients_own_address(app, db):
         response = client.post("/sign-in", data={"email": officer.email, "password": TEST_PASSWORD},
                                headers={"X-Forwarded-For": "198.51.100.20"})
         assert response.status_code == 302
+        db.session.remove()
         db.engine.dispose()
 
 
