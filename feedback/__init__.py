@@ -14,10 +14,10 @@ def init_app(app: Flask) -> None:
     from core.openapi import register_api_section
     from core.sentiment.registry import register_scored_text
     from feedback import api, commands, staff_views, views  # noqa: F401  their routes join the blueprint
+    from feedback.acknowledgement import move_acknowledgement_dates
     from feedback.demo import load_demo_feedback
     from feedback.models import FeedbackItem
     from feedback.openapi import describe_feedback_api
-    from feedback.services import move_acknowledgement_dates
 
     # Scored for sentiment and themes whenever the resident's description is written; once anonymised, the
     # description is a placeholder and the stored score stands.

@@ -19,6 +19,7 @@ from core.models import Channel, ServiceArea
 from core.text import unstorable
 from core.timesource import iso_utc, today
 from feedback import bp
+from feedback.acknowledgement import published_commitments, tracking_url
 from feedback.models import ApiKey, FeedbackItem, FeedbackKind
 from feedback.once import tracking_token_for
 from feedback.openapi import API_FIELDS, DATE_PATTERN, RESIDENT_FIELDS, spec
@@ -31,14 +32,7 @@ from feedback.rules import (
     Submission,
     submission_problems,
 )
-from feedback.services import (
-    FEEDBACK_READ,
-    FEEDBACK_WRITE,
-    find_api_key,
-    published_commitments,
-    submit_feedback,
-    tracking_url,
-)
+from feedback.services import FEEDBACK_READ, FEEDBACK_WRITE, find_api_key, submit_feedback
 
 
 def _presented_key() -> str | None:

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
+from feedback.acknowledgement import mark_acknowledged
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
-from feedback.services import active_charter, mark_acknowledged, reclassify, submit_feedback
+from feedback.services import active_charter, reclassify, submit_feedback
 
 #: How many items a year of demonstration feedback has.
 DEMO_ITEMS = 360

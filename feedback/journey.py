@@ -14,6 +14,7 @@ from core.charters import active_service_area
 from core.extensions import db
 from core.models import Commitment, ServiceArea
 from core.once import derived_token, token_hash
+from feedback.acknowledgement import published_commitments
 from feedback.forms import NO_ADJUSTMENTS, NOT_SURE
 from feedback.models import FeedbackDraft, FeedbackKind
 from feedback.rules import (
@@ -25,7 +26,7 @@ from feedback.rules import (
     description_problems,
     reply_problems,
 )
-from feedback.services import active_charter, published_commitments
+from feedback.services import active_charter
 from feedback.uploads import StoredFile, delete_stored
 
 SESSION_KEY = "feedback_draft"

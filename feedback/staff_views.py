@@ -24,6 +24,7 @@ from core.once import issue_token, verified_token
 from core.sentiment.service import override_sentiment
 from core.timesource import today
 from feedback import bp, queries
+from feedback.acknowledgement import explain_acknowledgement, published_commitments, tracking_url
 from feedback.forms import (
     ApiKeyForm,
     ConfirmForm,
@@ -51,15 +52,12 @@ from feedback.services import (
     active_charter,
     add_files,
     check_submission,
-    explain_acknowledgement,
     issue_api_key,
-    published_commitments,
     reclassify,
     retag,
     revoke_api_key,
     send_staff_message,
     submit_feedback,
-    tracking_url,
     update_status,
 )
 from feedback.uploads import MAX_FILES, path_of, store_all

@@ -18,6 +18,7 @@ from core.models import ServiceArea
 from core.once import MAX_LENGTH, issue_token, verified_token
 from core.timesource import today
 from feedback import bp, journey
+from feedback.acknowledgement import explain_acknowledgement, tracking_url
 from feedback.forms import (
     KIND_LABELS,
     NOT_SURE,
@@ -61,11 +62,9 @@ from feedback.services import (
     add_files,
     add_resident_message,
     complain_about,
-    explain_acknowledgement,
     find_by_token,
     keep_as_complaint,
     submit_feedback,
-    tracking_url,
     withdraw,
 )
 from feedback.uploads import MAX_FILES, delete_stored, store_all

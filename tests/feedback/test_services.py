@@ -11,7 +11,7 @@ from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.once import token_hash
 from core.timesource import now, set_today
-from feedback import integrations, services
+from feedback import acknowledgement, integrations, services
 from feedback.commands import purge_abandoned
 from feedback.models import ApiKey, FeedbackDraft, FeedbackItem, FeedbackMessage
 from feedback.rules import ContactDetails, Submission
@@ -43,13 +43,13 @@ def test_due_dates(rule, start, due):
 # Which acknowledgement standard applies
 
 def test_web_form_uses_the_charter_promise_for_emails_and_web_forms(charter):
-    assert services.acknowledgement_standard("web_form").code == "HAR-03"
-    assert services.acknowledgement_standard("email").code == "HAR-03"
+    assert acknowledgement.acknowledgement_standard("web_form").code == "HAR-03"
+    assert acknowledgement.acknowledgement_standard("email").code == "HAR-03"
 
 
 def test_information_request_promises_are_not_feedback_standards(charter):
     # Harrow's only letter acknowledgement promise is for Freedom of Information requests.
-    assert services.acknowledgement_standard("letter") is None
+    assert acknowledgement.acknowledgement_standard("letter") is None
 
 
 def test_promises_without_a_day_based_standard_are_ignored():
@@ -58,11 +58,11 @@ def test_promises_without_a_day_based_standard_are_ignored():
          "metric": "acknowledge", "target_value": 30, "target_unit": "seconds"},
         {"code": "X-02", "wording": "We acknowledge anything within 2 working days.", "channel": "any",
          "metric": "acknowledge", "target_value": 2, "target_unit": "working_days", "rule": "working-days:2"}])
-    assert services.acknowledgement_standard("phone").code == "X-02"
+    assert acknowledgement.acknowledgement_standard("phone").code == "X-02"
 
 
 def plan(item) -> tuple:
-    services.plan_acknowledgement(item)
+    acknowledgement.plan_acknowledgement(item)
     code = item.acknowledgement_commitment.code if item.acknowledgement_commitment else None
     return code, item.acknowledgement_rule, item.acknowledgement_due_on
 
@@ -181,15 +181,15 @@ def test_late_acknowledgement_is_recorded_as_missed(db):
 
 
 def test_delivery_prefers_the_chosen_written_way():
-    assert services.delivery_for(None) is None
-    email = services.delivery_for(make_resident(reply_by="email", address="1 Road"))
+    assert acknowledgement.delivery_for(None) is None
+    email = acknowledgement.delivery_for(make_resident(reply_by="email", address="1 Road"))
     assert (email.channel, email.format) == ("email", "standard")
-    letter = services.delivery_for(make_resident(name="Cy", reply_by="letter", address="1 Road", postcode="ZZ1 1AB",
-                                                 adjustments=["large_print"]))
+    letter = acknowledgement.delivery_for(make_resident(name="Cy", reply_by="letter", address="1 Road",
+                                                        postcode="ZZ1 1AB", adjustments=["large_print"]))
     assert (letter.channel, letter.to, letter.format) == ("letter", "Cy\n1 Road\nZZ1 1AB", "large_print")
-    phone = services.delivery_for(make_resident(reply_by="phone", email="p@example.com"))
+    phone = acknowledgement.delivery_for(make_resident(reply_by="phone", email="p@example.com"))
     assert phone.channel == "email"
-    assert services.delivery_for(make_resident(reply_by="phone", email=None)) is None
+    assert acknowledgement.delivery_for(make_resident(reply_by="phone", email=None)) is None
 
 
 def test_references_never_repeat(db):
@@ -311,7 +311,7 @@ def test_a_closure_moves_the_acknowledgements_still_to_send_and_says_why(db):
                                       received_on=date(2026, 3, 2), by=officer)
     done, _token = record_feedback(submission(kind="comment", contact=by_phone), channel="phone",
                                    received_on=date(2026, 3, 2), by=officer)
-    services.mark_acknowledged(done)
+    acknowledgement.mark_acknowledged(done)
     db.session.commit()
     assert waiting.acknowledgement_due_on == date(2026, 3, 9)  # 5 working days
 
