@@ -1,4 +1,5 @@
-"""Residents' pages: the feedback form one question at a time, the confirmation, and the private tracking page."""
+"""Residents' pages: the feedback form one question at a time and the confirmation (the tracking page is in
+tracking_views.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from core.errors import attempt, show_on_form
-from core.events import tracking_sections
+from core.errors import show_on_form
 from core.extensions import db, limiter
 from core.models import ServiceArea
-from core.once import MAX_LENGTH, issue_token, verified_token
+from core.once import MAX_LENGTH
 from core.timesource import today
 from feedback import bp, journey
 from feedback.acknowledgement import explain_acknowledgement, tracking_url
@@ -25,24 +25,19 @@ from feedback.forms import (
     AdjustmentsForm,
     CheckAnswersForm,
     CommitmentsForm,
-    ComplainForm,
     ConfirmForm,
     ContactForm,
     DetailsForm,
     EqualityForm,
     EvidenceForm,
-    KeepComplaintForm,
     KindForm,
     RemoveFileForm,
     ReplyForm,
     ServiceForm,
-    TrackFilesForm,
-    TrackMessageForm,
-    WithdrawForm,
     text,
 )
 from feedback.models import FeedbackItem, FeedbackKind
-from feedback.once import find_by_submission, message_sent, tracking_token_for
+from feedback.once import find_by_submission, tracking_token_for
 from feedback.queries import item_by_reference
 from feedback.rules import (
     ADJUSTMENTS,
@@ -58,14 +53,7 @@ from feedback.rules import (
     text_problems,
 )
 from feedback.services import (
-    FeedbackError,
-    add_files,
-    add_resident_message,
-    complain_about,
-    find_by_token,
-    keep_as_complaint,
     submit_feedback,
-    withdraw,
 )
 from feedback.uploads import MAX_FILES, delete_stored, store_all
 
@@ -81,10 +69,6 @@ def public_rate_limit() -> str:
 def limited(view):
     """The public rate limit on a form's submissions."""
     return limiter.limit(public_rate_limit, methods=["POST"])(view)
-
-
-#: Every tracking page shares one limit per address, so guessing tokens is slow.
-tracking_limit = limiter.shared_limit(public_rate_limit, scope="tracking")
 
 
 @bp.after_request
@@ -446,136 +430,3 @@ def confirmation():
 @bp.get("/feedback/sent")
 def sent():
     return render_template("feedback/sent.html")
-
-
-# The private tracking page
-
-def _tracked(token: str) -> FeedbackItem:
-    """The item for the token. Once anonymised there is nothing left to add to or change: its pages lead back to
-    the tracking page, which says why."""
-    item = find_by_token(token)
-    if item is None:
-        abort(404)
-    if item.anonymised_at is not None and request.endpoint != "feedback.track":
-        abort(redirect(url_for("feedback.track", token=token)))
-    return item
-
-
-@bp.get("/track/<token>")
-@tracking_limit
-def track(token: str):
-    item = _tracked(token)
-    if item.anonymised_at is not None:
-        # The link still works, so the resident learns what happened rather than meeting "Page not found".
-        return render_template("feedback/track_anonymised.html", item=item)
-    return render_template("feedback/track.html", item=item, token=token, explanation=explain_acknowledgement(item),
-                           sections=tracking_sections(item))
-
-
-@bp.route("/track/<token>/message", methods=["GET", "POST"])
-@tracking_limit
-def track_message(token: str):
-    item = _tracked(token)
-    form = TrackMessageForm()
-    once = verified_token(form.submission.data, "track-message", item.tracking_token_hash)
-    if form.validate_on_submit():
-        if once is not None and message_sent(once):
-            return _message_added(token)
-        if once is None and item.is_open:
-            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
-            form.body.errors.append("Your information has not been sent yet. Check it and select Send")
-        else:
-            try:
-                add_resident_message(item, form.body.data.strip(), once=once)
-            except FeedbackError as exc:
-                form.body.errors.append(str(exc))
-            except IntegrityError:
-                # The same message sent at the same moment: the database added the first, and refused this one.
-                db.session.rollback()
-                if not message_sent(once):
-                    raise
-                return _message_added(token)
-            else:
-                return _message_added(token)
-    form.submission.data = once or issue_token("track-message", item.tracking_token_hash)
-    return render_template("feedback/track_message.html", form=form, item=item, token=token)
-
-
-def _message_added(token: str):
-    flash("We have added your information.", "success")
-    return redirect(url_for("feedback.track", token=token))
-
-
-@bp.route("/track/<token>/files", methods=["GET", "POST"])
-@tracking_limit
-def track_files(token: str):
-    item = _tracked(token)
-    form = TrackFilesForm()
-    if form.validate_on_submit():
-        uploads = [u for u in request.files.getlist("files") if u and u.filename]
-        if not uploads:
-            form.files.errors.append("Select a file to upload")
-        elif not item.is_open:
-            form.files.errors.append(f"This {item.kind_noun} is {item.status_label.lower()}, so it cannot be changed")
-        else:
-            stored, problems = store_all(uploads, already=len(item.attachments))
-            if stored:
-                add_files(item, stored, by=None)
-            if not problems:
-                flash(f"We have added {len(stored)} file{'' if len(stored) == 1 else 's'}.", "success")
-                return redirect(url_for("feedback.track", token=token))
-            form.files.errors.extend(problems)
-    return render_template("feedback/track_files.html", form=form, item=item, token=token, max_files=MAX_FILES)
-
-
-@bp.route("/track/<token>/withdraw", methods=["GET", "POST"])
-@tracking_limit
-def track_withdraw(token: str):
-    item = _tracked(token)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        if attempt(form, "reason", lambda: withdraw(item, reason=(form.reason.data or "").strip() or None)):
-            flash(f"You have withdrawn your {item.kind_noun}.", "success")
-            return redirect(url_for("feedback.track", token=token))
-    return render_template("feedback/track_withdraw.html", form=form, item=item, token=token)
-
-
-@bp.route("/track/<token>/complaint", methods=["GET", "POST"])
-@tracking_limit
-def track_complaint(token: str):
-    item = _tracked(token)
-    if item.kind != FeedbackKind.SERVICE_REQUEST or not item.is_open:
-        abort(404)
-    if item.resident_kind == FeedbackKind.COMPLAINT:
-        form = KeepComplaintForm()
-        if form.validate_on_submit():
-            keep_as_complaint(item)
-            flash("We will handle this as a complaint.", "success")
-            return redirect(url_for("feedback.track", token=token))
-        return render_template("feedback/track_keep_complaint.html", form=form, item=item, token=token)
-    form = ComplainForm()
-    once = verified_token(form.submission.data, "track-complaint", item.tracking_token_hash)
-    if form.validate_on_submit():
-        complaint = find_by_submission(once) if once else None
-        if complaint is None and once is None:
-            # A page we did not issue (or from before pages had one-time tokens): nothing can tell a repeat apart.
-            form.description.errors.append("Your complaint has not been sent yet. Check it and select Make a complaint")
-        else:
-            if complaint is None:
-                try:
-                    sent = complain_about(item, form.description.data.strip(), once=once)
-                except IntegrityError:
-                    # The same complaint sent at the same moment: the database recorded the first, refused this one.
-                    db.session.rollback()
-                    complaint = find_by_submission(once)
-                    if complaint is None:
-                        raise
-                else:
-                    if show_on_form(form, sent.problems):
-                        complaint = sent.item
-            if complaint is not None:
-                flash(f"We have received your complaint. Your reference is {complaint.reference}. "
-                      "Keep this page's address: it is your private link to this complaint.", "success")
-                return redirect(url_for("feedback.track", token=tracking_token_for(once)))
-    form.submission.data = once or issue_token("track-complaint", item.tracking_token_hash)
-    return render_template("feedback/track_complain.html", form=form, item=item, token=token)

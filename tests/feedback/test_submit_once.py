@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.models import AuditEvent, OutboxMessage, Role
 from core.timesource import set_today
-from feedback import staff_views, views
+from feedback import staff_views, tracking_views, views
 from feedback.models import FeedbackDraft, FeedbackItem, FeedbackMessage
 from tests.feedback.journey import walk
 from tests.helpers import make_feedback, page
@@ -181,7 +181,7 @@ def test_a_message_sent_at_once_is_added_once(app, client, db, monkeypatch):
     form = message_form(client, "It happened again today.")
     refused = []
     ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = views.add_resident_message
+    real = tracking_views.add_resident_message
 
     def adding(*args, **kwargs):
         ready.wait()
@@ -191,7 +191,7 @@ def test_a_message_sent_at_once_is_added_once(app, client, db, monkeypatch):
             refused.append(exc)
             raise
 
-    monkeypatch.setattr(views, "add_resident_message", adding)
+    monkeypatch.setattr(tracking_views, "add_resident_message", adding)
     db.session.rollback()
     answers = at_once(lambda browser: browser.post(f"/track/{TOKEN}/message", data=form),
                       [app.test_client() for _ in range(AT_ONCE)])
@@ -245,7 +245,7 @@ def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, c
     form = complaint_form(client, "Nobody has come after 3 weeks.")
     refused = []
     ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = views.complain_about
+    real = tracking_views.complain_about
 
     def complaining(*args, **kwargs):
         ready.wait()
@@ -255,7 +255,7 @@ def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, c
             refused.append(exc)
             raise
 
-    monkeypatch.setattr(views, "complain_about", complaining)
+    monkeypatch.setattr(tracking_views, "complain_about", complaining)
     db.session.rollback()
     answers = at_once(lambda browser: browser.post(f"/track/{TOKEN}/complaint", data=form),
                       [app.test_client() for _ in range(AT_ONCE)])
