@@ -6,10 +6,11 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from core.extensions import limiter
 from core.models import Channel
-from surveys import bp, invitations, services
+from surveys import answering, bp, invitations, services
+from surveys.answering import AlreadySubmitted, LinkProblem
 from surveys.forms import ConfirmForm, answers_from, build_section_form, field_name, initial_data, render_params
 from surveys.models import Response, Survey
-from surveys.services import AlreadySubmitted, LinkProblem, SurveyRuleError
+from surveys.services import SurveyRuleError
 
 #: Status codes for links that cannot be answered: unknown links are not found; the others are gone for good.
 PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410, "closed": 410}
@@ -28,12 +29,12 @@ def _open_rate_limit() -> str:
 @bp.route("/i/<token>", methods=["GET", "POST"])
 def invited(token: str):
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = answering.invitation_for_token(token)
     except LinkProblem as exc:
         return _problem(exc)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.start_invited_response(invitation)
+        answering.start_invited_response(invitation)
         return redirect(url_for("surveys.answer", token=token, page=1))
     survey = services.live_version(invitation.survey)
     return render_template("surveys/answer/start.html", survey=survey, form=form, opt_out=url_for(
@@ -43,7 +44,7 @@ def invited(token: str):
 @bp.route("/i/<token>/stop", methods=["GET", "POST"])
 def stop(token: str):
     """One-click opt-out. The click is a button (POST), so email link checkers that follow links change nothing."""
-    invitation = services.invitation_by_token(token)
+    invitation = answering.invitation_by_token(token)
     if invitation is None:
         return _problem(LinkProblem("unknown"))
     form = ConfirmForm()
@@ -74,13 +75,13 @@ def open_start(slug: str, channel: str):
         return _problem(exc)
     form = ConfirmForm()
     if form.validate_on_submit():
-        _response, token = services.start_open_response(survey, channel)
+        _response, token = answering.start_open_response(survey, channel)
         return redirect(url_for("surveys.answer", token=token, page=1))
     return render_template("surveys/answer/start.html", survey=survey, form=form, opt_out=None)
 
 
 def _response(token: str) -> Response:
-    return services.response_for_token(token)
+    return answering.response_for_token(token)
 
 
 @bp.route("/r/<token>/<int:page>", methods=["GET", "POST"])
@@ -89,16 +90,16 @@ def answer(token: str, page: int):
         response = _response(token)
     except LinkProblem as exc:
         return _problem(exc)
-    sections = services.pages(response)
+    sections = answering.pages(response)
     if not 1 <= page <= len(sections):
         abort(404)
     section = sections[page - 1]
-    questions = services.questions_on(response, section)
+    questions = answering.questions_on(response, section)
     form_class = build_section_form(questions)
     form = form_class() if request.method == "POST" else form_class(data=initial_data(questions, response.draft))
     if form.validate_on_submit():
-        services.save_section(response, section, answers_from(form, questions))
-        following = services.pages(response)
+        answering.save_section(response, section, answers_from(form, questions))
+        following = answering.pages(response)
         position = following.index(section) + 1 if section in following else page
         if position < len(following) and request.args.get("change") is None:
             return redirect(url_for("surveys.answer", token=token, page=position + 1))
@@ -119,22 +120,22 @@ def check(token: str):
         response = _response(token)
     except LinkProblem as exc:
         # The answers sent again once they are in: the same thank-you page, and nothing stored twice.
-        sent = services.submitted_response(token) if exc.kind == "used" and request.method == "POST" else None
+        sent = answering.submitted_response(token) if exc.kind == "used" and request.method == "POST" else None
         return _thank(sent) if sent is not None else _problem(exc)
-    missing = services.first_unanswered(response)
+    missing = answering.first_unanswered(response)
     if missing is not None:
-        return redirect(url_for("surveys.answer", token=token, page=services.pages(response).index(missing) + 1))
+        return redirect(url_for("surveys.answer", token=token, page=answering.pages(response).index(missing) + 1))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.submit_response(response)
+            answering.submit_response(response)
         except AlreadySubmitted:
             pass  # sent twice at once: the other sending stored the answers
         except SurveyRuleError:
             return redirect(url_for("surveys.check", token=token))
         return _thank(response)
-    sections = services.pages(response)
-    rows = [(index, s, services.questions_on(response, s)) for index, s in enumerate(sections, start=1)]
+    sections = answering.pages(response)
+    rows = [(index, s, answering.questions_on(response, s)) for index, s in enumerate(sections, start=1)]
     return render_template("surveys/answer/check.html", survey=response.survey, response=response, rows=rows,
                            form=form, token=token)
 

@@ -21,8 +21,9 @@ from core.once import token_hash
 from core.outbox import queue_message
 from core.timesource import set_today
 from surveys import intake
+from surveys.answering import start_open_response
 from surveys.models import Invitation, InvitationRule
-from surveys.services import new_token, start_open_response
+from surveys.services import new_token
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import make_charter, make_complaint, make_feedback, make_staff, user_loaded_per_request
 from tests.surveys.factories import make_survey

@@ -12,7 +12,7 @@ from core.events import complaint_closed, complaint_escalated, complaint_withdra
 from core.models import OutboxMessage
 from core.once import token_hash
 from core.timesource import now
-from surveys import invitations, services
+from surveys import answering, invitations, services
 from surveys.models import Invitation, OptOut, SurveyState
 from tests.helpers import make_service_area
 from tests.surveys.factories import make_survey
@@ -170,13 +170,13 @@ def _invite(db, survey=None) -> tuple[Invitation, str]:
 
 def test_an_invitation_link_works_once(db):
     invitation, token = _invite(db)
-    response = services.start_invited_response(services.invitation_for_token(token))
-    assert services.start_invited_response(invitation) is response  # coming back resumes the same response
-    services.save_section(response, response.survey.sections[0], {response.survey.all_questions[0].id: "good"})
-    services.submit_response(response)
+    response = answering.start_invited_response(answering.invitation_for_token(token))
+    assert answering.start_invited_response(invitation) is response  # coming back resumes the same response
+    answering.save_section(response, response.survey.sections[0], {response.survey.all_questions[0].id: "good"})
+    answering.submit_response(response)
     assert invitation.used_at is not None
-    with pytest.raises(services.LinkProblem) as problem:
-        services.invitation_for_token(token)
+    with pytest.raises(answering.LinkProblem) as problem:
+        answering.invitation_for_token(token)
     assert problem.value.kind == "used"
 
 
@@ -184,8 +184,8 @@ def test_an_invitation_link_expires(db, app):
     invitation, token = _invite(db)
     invitation.expires_at = datetime(2000, 1, 1)
     db.session.commit()
-    with pytest.raises(services.LinkProblem) as problem:
-        services.invitation_for_token(token)
+    with pytest.raises(answering.LinkProblem) as problem:
+        answering.invitation_for_token(token)
     assert problem.value.kind == "expired"
 
 
@@ -193,11 +193,11 @@ def test_an_invitation_to_a_closed_survey_says_so(db):
     invitation, token = _invite(db)
     invitation.survey.state = SurveyState.CLOSED
     db.session.commit()
-    with pytest.raises(services.LinkProblem) as problem:
-        services.invitation_for_token(token)
+    with pytest.raises(answering.LinkProblem) as problem:
+        answering.invitation_for_token(token)
     assert problem.value.kind == "closed"
-    with pytest.raises(services.LinkProblem) as unknown:
-        services.invitation_for_token("not-a-token")
+    with pytest.raises(answering.LinkProblem) as unknown:
+        answering.invitation_for_token("not-a-token")
     assert unknown.value.kind == "unknown"
 
 
@@ -221,8 +221,8 @@ def test_closing_a_housing_complaint_invites_to_the_complaint_survey_with_tp09(d
     assert (invitation.contact.related_type, invitation.contact.related_id) == ("feedback_item", 42)
     message = db.session.scalar(db.select(OutboxMessage))
     assert "closed your complaint" in message.body
-    response = services.start_invited_response(services.invitation_for_token(_token_from_outbox(db)))
-    assert [q.text for q in services.visible_questions(survey, {}, response.regime)] == [
+    response = answering.start_invited_response(answering.invitation_for_token(_token_from_outbox(db)))
+    assert [q.text for q in answering.visible_questions(survey, {}, response.regime)] == [
         "How did we handle it?", "TP09"]
     complaint_closed.send(complaint, feedback=feedback, regime="ho")  # closed again: still one invitation
     assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
@@ -234,8 +234,8 @@ def test_other_complaints_are_not_asked_tp09(db):
     _rule(survey, delay=0, trigger="complaint_closed")
     complaint, feedback = _closed_complaint(db, regime="lgsco")
     complaint_closed.send(complaint, feedback=feedback, regime="lgsco")
-    response = services.start_invited_response(services.invitation_for_token(_token_from_outbox(db)))
-    assert [q.text for q in services.visible_questions(survey, {}, response.regime)] == ["How did we handle it?"]
+    response = answering.start_invited_response(answering.invitation_for_token(_token_from_outbox(db)))
+    assert [q.text for q in answering.visible_questions(survey, {}, response.regime)] == ["How did we handle it?"]
 
 
 def test_a_complaint_rule_with_a_delay_leaves_the_invitation_to_the_job(db):
@@ -408,6 +408,6 @@ def test_a_link_that_cannot_be_answered_is_a_refusal_with_words_for_the_resident
     invitation.expires_at = datetime(2000, 1, 1)
     db.session.commit()
     with pytest.raises(RuleError) as problem:
-        services.invitation_for_token(token)
+        answering.invitation_for_token(token)
     assert (problem.value.message, problem.value.field) == ("This survey link has expired", None)
-    assert services.AlreadySubmitted().message == "These answers have already been sent"
+    assert answering.AlreadySubmitted().message == "These answers have already been sent"

@@ -8,7 +8,7 @@ from core.audit import history_for
 from core.models import Role
 from core.sentiment.scoring import score
 from core.timesource import set_today
-from surveys import services
+from surveys import answering, services
 from surveys.models import Answer, QuestionType, Response, Survey, SurveyState
 from surveys.services import QuestionSpec, SurveyRuleError
 from tests.helpers import make_charter, make_staff
@@ -178,30 +178,30 @@ def _conditional_survey() -> Survey:
 
 def test_conditional_questions_show_only_after_the_matching_answer(db):
     survey = _conditional_survey()
-    response, _token = services.start_open_response(survey, "phone")
-    services.save_section(response, survey.sections[0], {survey.all_questions[0].id: "good",
+    response, _token = answering.start_open_response(survey, "phone")
+    answering.save_section(response, survey.sections[0], {survey.all_questions[0].id: "good",
                                                           survey.all_questions[1].id: "yes"})
-    assert services.pages(response) == [survey.sections[0]]  # page 2 has nothing for this respondent
-    services.save_section(response, survey.sections[0], {survey.all_questions[1].id: "no"})
-    assert services.pages(response) == survey.sections
-    assert [q.text for q in services.questions_on(response, survey.sections[1])] == ["What was unclear?"]
+    assert answering.pages(response) == [survey.sections[0]]  # page 2 has nothing for this respondent
+    answering.save_section(response, survey.sections[0], {survey.all_questions[1].id: "no"})
+    assert answering.pages(response) == survey.sections
+    assert [q.text for q in answering.questions_on(response, survey.sections[1])] == ["What was unclear?"]
 
 
 def test_tenant_satisfaction_measures_are_asked_only_of_tenants(db):
     survey = _conditional_survey()
     questions = survey.all_questions
-    assert questions[3] not in services.visible_questions(survey, {}, regime="lgsco")
-    assert questions[3] not in services.visible_questions(survey, {}, regime=None)
-    assert questions[3] in services.visible_questions(survey, {}, regime="ho")
+    assert questions[3] not in answering.visible_questions(survey, {}, regime="lgsco")
+    assert questions[3] not in answering.visible_questions(survey, {}, regime=None)
+    assert questions[3] in answering.visible_questions(survey, {}, regime="ho")
 
 
 def test_changing_an_answer_drops_answers_to_questions_now_hidden(db):
     survey = _conditional_survey()
     q = survey.all_questions
-    response, _ = services.start_open_response(survey, "phone")
-    services.save_section(response, survey.sections[0], {q[0].id: "poor", q[1].id: "no"})
-    services.save_section(response, survey.sections[1], {q[2].id: "The letter"})
-    services.save_section(response, survey.sections[0], {q[0].id: "poor", q[1].id: "yes"})
+    response, _ = answering.start_open_response(survey, "phone")
+    answering.save_section(response, survey.sections[0], {q[0].id: "poor", q[1].id: "no"})
+    answering.save_section(response, survey.sections[1], {q[2].id: "The letter"})
+    answering.save_section(response, survey.sections[0], {q[0].id: "poor", q[1].id: "yes"})
     assert str(q[2].id) not in response.draft
 
 
@@ -215,11 +215,11 @@ def test_submission_writes_scored_answers_and_spends_the_response(db):
         {"type": "free_text", "text": "Anything else?", "required": False},
     ])
     q = survey.all_questions
-    response, _ = services.start_open_response(survey, "visit")
-    assert services.first_unanswered(response) == survey.sections[0]
-    services.save_section(response, survey.sections[0], {q[0].id: "average", q[1].id: "4", q[2].id: "6",
+    response, _ = answering.start_open_response(survey, "visit")
+    assert answering.first_unanswered(response) == survey.sections[0]
+    answering.save_section(response, survey.sections[0], {q[0].id: "average", q[1].id: "4", q[2].id: "6",
                                                           q[3].id: ["Speed", "Clarity"], q[4].id: ""})
-    services.submit_response(response)
+    answering.submit_response(response)
     answers = db.session.scalars(db.select(Answer).order_by(Answer.id)).all()
     assert [(a.choice, a.satisfied, a.net, a.nps, a.number) for a in answers] == [
         ("average", 0, 0, None, None), ("4", 1, 1, None, 4), ("6", None, None, -1, 6),
@@ -227,25 +227,25 @@ def test_submission_writes_scored_answers_and_spends_the_response(db):
     assert {a.month for a in answers} == {date(2026, 11, 1)}
     assert {a.channel for a in answers} == {"visit"}
     assert response.status == "submitted"
-    with pytest.raises(services.LinkProblem):
-        services.submit_response(response)
+    with pytest.raises(answering.LinkProblem):
+        answering.submit_response(response)
 
 
 def test_submission_refuses_missing_required_answers(db):
     survey = make_survey([{"type": "yes_no", "text": "Q?"}])
-    response, _ = services.start_open_response(survey, "phone")
+    response, _ = answering.start_open_response(survey, "phone")
     with pytest.raises(SurveyRuleError):
-        services.submit_response(response)
+        answering.submit_response(response)
     assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
 
 
 def test_free_text_is_scored_for_sentiment_once_when_written(db):
     survey = make_survey([{"type": "free_text", "text": "Tell us more"}, {"type": "yes_no", "text": "Q?"}])
-    response, _ = services.start_open_response(survey, "phone")
+    response, _ = answering.start_open_response(survey, "phone")
     q = survey.all_questions
-    services.save_section(response, survey.sections[0], {q[0].id: "Nobody called me back and staff were rude",
+    answering.save_section(response, survey.sections[0], {q[0].id: "Nobody called me back and staff were rude",
                                                           q[1].id: "no"})
-    services.submit_response(response)
+    answering.submit_response(response)
     text, choice = db.session.scalars(db.select(Answer).order_by(Answer.id)).all()
     expected = score("Nobody called me back and staff were rude")
     assert (text.sentiment_label, text.sentiment_version) == (expected.label, expected.version)
@@ -255,8 +255,8 @@ def test_free_text_is_scored_for_sentiment_once_when_written(db):
 
 def test_open_responses_are_anonymous(db):
     survey = make_survey()
-    response, token = services.start_open_response(survey, "visit")
-    assert services.response_for_token(token) is response
+    response, token = answering.start_open_response(survey, "visit")
+    assert answering.response_for_token(token) is response
     assert (response.invitation_id, response.service_area_id, response.via) == (None, None, "open")
     assert token not in response.token_hash
     assert db.session.scalar(db.select(db.func.count()).select_from(Response)) == 1

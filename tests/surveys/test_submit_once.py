@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.timesource import set_today
-from surveys import services
+from surveys import answering
 from surveys.models import Answer, Response, ResponseStatus
 from tests.helpers import page
 from tests.surveys.factories import make_survey
@@ -61,17 +61,17 @@ def test_the_check_page_sent_at_once_stores_one_answer_per_question(app, client,
     survey, token = _answered(client)
     ready = threading.Barrier(AT_ONCE, timeout=30)
     refused = []
-    real = services.submit_response
+    real = answering.submit_response
 
     def submitting(response):
         ready.wait()  # every sending is past the page's own checks before any of them writes
         try:
             return real(response)
-        except services.AlreadySubmitted as exc:
+        except answering.AlreadySubmitted as exc:
             refused.append(exc)
             raise
 
-    monkeypatch.setattr(services, "submit_response", submitting)
+    monkeypatch.setattr(answering, "submit_response", submitting)
     db.session.rollback()
     start = threading.Barrier(AT_ONCE)
     answers: list = [None] * AT_ONCE
