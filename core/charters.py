@@ -16,34 +16,8 @@ from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Charter, CharterStatus, Commitment, Regime, ServiceArea, StaffUser
 from core.reference_data import detached_copies, kept
+from core.standards import METRICS, NAMED_RULES, UNITS, Standard
 from core.timesource import now
-
-#: What a measurable standard can measure, with the words staff and residents see.
-METRICS = {
-    "answer": "Time to answer a call",
-    "call_back": "Time to call back",
-    "acknowledge": "Time to acknowledge",
-    "reply": "Time to reply in full",
-    "respond_voicemail": "Time to respond to a voicemail",
-    "connect_chat": "Time to connect a web chat",
-    "see_visitor": "Time to see a visitor",
-    "see_appointment": "Time to see a visitor with an appointment",
-    "arrive": "Arrival for a home visit",
-    "notify_change": "Notice of a changed appointment",
-    "supply_information": "Time to supply requested information",
-}
-
-UNITS = {
-    "seconds": ("second", "seconds"),
-    "minutes": ("minute", "minutes"),
-    "hours": ("hour", "hours"),
-    "working_days": ("working day", "working days"),
-    "calendar_days": ("calendar day", "calendar days"),
-    "calendar_months": ("calendar month", "calendar months"),
-}
-
-#: Named deadline rules a commitment may use directly (see core/clocks/rules.py).
-NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
 #: The largest whole number a column holds on every supported database (PostgreSQL's INTEGER).
 _MAX_WHOLE = 2**31 - 1
@@ -74,11 +48,7 @@ class CommitmentSpec:
     number: int
     wording: str
     channel: str
-    metric: str | None = None
-    target_value: float | None = None
-    target_unit: str | None = None
-    target_share: float | None = None
-    rule: str | None = None
+    standards: list[Standard] = field(default_factory=list)
 
 
 @dataclass
@@ -270,11 +240,12 @@ def _parse_commitment(row: dict, i: int, where: _LineIndex, problems: list) -> C
     rule = _rule_for(rule, target, unit, at, problems)
     if not (code and wording):
         return None
-    return CommitmentSpec(
-        code=code, number=number if isinstance(number, int) else i + 1, wording=wording, channel=channel,
-        metric=metric, target_value=float(target) if isinstance(target, (int, float)) else None,
-        target_unit=unit, target_share=float(share) if isinstance(share, (int, float)) else None, rule=rule,
-    )
+    standards = []
+    if metric is not None and isinstance(target, (int, float)) and not isinstance(target, bool):
+        standards.append(Standard(metric=metric, target=float(target), unit=unit,
+                                  share=float(share) if isinstance(share, (int, float)) else None, rule=rule))
+    return CommitmentSpec(code=code, number=number if isinstance(number, int) else i + 1, wording=wording,
+                          channel=channel, standards=standards)
 
 
 def _check_standard(row: dict, at, problems: list) -> None:
@@ -340,7 +311,8 @@ def store_charter(spec: CharterSpec, *, by: StaffUser | None = None) -> tuple[Ch
         effective_from=spec.effective_from, source=spec.source, introduction=spec.introduction,
         status=CharterStatus.PUBLISHED, published_at=now(), created_by_id=by.id if by else None,
     )
-    charter.commitments = [Commitment(**vars(c)) for c in spec.commitments]
+    charter.commitments = [Commitment(code=c.code, number=c.number, wording=c.wording, channel=c.channel,
+                                      standards=c.standards) for c in spec.commitments]
     _retire_others(charter)
     db.session.add(charter)
     record_audit(charter, "charter.loaded", by=by,
@@ -425,8 +397,8 @@ def start_draft(charter: Charter, *, by: StaffUser) -> Charter:
         created_by_id=by.id,
     )
     draft.commitments = [
-        Commitment(code=c.code, number=c.number, wording=c.wording, channel=c.channel, metric=c.metric,
-                   target_value=c.target_value, target_unit=c.target_unit, target_share=c.target_share, rule=c.rule)
+        Commitment(code=c.code, number=c.number, wording=c.wording, channel=c.channel,
+                   standard_rows=list(c.standard_rows or []))
         for c in charter.commitments
     ]
     try:
@@ -476,13 +448,7 @@ def publish_draft(charter: Charter, *, by: StaffUser, effective_from: date) -> N
 
 
 def describe_standard(commitment: Commitment) -> str | None:
-    """Plain words for a commitment's standard, e.g. 'Time to reply in full: 3 working days (90% of cases)'."""
+    """Plain words for a commitment's standards, e.g. 'Time to reply in full: 3 working days (90% of cases)'."""
     if not commitment.is_measurable:
         return None
-    value = commitment.target_value
-    shown = f"{int(value)}" if float(value).is_integer() else f"{value:g}"
-    one, many = UNITS.get(commitment.target_unit, (commitment.target_unit, commitment.target_unit))
-    text = f"{METRICS.get(commitment.metric, commitment.metric)}: {shown} {one if value == 1 else many}"
-    if commitment.target_share is not None:
-        text += f" ({commitment.target_share:.0%} of cases)"
-    return text
+    return "; ".join(standard.describe() for standard in commitment.standards)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.extensions import db
 from core.reference_data import watch
 from core.timesource import now
+from core.standards import Standard
 
 
 class Role(StrEnum):
@@ -152,12 +153,18 @@ class Charter(db.Model):
     #: Where the wording came from (the published document), shown to staff.
     source: Mapped[str | None] = mapped_column(Text)
     introduction: Mapped[str | None] = mapped_column(Text)
+    #: How long one ring lasts, for standards counted in rings ("within four rings").
+    seconds_per_ring: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     published_at: Mapped[datetime | None]
 
     commitments: Mapped[list[Commitment]] = relationship(
         back_populates="charter", order_by="Commitment.number", cascade="all, delete-orphan"
+    )
+    #: What the council asks of residents in return (a behaviour charter); not promises, never measured.
+    expectations: Mapped[list[Expectation]] = relationship(
+        back_populates="charter", order_by="Expectation.number", cascade="all, delete-orphan"
     )
 
     @property
@@ -182,21 +189,23 @@ class Commitment(db.Model):
     #: The words residents see.
     wording: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20), default=Channel.ANY)
-    #: What is measured, e.g. "reply" or "answer"; None for a promise with no measurable standard.
-    metric: Mapped[str | None] = mapped_column(String(40))
-    target_value: Mapped[float | None]
-    #: seconds, minutes, hours, working_days, calendar_days or calendar_months.
-    target_unit: Mapped[str | None] = mapped_column(String(20))
-    #: Share of cases that must meet the target (0-1), e.g. 0.9.
-    target_share: Mapped[float | None]
-    #: Deadline rule for day-based standards, e.g. "working-days:3" or "sar".
-    rule: Mapped[str | None] = mapped_column(String(40))
+    #: The measurable standards, in charter order, as dicts (core.standards.Standard); empty for a promise with no
+    #: number. Read them through ``standards``.
+    standard_rows: Mapped[list] = mapped_column("standards", JSON, default=list)
 
     charter: Mapped[Charter] = relationship(back_populates="commitments")
 
     @property
+    def standards(self) -> tuple[Standard, ...]:
+        return tuple(Standard.from_dict(row) for row in self.standard_rows or ())
+
+    @standards.setter
+    def standards(self, standards) -> None:
+        self.standard_rows = [standard.as_dict() for standard in standards]
+
+    @property
     def is_measurable(self) -> bool:
-        return self.metric is not None and self.target_value is not None
+        return bool(self.standard_rows)
 
     @property
     def channel_label(self) -> str:
@@ -204,6 +213,19 @@ class Commitment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Commitment {self.code}>"
+
+
+class Expectation(db.Model):
+    """What a charter asks of residents in return ("treat our staff with respect"), numbered in order."""
+
+    __tablename__ = "charter_expectation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charter.id"), index=True)
+    number: Mapped[int]
+    wording: Mapped[str] = mapped_column(Text)
+
+    charter: Mapped[Charter] = relationship(back_populates="expectations")
 
 
 # Every submission reads these; each process keeps a copy until one of them changes (core.reference_data).

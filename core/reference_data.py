@@ -121,7 +121,7 @@ def _upsert_stamp(dialect: str):
 
 def detached_copies(model: type[T], rows: Iterable) -> list[T]:
     """Detached instances of ``model`` built from rows of its table (``.mappings()``), for keeping per process."""
-    columns = [(column.key, column.key) for column in model.__table__.columns]
+    columns = [(attribute.key, attribute.columns[0].key) for attribute in inspect(model).column_attrs]
     copies = []
     for row in rows:
         copy = model(**{attribute: row[key] for attribute, key in columns})

@@ -54,7 +54,7 @@ def acknowledgement_standard(channel: str) -> Commitment | None:
     """The published charter's acknowledgement promise for this way of contacting us, if it makes one."""
     channels = {c.value for c in _CHANNEL_FAMILY.get(Channel(channel), {Channel(channel)}) | {Channel.ANY}}
     for commitment in _charter_commitments():
-        if (commitment.metric == "acknowledge" and commitment.channel in channels and _rule_of(commitment)
+        if (commitment.channel in channels and _rule_of(commitment)
                 and not any(words in commitment.wording.lower() for words in _INFORMATION_REQUESTS)):
             return db.session.merge(commitment, load=False)
     return None
@@ -70,11 +70,14 @@ def published_commitments(codes: Sequence[str]) -> list[Commitment]:
 
 
 def _rule_of(commitment: Commitment) -> str | None:
-    """A day-based deadline rule for a commitment's standard; within N hours counts as calendar days."""
-    if commitment.rule and commitment.rule.split(":")[0] in {"working-days", "calendar-days"}:
-        return commitment.rule
-    if commitment.target_unit == "hours" and commitment.target_value:
-        return f"calendar-days:{max(1, math.ceil(commitment.target_value / 24))}"
+    """The day-based deadline rule of a commitment's acknowledgement standard; within N hours counts as calendar days."""
+    for standard in commitment.standards:
+        if standard.metric != "acknowledge":
+            continue
+        if standard.rule and standard.rule.split(":")[0] in {"working-days", "calendar-days"}:
+            return standard.rule
+        if standard.unit == "hours" and standard.target:
+            return f"calendar-days:{max(1, math.ceil(standard.target / 24))}"
     return None
 
 

@@ -27,7 +27,8 @@ class CommitmentReview:
     def kept(self) -> bool | None:
         """Whether the standard's target share was met; None when there is no target or nothing measured."""
         share = self.on_time_share
-        target = self.commitment.target_share
+        standards = self.commitment.standards
+        target = standards[0].share if standards else None
         if share is None or target is None:
             return None
         return share >= target

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from core.auth import hash_password
 from core.extensions import db
 from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
+from core.standards import Standard
 
 _counter = itertools.count(1)
 
@@ -56,8 +57,7 @@ def make_charter(*, commitments: list[dict] | None = None, **overrides) -> Chart
     charter = Charter(**fields)
     specs = commitments if commitments is not None else [
         {"code": "T-01", "wording": "We will reply to your email within 3 working days.", "channel": "email",
-         "metric": "reply", "target_value": 3, "target_unit": "working_days", "target_share": 0.9,
-         "rule": "working-days:3"},
+         "standards": [Standard("reply", 3, "working_days", 0.9, "working-days:3")]},
         {"code": "T-02", "wording": "We will treat you with respect.", "channel": "any"},
     ]
     charter.commitments = [Commitment(number=i + 1, **spec) for i, spec in enumerate(specs)]

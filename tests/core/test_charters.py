@@ -18,6 +18,7 @@ from core.charters import (
     start_draft,
 )
 from core.models import Charter, Commitment, Role
+from core.standards import Standard
 from tests.helpers import make_staff, page
 
 CHARTERS = Path(__file__).resolve().parents[2] / "charters"
@@ -56,7 +57,8 @@ def test_seed_standards_are_captured():
     by_code = {}
     for path in SEED_FILES:
         for c in parse_charter(path.read_text()).commitments:
-            by_code[(path.stem, c.metric, c.target_value, c.target_unit, c.rule)] = c
+            for s in c.standards:
+                by_code[(path.stem, s.metric, s.target, s.unit, s.rule)] = c
     expected = [
         ("harrow", "answer", 30.0, "seconds", None),
         ("harrow", "acknowledge", 24.0, "hours", None),
@@ -68,14 +70,14 @@ def test_seed_standards_are_captured():
     ]
     for key in expected:
         assert key in by_code, key
-    rules = {(p.stem, c.rule) for p in SEED_FILES for c in parse_charter(p.read_text()).commitments}
+    rules = {(p.stem, s.rule) for p in SEED_FILES for c in parse_charter(p.read_text()).commitments for s in c.standards}
     assert ("north-norfolk", "foi") in rules and ("north-norfolk", "sar") in rules
 
 
 def test_a_good_file_parses_and_derives_its_rule():
     spec = parse_charter(GOOD)
     assert spec.council_slug == "testshire"
-    assert spec.commitments[0].rule == "working-days:3"
+    assert spec.commitments[0].standards[0].rule == "working-days:3"
 
 
 def test_every_problem_is_reported_with_its_line(db, tmp_path):
@@ -151,10 +153,10 @@ def test_cli_loads_a_good_file(runner, tmp_path):
 
 
 def test_describe_standard():
-    c = Commitment(metric="reply", target_value=3, target_unit="working_days", target_share=0.9)
+    c = Commitment(standards=[Standard("reply", 3, "working_days", 0.9)])
     assert describe_standard(c) == "Time to reply in full: 3 working days (90% of cases)"
-    assert describe_standard(Commitment(metric=None, target_value=None)) is None
-    assert describe_standard(Commitment(metric="answer", target_value=1, target_unit="minutes")) == \
+    assert describe_standard(Commitment(standards=[])) is None
+    assert describe_standard(Commitment(standards=[Standard("answer", 1, "minutes")])) == \
         "Time to answer a call: 1 minute"
 
 

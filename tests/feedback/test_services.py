@@ -11,6 +11,7 @@ from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.once import token_hash
 from core.timesource import now, set_today
+from core.standards import Standard
 from feedback import acknowledgement, integrations, services
 from feedback.commands import purge_abandoned
 from feedback.models import ApiKey, FeedbackDraft, FeedbackItem, FeedbackMessage
@@ -55,9 +56,9 @@ def test_information_request_promises_are_not_feedback_standards(charter):
 def test_promises_without_a_day_based_standard_are_ignored():
     make_charter(commitments=[
         {"code": "X-01", "wording": "We acknowledge calls within 30 seconds.", "channel": "phone",
-         "metric": "acknowledge", "target_value": 30, "target_unit": "seconds"},
+         "standards": [Standard("acknowledge", 30, "seconds")]},
         {"code": "X-02", "wording": "We acknowledge anything within 2 working days.", "channel": "any",
-         "metric": "acknowledge", "target_value": 2, "target_unit": "working_days", "rule": "working-days:2"}])
+         "standards": [Standard("acknowledge", 2, "working_days", rule="working-days:2")]}])
     assert acknowledgement.acknowledgement_standard("phone").code == "X-02"
 
 

@@ -1,0 +1,92 @@
+"""A commitment's measurable standards: what is measured, the target, the unit and the share of cases.
+
+A commitment holds none (a promise with no number, such as "treat you with respect"), one, or several (a
+two-part promise, "we will acknowledge your email within 2 working days and reply within 5", is two
+standards on one channel, each measured on its own). They are stored on the commitment as a JSON list, in
+the order the charter gives them, and read as ``Standard`` values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+#: What a standard can measure, with the words staff and residents see.
+METRICS = {
+    "answer": "Time to answer a call",
+    "put_through": "Time to put a queued call through",
+    "call_back": "Time to call back",
+    "acknowledge": "Time to acknowledge",
+    "reply": "Time to reply in full",
+    "respond_voicemail": "Time to respond to a voicemail",
+    "connect_chat": "Time to connect a web chat",
+    "see_visitor": "Time to see a visitor without an appointment",
+    "see_appointment": "Time to see a visitor with an appointment",
+    "arrive": "Arrival for a home visit",
+    "notify_change": "Notice of a changed appointment",
+    "supply_information": "Time to supply requested information",
+}
+
+#: Units, singular and plural. A ring lasts the charter's ``seconds_per_ring``.
+UNITS = {
+    "seconds": ("second", "seconds"),
+    "rings": ("ring", "rings"),
+    "minutes": ("minute", "minutes"),
+    "hours": ("hour", "hours"),
+    "working_days": ("working day", "working days"),
+    "calendar_days": ("calendar day", "calendar days"),
+    "calendar_months": ("calendar month", "calendar months"),
+}
+
+#: Units measured in time on the clock (channel statistics), with their length in seconds; rings vary by charter.
+CLOCK_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
+
+#: Named deadline rules a standard may use directly (see core/clocks/rules.py).
+NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One measurable standard: ``metric`` within ``target`` ``unit``, for ``share`` of cases (None: every case)."""
+
+    metric: str
+    target: float
+    unit: str
+    share: float | None = None
+    #: The deadline rule for a day-based standard, e.g. "working-days:3" or "sar"; None for time on the clock.
+    rule: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Standard:
+        return cls(metric=data["metric"], target=float(data["target"]), unit=data["unit"],
+                   share=data.get("share"), rule=data.get("rule"))
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @property
+    def metric_label(self) -> str:
+        return METRICS.get(self.metric, self.metric)
+
+    def seconds(self, seconds_per_ring: int | None) -> float | None:
+        """The target as seconds on the clock, for seconds, rings, minutes and hours; None for day-based units."""
+        if self.unit == "rings":
+            return self.target * seconds_per_ring if seconds_per_ring else None
+        factor = CLOCK_UNITS.get(self.unit)
+        return self.target * factor if factor else None
+
+    def target_words(self) -> str:
+        """The target in words: '3 working days', 'the same working day', 'the end of the next working day'."""
+        if self.unit == "working_days" and self.target == 0:
+            return "the same working day"
+        if self.unit == "working_days" and self.target == 1:
+            return "the end of the next working day"
+        shown = f"{int(self.target)}" if float(self.target).is_integer() else f"{self.target:g}"
+        one, many = UNITS.get(self.unit, (self.unit, self.unit))
+        return f"{shown} {one if self.target == 1 else many}"
+
+    def describe(self) -> str:
+        """Plain words, e.g. 'Time to reply in full: 3 working days (90% of cases)'."""
+        text = f"{self.metric_label}: {self.target_words()}"
+        if self.share is not None:
+            text += f" ({self.share:.0%} of cases)"
+        return text
