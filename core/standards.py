@@ -40,6 +40,12 @@ UNITS = {
 #: Units measured in time on the clock (channel statistics), with their length in seconds; rings vary by charter.
 CLOCK_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
 
+#: What a standard is about, when it is not every contact through the commitment's channel.
+SUBJECTS = {
+    "complaint-stage-1": "Complaints at stage 1",
+    "complaint-stage-2": "Complaints at stage 2",
+}
+
 #: Named deadline rules a standard may use directly (see core/clocks/rules.py).
 NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
@@ -54,11 +60,13 @@ class Standard:
     share: float | None = None
     #: The deadline rule for a day-based standard, e.g. "working-days:3" or "sar"; None for time on the clock.
     rule: str | None = None
+    #: None for every contact through the commitment's channel, or one of SUBJECTS ("complaint-stage-1").
+    subject: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Standard:
         return cls(metric=data["metric"], target=float(data["target"]), unit=data["unit"],
-                   share=data.get("share"), rule=data.get("rule"))
+                   share=data.get("share"), rule=data.get("rule"), subject=data.get("subject"))
 
     def as_dict(self) -> dict:
         return {key: value for key, value in asdict(self).items() if value is not None}

@@ -8,6 +8,6 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
 def init_app(app: Flask) -> None:
-    from reviews import views  # noqa: F401  its routes join the blueprint
+    from reviews import models, views  # noqa: F401  its tables, and its routes join the blueprint
 
     app.register_blueprint(bp)
