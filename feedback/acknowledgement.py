@@ -70,7 +70,7 @@ def published_commitments(codes: Sequence[str]) -> list[Commitment]:
 
 
 def _rule_of(commitment: Commitment) -> str | None:
-    """The day-based deadline rule of a commitment's acknowledgement standard; within N hours counts as calendar days."""
+    """The day-based rule of a commitment's acknowledgement standard; within N hours counts as calendar days."""
     for standard in commitment.standards:
         if standard.metric != "acknowledge":
             continue

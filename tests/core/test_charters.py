@@ -70,7 +70,8 @@ def test_seed_standards_are_captured():
     ]
     for key in expected:
         assert key in by_code, key
-    rules = {(p.stem, s.rule) for p in SEED_FILES for c in parse_charter(p.read_text()).commitments for s in c.standards}
+    rules = {(p.stem, s.rule) for p in SEED_FILES
+             for c in parse_charter(p.read_text()).commitments for s in c.standards}
     assert ("north-norfolk", "foi") in rules and ("north-norfolk", "sar") in rules
 
 

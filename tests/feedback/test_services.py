@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.once import token_hash
-from core.timesource import now, set_today
 from core.standards import Standard
+from core.timesource import now, set_today
 from feedback import acknowledgement, integrations, services
 from feedback.commands import purge_abandoned
 from feedback.models import ApiKey, FeedbackDraft, FeedbackItem, FeedbackMessage
