@@ -255,3 +255,19 @@ def test_staff_and_residents_see_each_standard_and_the_expectations(client, logi
         assert heading is not None, url
         assert [li.get_text(strip=True) for li in heading.find_next("ol").select("li")] == [
             "Treat staff with respect.", "Allow staff to speak."]
+
+
+def test_the_seed_charters_use_the_new_shapes():
+    from tests.core.test_charters import CHARTERS
+
+    care = parse_charter((CHARTERS / "care-code.toml").read_text())
+    assert care.seconds_per_ring == 5
+    answer = next(c for c in care.commitments if c.code == "CCC-11").standards[0]
+    assert answer.describe(care.seconds_per_ring) == "Time to answer a call: 4 rings (about 20 seconds) (90% of cases)"
+    norfolk = parse_charter((CHARTERS / "north-norfolk.toml").read_text())
+    call_back = next(c for c in norfolk.commitments if c.code == "NN-25").standards[0]
+    assert call_back.describe() == "Time to call back: the end of the next working day"
+    group = parse_charter((CHARTERS / "barnet-group.toml").read_text())
+    assert [e.number for e in group.expectations] == [1, 2, 3, 4, 5]
+    assert group.expectations[0].wording.startswith("Treat staff with respect.")
+    assert group.expectations[4].wording.startswith("Not take things out on our staff if something goes wrong.")
