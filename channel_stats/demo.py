@@ -66,8 +66,8 @@ def load_demo_channel_stats() -> str:
     rows = []
     channels = sorted({c.channel for c in charter.commitments
                        if any(measurement_for(s, charter.seconds_per_ring) for s in c.standards)})
-    have = set(db.session.execute(select(ChannelMonth.month, ChannelMonth.channel)
-                                  .where(ChannelMonth.area_key == 0)).tuples())
+    have = {tuple(row) for row in db.session.execute(select(ChannelMonth.month, ChannelMonth.channel)
+                                                     .where(ChannelMonth.area_key == 0))}
     for channel in channels:
         for month in _months_before(today(), MONTHS):
             row = _row(channel, month, charter, rng, len(rows) + 2)
