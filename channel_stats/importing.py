@@ -266,15 +266,15 @@ def _check_row(number: int, values: dict[str, object], thresholds: dict[str, Thr
     checked = CheckedRow(number, month, channel, service, counts, found)
     for part, whole in PARTS:
         if counts[part] is not None and counts[whole] is not None and counts[part] > counts[whole]:
-            problems.append(Problem(number, part, f"{part} ({counts[part]:,}) cannot be more than {whole} "
-                                                  f"({counts[whole]:,}): check both figures"))
+            problems.append(Problem(number, part, f"{counts[part]:,} is more than {whole} ({counts[whole]:,}): "
+                                                  "check both figures"))
     for threshold, count in found.items():
         name, base = names[threshold], MEASURES[threshold.measure]
         if counts[base] is None:
             problems.append(Problem(number, name, f"enter {base} too: this column counts part of it"))
         elif count > counts[base]:
-            problems.append(Problem(number, name, f"{name} ({count:,}) cannot be more than {base} "
-                                                  f"({counts[base]:,}): check both figures"))
+            problems.append(Problem(number, name, f"{count:,} is more than {base} ({counts[base]:,}): check "
+                                                  "both figures"))
     return checked if len(problems) == before else None
 
 

@@ -58,11 +58,10 @@ def test_a_good_file_imports_every_row_with_its_thresholds(charter):
      ["Row 2, month: enter the month as year and month, like 2026-04"]),
     # Answered above offered
     (HEADER + "\n2026-04,phone,,1000,1200,600,850,540\n",
-     ["Row 2, calls_answered: calls_answered (1,200) cannot be more than calls_offered (1,000): check both figures"]),
+     ["Row 2, calls_answered: 1,200 is more than calls_offered (1,000): check both figures"]),
     # A threshold count above its base
     (HEADER + "\n2026-04,phone,,1000,950,600,960,540\n",
-     ["Row 2, answered_within_20s: answered_within_20s (960) cannot be more than calls_answered (950): check both "
-      "figures"]),
+     ["Row 2, answered_within_20s: 960 is more than calls_answered (950): check both figures"]),
     # A channel the charter does not have
     (HEADER + "\n2026-04,home_visit,,1000,950,600,850,540\n",
      ["Row 2, channel: the charter has no standard for this channel that channel statistics measure: enter one of "
