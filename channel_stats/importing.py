@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from channel_stats.columns import MEASURES, PARTS, Threshold, measurement_for, parse_threshold
 from channel_stats.models import COUNT_COLUMNS, ChannelMonth, ChannelThreshold
@@ -28,9 +29,13 @@ from core.timesource import today
 KEY_COLUMNS = ("month", "channel", "service")
 #: The most rows one file or request may hold (10 channels and 40 services for a year is 4,800).
 MAX_ROWS = 5000
+#: The largest file read (5,000 rows of 40 columns is about 1 MB).
+MAX_BYTES = 5_000_000
 #: The largest count the database holds.
 MAX_COUNT = 2_147_483_647
 WHOLE_COUNCIL = ("", "all")
+#: Marks a file's row with a figure outside the headed columns (never a column name: names are checked first).
+UNPLACED = "\x00unplaced"
 #: A month as the API's schema gives it (a file's cells may also have spaces around it).
 MONTH_PATTERN = r"^[0-9]{4}-[0-9]{1,2}$"
 _MONTH = re.compile(MONTH_PATTERN)
@@ -108,7 +113,9 @@ def read_csv(data: str | bytes | object) -> tuple[list[str], list[tuple[int, dic
     """The header and the rows (with their row numbers) of CSV text, bytes or an upload; a Problem when it cannot
     be read as CSV."""
     if hasattr(data, "read"):
-        data = data.read()
+        data = data.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return Problem(None, None, f"the file is bigger than {MAX_BYTES // 1_000_000} MB: split it into smaller files")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -127,15 +134,19 @@ def read_csv(data: str | bytes | object) -> tuple[list[str], list[tuple[int, dic
         return Problem(None, None, "the file is empty: download the template and fill it in")
     (_, header), body = numbered[0], numbered[1:]
     header = [name.strip().lower() for name in header]
+    if len(header) == 1 and ";" in header[0]:
+        return Problem(1, None, "separate the columns with commas, not semicolons: save the file as 'CSV UTF-8' "
+                                "(comma delimited)")
     if len(body) > MAX_ROWS:
         return Problem(None, None, f"the file has {len(body):,} rows: send at most {MAX_ROWS:,} at a time")
     rows = []
     for number, cells in body:
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            rows.append((number, {"": f"{len(cells)} cells"}))
-            continue
-        rows.append((number, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}))
-    return header, rows
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}
+        # A cell beyond the headings, or under a blank heading, is a figure Charterline cannot place.
+        if any(cell.strip() for i, cell in enumerate(cells) if i >= len(header) or not header[i]):
+            values = {UNPLACED: True}
+        rows.append((number, values))
+    return [name for name in header if name], rows
 
 
 # Checking
@@ -244,9 +255,9 @@ def _service(value: object, row: int, context: _Context, problems: list[Problem]
 def _check_row(number: int, values: dict[str, object], thresholds: dict[str, Threshold], context: _Context,
                problems: list[Problem], *, from_json: bool) -> CheckedRow | None:
     before = len(problems)
-    if "" in values:
-        problems.append(Problem(number, None, f"this row has more cells than the header ({values['']}): check for "
-                                              "a comma in a number or a text"))
+    if values.get(UNPLACED) is True:
+        problems.append(Problem(number, None, "this row has a figure in a column with no heading: check for a comma "
+                                              "in a number, or add the heading"))
         return None
     month = _month(values.get("month"), number, context, problems, exact=from_json)
     channel = _channel(values.get("channel"), number, context, problems, exact=from_json)
@@ -348,12 +359,13 @@ def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str,
     """Store checked rows in one transaction, each replacing the month, channel and service it names (audited);
     `then` adds what else belongs in the same transaction (an API's kept answer)."""
     replaced = 0
+    existing = {(row.month, row.channel, row.area_key): row for row in db.session.scalars(
+        select(ChannelMonth).options(selectinload(ChannelMonth.thresholds))
+        .where(ChannelMonth.month.in_({r.month for r in rows}), ChannelMonth.channel.in_({r.channel for r in rows})))}
     try:
         for checked in rows:
             area_key = checked.service.id if checked.service else 0
-            old = db.session.scalar(select(ChannelMonth).where(
-                ChannelMonth.month == checked.month, ChannelMonth.channel == checked.channel,
-                ChannelMonth.area_key == area_key))
+            old = existing.get((checked.month, checked.channel, area_key))
             before = None
             if old is not None:
                 before = _as_dict(old)

@@ -130,3 +130,17 @@ def test_the_api_rows_are_checked_the_same_way(charter):
     rows, problems = check_records([{"month": "2026-04", "channel": "phone", "calls_offered": 10,
                                      "calls_answered": "9"}], charter)
     assert [str(p) for p in problems] == ["Row 1, calls_answered: enter a whole number, like 120, or null"]
+
+
+def test_figures_outside_the_headed_columns_and_semicolon_files_are_refused(charter):
+    assert _problems("month,channel,service,calls_offered\n2026-04,phone,,1,200\n", charter) == [
+        "Row 2: this row has a figure in a column with no heading: check for a comma in a number, or add the heading"]
+    assert _problems("month;channel;service;calls_offered\n2026-04;phone;;1200\n", charter) == [
+        "Row 1: separate the columns with commas, not semicolons: save the file as 'CSV UTF-8' (comma delimited)"]
+
+
+def test_a_blank_column_heading_with_nothing_under_it_is_ignored(charter):
+    result, problems = import_csv("month,channel,service,calls_offered,,\r\n2026-04,phone,,\"1,200\",,\r\n",
+                                  charter, by=None, source="excel.csv")
+    assert problems == [] and result.imported == 1
+    assert db.session.scalar(select(ChannelMonth.calls_offered)) == 1200
