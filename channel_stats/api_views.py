@@ -6,6 +6,7 @@ from flask import current_app, g, request
 from sqlalchemy.exc import IntegrityError
 
 from channel_stats import api
+from channel_stats.gaps import gaps
 from channel_stats.importing import ImportResult, check_records, store_rows
 from core import idempotency
 from core.api_keys import require_api_key
@@ -18,7 +19,7 @@ CHANNEL_STATS_SCOPE = "channel-stats:write"
 
 def _result_json(result: ImportResult) -> dict:
     return {"imported": result.imported, "replaced": result.replaced,
-            "months": [f"{month:%Y-%m}" for month in result.months]}
+            "months": [f"{month:%Y-%m}" for month in result.months], "warnings": list(result.warnings)}
 
 
 @api.post("/channel-statistics")
@@ -41,7 +42,7 @@ def import_channel_stats():
         return {"errors": [problem.as_json() for problem in problems]}, 422
     source = f"API: {g.api_key.name}"
     try:
-        result = store_rows(rows, by=None, source=source,
+        result = store_rows(rows, by=None, source=source, warnings=gaps(rows, charter),
                             then=(lambda done: once.keep(201, _result_json(done))) if once else None)
     except IntegrityError:
         # The same rows sent at the same moment: answer as the first was answered, or ask for a retry.

@@ -38,3 +38,5 @@ def import_channel_stats_command(file: str) -> None:
                    err=True)
         sys.exit(1)
     click.echo(f"{result.summary()}.")
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}.")

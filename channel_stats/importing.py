@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from channel_stats.columns import MEASURES, PARTS, Threshold, measurement_for, parse_threshold
+from channel_stats.gaps import gaps
 from channel_stats.models import COUNT_COLUMNS, ChannelMonth, ChannelThreshold
 from core.audit import record_audit
 from core.extensions import db
@@ -76,6 +77,8 @@ class ImportResult:
     imported: int
     replaced: int
     months: tuple[date, ...]
+    #: What the charter's standards need that the rows leave blank (channel_stats.gaps), one sentence each.
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """'Imported 3 rows for April 2026 and May 2026 (1 replaced)'."""
@@ -354,7 +357,7 @@ def _as_dict(row: ChannelMonth) -> dict:
     return values
 
 
-def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str,
+def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str, warnings: Iterable[str] = (),
                then: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Store checked rows in one transaction, each replacing the month, channel and service it names (audited);
     `then` adds what else belongs in the same transaction (an API's kept answer)."""
@@ -384,7 +387,7 @@ def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str,
                                                "service": where, "source": source[:255], **checked.counts},
                          summary=f"{'Replaced' if before else 'Imported'} {checked.channel} figures for "
                                  f"{checked.month:%B %Y}, {where}, from {source[:200]}")
-        result = ImportResult(len(rows), replaced, tuple(sorted({row.month for row in rows})))
+        result = ImportResult(len(rows), replaced, tuple(sorted({row.month for row in rows})), tuple(warnings))
         if then is not None:
             then(result)
         db.session.commit()
@@ -400,4 +403,4 @@ def import_csv(data: str | bytes | object, charter: Charter | None, *, by: Staff
     rows, problems = check_csv(data, charter)
     if problems:
         return None, problems
-    return store_rows(rows, by=by, source=source), []
+    return store_rows(rows, by=by, source=source, warnings=gaps(rows, charter)), []

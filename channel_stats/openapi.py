@@ -67,13 +67,16 @@ def _problems_schema() -> dict:
 def _imported_schema() -> dict:
     return {
         "type": "object",
-        "required": ["imported", "replaced", "months"],
+        "required": ["imported", "replaced", "months", "warnings"],
         "additionalProperties": False,
         "properties": {
             "imported": {"type": "integer", "minimum": 1, "description": "Rows stored"},
             "replaced": {"type": "integer", "minimum": 0, "description": "Of those, rows that replaced the same "
                                                                          "month, channel and service"},
             "months": {"type": "array", "items": {"type": "string", "pattern": MONTH_PATTERN}},
+            "warnings": {"type": "array", "items": {"type": "string"},
+                         "description": "Columns a charter standard is measured from that the rows left blank: "
+                                        "the review leaves those months out of that standard"},
         },
     }
 

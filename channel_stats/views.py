@@ -25,6 +25,8 @@ from core.timesource import today
 
 #: Who may read the figures: those who read the charter review.
 READERS = (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)
+#: Warnings shown after an import; a file missing one column for many channels and services says so often enough.
+MAX_WARNINGS = 10
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -63,6 +65,8 @@ def import_file():
                                         "file again")
             if result is not None:
                 flash(f"{result.summary()}.", "success")
+                for warning in result.warnings[:MAX_WARNINGS]:
+                    flash(f"{warning[:1].upper()}{warning[1:]}.", "warning")
                 return redirect(url_for("channel_stats.index"))
             if problems:
                 count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"

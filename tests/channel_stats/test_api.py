@@ -32,12 +32,17 @@ def _post(client, raw, payload, **headers):
 def test_rows_are_imported(client, raw, spec):
     response = _post(client, raw, ROWS)
     assert response.status_code == 201, response.json
-    assert response.json == {"imported": 2, "replaced": 0, "months": ["2026-04"]}
+    assert {k: v for k, v in response.json.items() if k != "warnings"} == {"imported": 2, "replaced": 0,
+                                                                          "months": ["2026-04"]}
+    # The council tax row has no answered_within_20s; neither row has the queue or call-back figures.
+    assert ("phone (council-tax), April 2026: no answered_within_20s, so the review leaves this month out of “Time "
+            "to answer a call: 4 rings (85% of cases)”") in response.json["warnings"]
+    assert len(response.json["warnings"]) == 5
     assert_matches_spec(spec, PATH, "post", response)
     row = db.session.scalar(select(ChannelMonth).where(ChannelMonth.area_key == 0))
     assert (row.calls_offered, row.source, [t.count for t in row.thresholds]) == (1000, "API: Telephony", [850])
     again = _post(client, raw, ROWS[:1])
-    assert again.json == {"imported": 1, "replaced": 1, "months": ["2026-04"]}
+    assert (again.json["imported"], again.json["replaced"]) == (1, 1)
 
 
 def test_problems_come_back_with_row_and_column_and_nothing_is_stored(client, raw, spec):

@@ -40,6 +40,9 @@ def test_a_bad_file_is_refused_with_its_problems_then_a_good_one_is_imported(cli
     soup = page(_upload(client, GOOD))
     banner = soup.select_one(".govuk-notification-banner--success").get_text(" ", strip=True)
     assert "Imported 2 rows for April 2026 (0 replaced)." in banner
+    # The charter's queue standard needs figures the file does not have: the officer is told at once.
+    assert ("Phone, April 2026: no calls_queued or put_through_within_60s, so the review leaves this month out of "
+            "“Time to put a queued call through: 60 seconds (90% of cases)”.") in soup.get_text()
     assert [td.get_text(strip=True) for td in soup.select("#imported tbody tr")[0].select("td")][:5] == [
         "Phone", "Whole council", "April 2026", "April 2026", "1"]
 
