@@ -24,7 +24,7 @@ from channel_stats.models import COUNT_COLUMNS, ChannelMonth, ChannelThreshold
 from core.audit import record_audit
 from core.extensions import db
 from core.models import Channel, Charter, ServiceArea, StaffUser
-from core.timesource import today
+from core.timesource import now, today
 
 #: Columns every file has; ``service`` blank (or "all") means the whole council.
 KEY_COLUMNS = ("month", "channel", "service")
@@ -349,42 +349,56 @@ def check_records(records: object, charter: Charter | None) -> tuple[list[Checke
 
 # Importing
 
-def _as_dict(row: ChannelMonth) -> dict:
-    values = {"month": f"{row.month:%Y-%m}", "channel": row.channel, "source": row.source,
-              "imported_at": row.imported_at}
-    values.update({name: value for name, value in row.counts().items() if value is not None})
-    values.update({t.measure + f"_within_{t.seconds}s": t.count for t in row.thresholds})
+def _as_dict(month: date, channel: str, service: ServiceArea | None, source: str, counts: dict,
+             thresholds: dict[Threshold, int]) -> dict:
+    """A row's figures for the audit trail: what it held before a replacement, and after."""
+    values = {"month": f"{month:%Y-%m}", "channel": channel, "service": service.code if service else "all",
+              "source": source}
+    values.update({name: value for name, value in counts.items() if value is not None})
+    values.update({threshold.column: count for threshold, count in thresholds.items()})
     return values
+
+
+def _stored_as_dict(row: ChannelMonth) -> dict:
+    return _as_dict(row.month, row.channel, row.service_area, row.source, row.counts(),
+                    {Threshold(t.measure, t.seconds): t.count for t in row.thresholds})
 
 
 def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str, warnings: Iterable[str] = (),
                then: Callable[[ImportResult], None] | None = None) -> ImportResult:
-    """Store checked rows in one transaction, each replacing the month, channel and service it names (audited);
-    `then` adds what else belongs in the same transaction (an API's kept answer)."""
+    """Store checked rows in one transaction, each replacing the figures of the month, channel and service it
+    names (the row keeps its id, so its audit trail is one history); `then` adds what else belongs in the same
+    transaction (an API's kept answer). A concurrent import of the same row raises IntegrityError, rolled back."""
     replaced = 0
+    source = source[:255]
     existing = {(row.month, row.channel, row.area_key): row for row in db.session.scalars(
-        select(ChannelMonth).options(selectinload(ChannelMonth.thresholds))
+        select(ChannelMonth).options(selectinload(ChannelMonth.thresholds), selectinload(ChannelMonth.service_area))
         .where(ChannelMonth.month.in_({r.month for r in rows}), ChannelMonth.channel.in_({r.channel for r in rows})))}
     try:
         for checked in rows:
             area_key = checked.service.id if checked.service else 0
-            old = existing.get((checked.month, checked.channel, area_key))
+            row = existing.get((checked.month, checked.channel, area_key))
             before = None
-            if old is not None:
-                before = _as_dict(old)
-                db.session.delete(old)
-                db.session.flush()
+            thresholds = [ChannelThreshold(measure=t.measure, seconds=t.seconds, count=count)
+                          for t, count in checked.thresholds.items()]
+            if row is None:
+                row = ChannelMonth(month=checked.month, channel=checked.channel, area_key=area_key,
+                                   service_area_id=checked.service.id if checked.service else None, source=source,
+                                   imported_by_id=by.id if by else None, thresholds=thresholds, **checked.counts)
+                db.session.add(row)
+            else:
+                before = _stored_as_dict(row)
+                row.thresholds = []
+                db.session.flush()  # the old threshold counts go before the new ones take their unique keys
+                for name, value in checked.counts.items():
+                    setattr(row, name, value)
+                row.thresholds = thresholds
+                row.source, row.imported_by_id, row.imported_at = source, by.id if by else None, now()
                 replaced += 1
-            new = ChannelMonth(month=checked.month, channel=checked.channel, area_key=area_key,
-                               service_area_id=checked.service.id if checked.service else None,
-                               imported_by_id=by.id if by else None, source=source[:255], **checked.counts)
-            new.thresholds = [ChannelThreshold(measure=t.measure, seconds=t.seconds, count=count)
-                              for t, count in checked.thresholds.items()]
-            db.session.add(new)
             where = checked.service.code if checked.service else "the whole council"
-            record_audit(new, "channel_stats.replaced" if before else "channel_stats.imported", by=by,
-                         before=before, after={"month": f"{checked.month:%Y-%m}", "channel": checked.channel,
-                                               "service": where, "source": source[:255], **checked.counts},
+            record_audit(row, "channel_stats.replaced" if before else "channel_stats.imported", by=by, before=before,
+                         after=_as_dict(checked.month, checked.channel, checked.service, source, checked.counts,
+                                        checked.thresholds),
                          summary=f"{'Replaced' if before else 'Imported'} {checked.channel} figures for "
                                  f"{checked.month:%B %Y}, {where}, from {source[:200]}")
         result = ImportResult(len(rows), replaced, tuple(sorted({row.month for row in rows})), tuple(warnings))

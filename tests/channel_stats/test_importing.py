@@ -105,9 +105,15 @@ def test_reimporting_a_month_replaces_it_and_the_audit_keeps_what_it_replaced(ch
     assert db.session.scalar(select(func.count(ChannelThreshold.id))) == 4  # the old thresholds went with the row
     replaced = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "channel_stats.replaced")).all()
     assert len(replaced) == 1
-    assert replaced[0].before["calls_offered"] == 1000 and replaced[0].before["source"] == "april.csv"
+    assert replaced[0].before == {"month": "2026-04", "channel": "phone", "service": "all", "source": "april.csv",
+                                  "calls_offered": 1000, "calls_answered": 950, "calls_queued": 600,
+                                  "answered_within_20s": 850, "put_through_within_60s": 540}
     assert replaced[0].after["calls_offered"] == 1100 and replaced[0].actor_id == user.id
-    assert replaced[0].target_id == rows[0].id
+    # The row keeps its id, so its history is one trail: imported, then replaced.
+    trail = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == rows[0].id,
+                                                               AuditEvent.target_type == "channel_month")
+                               .order_by(AuditEvent.id)).all()
+    assert trail == ["channel_stats.imported", "channel_stats.replaced"]
 
 
 def test_threshold_columns_may_be_named_in_minutes_or_hours(charter):
