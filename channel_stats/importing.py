@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from channel_stats.columns import MEASURES, PARTS, Threshold, measurement_for, parse_threshold
 from channel_stats.gaps import gaps
@@ -364,6 +365,20 @@ def _stored_as_dict(row: ChannelMonth) -> dict:
                     {Threshold(t.measure, t.seconds): t.count for t in row.thresholds})
 
 
+def _clear_replaced(existing: dict[tuple, ChannelMonth], rows: list[CheckedRow]) -> dict[int, dict]:
+    """What each row about to be replaced holds (for the audit trail), by id; its threshold counts are deleted in
+    one statement, so the new ones can take their unique keys."""
+    wanted = {(r.month, r.channel, r.service.id if r.service else 0) for r in rows}
+    replaced = [row for key, row in existing.items() if key in wanted]
+    befores = {row.id: _stored_as_dict(row) for row in replaced}
+    if replaced:
+        db.session.execute(delete(ChannelThreshold).where(ChannelThreshold.channel_month_id.in_(list(befores))),
+                           execution_options={"synchronize_session": False})
+        for row in replaced:
+            set_committed_value(row, "thresholds", [])
+    return befores
+
+
 def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str, warnings: Iterable[str] = (),
                then: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Store checked rows in one transaction, each replacing the figures of the month, channel and service it
@@ -374,11 +389,12 @@ def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str, war
     existing = {(row.month, row.channel, row.area_key): row for row in db.session.scalars(
         select(ChannelMonth).options(selectinload(ChannelMonth.thresholds), selectinload(ChannelMonth.service_area))
         .where(ChannelMonth.month.in_({r.month for r in rows}), ChannelMonth.channel.in_({r.channel for r in rows})))}
+    befores = _clear_replaced(existing, rows)
     try:
         for checked in rows:
             area_key = checked.service.id if checked.service else 0
             row = existing.get((checked.month, checked.channel, area_key))
-            before = None
+            before = befores.get(row.id) if row is not None else None
             thresholds = [ChannelThreshold(measure=t.measure, seconds=t.seconds, count=count)
                           for t, count in checked.thresholds.items()]
             if row is None:
@@ -387,9 +403,6 @@ def store_rows(rows: list[CheckedRow], *, by: StaffUser | None, source: str, war
                                    imported_by_id=by.id if by else None, thresholds=thresholds, **checked.counts)
                 db.session.add(row)
             else:
-                before = _stored_as_dict(row)
-                row.thresholds = []
-                db.session.flush()  # the old threshold counts go before the new ones take their unique keys
                 for name, value in checked.counts.items():
                     setattr(row, name, value)
                 row.thresholds = thresholds
