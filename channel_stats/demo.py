@@ -1,4 +1,5 @@
-"""Two years of fictional monthly channel statistics for the demonstration council's charter."""
+"""Fictional monthly channel statistics for the demonstration council's charter: the two financial years before
+this one in full (April to March), and this one up to last month."""
 
 from __future__ import annotations
 
@@ -16,22 +17,25 @@ from core.extensions import db
 from core.timesource import today
 
 SEED = 20260402
-MONTHS = 24
 
 
-def _months_before(day: date, count: int) -> list[date]:
-    months, year, month = [], day.year, day.month
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(date(year, month, 1))
-    return sorted(months)
+def _financial_year_start(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def demo_months(day: date) -> list[date]:
+    """From April two financial years before the one `day` is in, up to the month before `day`'s."""
+    month = date(_financial_year_start(day).year - 2, 4, 1)
+    months = []
+    while (month.year, month.month) < (day.year, day.month):
+        months.append(month)
+        month = date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+    return months
 
 
 def _row(channel: str, month: date, charter, rng: random.Random, number: int) -> CheckedRow:
-    """A plausible month: the first year a little worse than the second, so last year's comparison shows."""
-    better = month >= _months_before(today(), 12)[0]
+    """A plausible month: the earliest year a little worse than later ones, so last year's comparison shows."""
+    better = month >= date(_financial_year_start(today()).year - 1, 4, 1)
     share = rng.uniform(0.86, 0.95) if better else rng.uniform(0.78, 0.9)
     offered = rng.randint(2500, 4000)
     answered = int(offered * rng.uniform(0.9, 0.97))
@@ -57,8 +61,8 @@ def _row(channel: str, month: date, charter, rng: random.Random, number: int) ->
 
 
 def load_demo_channel_stats() -> str:
-    """Figures for each channel the published charter measures this way, for the 24 months before this one.
-    Months already there are kept, so loading twice changes nothing."""
+    """Figures for each channel the published charter measures this way (see demo_months). Months already there
+    are kept, so loading twice changes nothing."""
     charter = published_charter(current_app.config["CHARTERLINE_COUNCIL"])
     if charter is None:
         return "no published charter"
@@ -69,7 +73,7 @@ def load_demo_channel_stats() -> str:
     have = {tuple(row) for row in db.session.execute(select(ChannelMonth.month, ChannelMonth.channel)
                                                      .where(ChannelMonth.area_key == 0))}
     for channel in channels:
-        for month in _months_before(today(), MONTHS):
+        for month in demo_months(today()):
             row = _row(channel, month, charter, rng, len(rows) + 2)
             if (month, channel) not in have:
                 rows.append(row)
