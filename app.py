@@ -99,6 +99,7 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each package adds its pages, connects its signal receivers and registers its parts (``init_app``)."""
+    import codesign
     import complaints
     import feedback
     import identity
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     import staff
     import surveys
 
-    for package in (identity, staff, feedback, complaints, surveys, reviews):
+    for package in (identity, staff, feedback, complaints, surveys, reviews, codesign):
         package.init_app(app)
 
 
