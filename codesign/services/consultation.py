@@ -91,22 +91,25 @@ def publish_consultation(consultation: Consultation, *, by: StaffUser) -> Survey
                     live_at=now())
     section = Section(position=1, title="The proposals")
     survey.sections.append(section)
-    for position, proposal in enumerate(proposals):
-        scale = Question(survey=survey, position=2 * position + 1, type=QuestionType.RATING, required=False,
-                         text=f"How much do you support proposal {proposal.number}?", options=list(SUPPORT_LABELS))
-        comment = Question(survey=survey, position=2 * position + 2, type=QuestionType.TEXT, required=False,
-                           text=f"Comments on proposal {proposal.number} (optional)")
-        section.questions.extend([scale, comment])
-        proposal.scale_question, proposal.comment_question = scale, comment
+    about = None
     if consultation.asks_equality:
         about = Section(position=2, title=EQUALITY_SECTION,
                         description="These questions are optional. We use the answers only to check that we have "
                                     "heard from every part of the community; they are never linked to you.")
         survey.sections.append(about)
-        for position, (_name, (text, options)) in enumerate(EQUALITY_QUESTIONS.items(), start=1):
-            about.questions.append(Question(survey=survey, position=position, type=QuestionType.SINGLE, text=text,
-                                            required=False, options=[label for _value, label in options]))
     db.session.add(survey)
+    db.session.flush()
+    for position, proposal in enumerate(proposals):
+        scale = Question(survey_id=survey.id, position=2 * position + 1, type=QuestionType.RATING, required=False,
+                         text=f"How much do you support proposal {proposal.number}?", options=list(SUPPORT_LABELS))
+        comment = Question(survey_id=survey.id, position=2 * position + 2, type=QuestionType.TEXT, required=False,
+                           text=f"Comments on proposal {proposal.number} (optional)")
+        section.questions.extend([scale, comment])
+        proposal.scale_question, proposal.comment_question = scale, comment
+    if about is not None:
+        for position, (_name, (text, options)) in enumerate(EQUALITY_QUESTIONS.items(), start=1):
+            about.questions.append(Question(survey_id=survey.id, position=position, type=QuestionType.SINGLE,
+                                            text=text, required=False, options=[label for _value, label in options]))
     consultation.survey = survey
     consultation.charter = published_charter(consultation.review.council_slug)
     consultation.status = ConsultationStatus.PUBLISHED
