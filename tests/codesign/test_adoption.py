@@ -44,7 +44,8 @@ def test_adopting_makes_the_next_version_with_codes_kept_and_new_ones_added():
         (1, "T-01", "We will reply to your email within 3 working days.",
          (Standard("reply", 5, "working_days", 0.95, "working-days:5"),)),
         (2, "T-02", "We will treat you with courtesy and respect.", ()),
-        (3, "N-01", "We will answer web chats within 2 minutes, 9am to 5pm.", (Standard("connect_chat", 2, "minutes"),)),
+        (3, "N-01", "We will answer web chats within 2 minutes, 9am to 5pm.",
+         (Standard("connect_chat", 2, "minutes"),)),
     ]
     assert adopted.commitments[2].channel == "web_chat"
     # The old version is still there, unchanged, for the evidence measured against it.

@@ -64,8 +64,8 @@ def test_rewording_needs_different_words():
 def test_a_close_date_before_the_open_date_is_refused():
     officer = make_staff(role=Role.POLICY_OFFICER)
     review = make_review()
-    _refused(lambda: services.save_consultation(review, title="T", opens_on=date(2026, 6, 30), closes_on=date(2026, 6, 1),
-                                                summary="S", easy_read="E", by=officer),
+    _refused(lambda: services.save_consultation(review, title="T", opens_on=date(2026, 6, 30),
+                                                closes_on=date(2026, 6, 1), summary="S", easy_read="E", by=officer),
              "The closing date must be on or after the opening date", "closes_on")
 
 
