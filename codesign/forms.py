@@ -97,17 +97,18 @@ class ProposalForm(FlaskForm):
                            description="Stays with the promise from version to version, for example C-12",
                            validators=[Optional(), Length(max=40, message="The code must be 40 characters or fewer")])
     channel = SelectField("Which way of contacting us is a new commitment about?", widget=GovSelect(),
-                          choices=_choices((c.value, c.label) for c in Channel), default=Channel.ANY)
+                          choices=_choices((c.value, c.label) for c in Channel), default=Channel.ANY,
+                          validate_choice=False)
     proposed_text = TextAreaField("Proposed wording", widget=GovTextArea(),
                                   description="Not needed when a commitment is stopped",
                                   validators=[Optional(), Length(max=1000, message="The proposed wording must be "
                                                                                    "1,000 characters or fewer")])
     metric = SelectField("What the new target measures", widget=GovSelect(),
-                         choices=_choices([("", "No change to the target"), *METRICS.items()]), validate_choice=True)
+                         choices=_choices([("", "No change to the target"), *METRICS.items()]), validate_choice=False)
     target = StringField("New target", widget=GovTextInput(), description="A number, for example 5",
                          validators=[Optional(), Length(max=12)])
     unit = SelectField("Unit", widget=GovSelect(), choices=_choices((k, v[1]) for k, v in UNITS.items()),
-                       default="working_days")
+                       default="working_days", validate_choice=False)
     share = StringField("Share of cases (optional)", widget=GovTextInput(),
                         description="A percentage, for example 90", validators=[Optional(), Length(max=6)])
     reason = TextAreaField("Why is the change proposed?", widget=GovTextArea(),
@@ -135,6 +136,9 @@ class ProposalForm(FlaskForm):
         """The proposed standards: the new target in place of the commitment's first standard, the others kept.
         None when no target was given; a target that is not a number is put on the form and gives None."""
         if not self.metric.data:
+            return None
+        if self.metric.data not in METRICS or self.unit.data not in UNITS:
+            self.metric.errors = [*self.metric.errors, "Select what the target measures and its unit"]
             return None
         try:
             target = float((self.target.data or "").strip())

@@ -111,7 +111,7 @@ def _proposal_page(item: Review, proposal: Proposal | None):
     if form.validate_on_submit():
         current = next((c for c in charter.commitments if c.code == form.commitment_code.data), None)
         standards = form.standards(current)
-        if not form.target.errors and attempt(form, "reason", lambda: services.save_proposal(
+        if not (form.target.errors or form.metric.errors) and attempt(form, "reason", lambda: services.save_proposal(
                 item, kind=form.kind.data, commitment_code=form.code(), proposed_text=form.proposed_text.data,
                 proposed_standards=standards, reason=form.reason.data, evidence_codes=form.evidence_codes.data,
                 evidence_notes=form.evidence_notes.data, author=form.author.data, channel=form.channel.data,

@@ -91,3 +91,15 @@ def respond_on_paper(consultation: Consultation, given: dict[int, object], offic
                      received_on: date = date(2026, 6, 5)):
     return services.respond(consultation, Reply(given), channel=ResponseChannel.PAPER, received_on=received_on,
                             by=officer)
+
+
+def route_records(officer: StaffUser) -> dict[str, object]:
+    """Records for tests/test_route_access.py: a review of the test council's published charter with one proposal and
+    its consultation, published and open on the table's day (4 March 2026)."""
+    review = make_review(starts_on=date(2025, 3, 1), ends_on=date(2026, 2, 28))
+    proposal = services.save_proposal(review, kind="reworded", commitment_code="T-02", proposed_text="Kind words",
+                                      proposed_standards=None, reason="Asked for", by=officer)
+    consultation = services.save_consultation(review, title="Our promises", opens_on=date(2026, 3, 1),
+                                              closes_on=date(2026, 3, 31), summary="S", easy_read="E", by=officer)
+    services.publish_consultation(consultation, by=officer)
+    return {"review_id": review.id, "proposal_id": proposal.id, "consultation_id": consultation.id}
