@@ -3,6 +3,8 @@ events, decisions and adoption. The consultation's own questions come from the s
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -37,6 +39,8 @@ from core.standards import METRICS, UNITS, Standard
 from surveys.forms import build_section_form, field_name, render_params
 from surveys.models import Question
 
+_WHOLE = re.compile(r"[0-9]{1,9}")
+
 
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
@@ -55,7 +59,8 @@ class WholeNumberField(StringField):
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").strip().replace(",", "")
         self.raw = raw
-        self.data = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+        # ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits, which int() refuses.
+        self.data = int(raw) if _WHOLE.fullmatch(raw) else None
 
     def _value(self):
         return getattr(self, "raw", None) or ("" if self.data is None else str(self.data))
