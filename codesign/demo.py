@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from codesign import services
-from codesign.models import Consultation, Proposal, ResponseChannel
+from codesign.models import SUPPORT_LABELS, Consultation, Proposal, ResponseChannel
 from codesign.services.consultation import Reply, ShowOfSupport
 from core import timesource
 from core.charters import published_charter
@@ -21,7 +21,6 @@ from core.extensions import db
 from core.models import Role, StaffUser
 from core.standards import Standard
 from reviews.models import Review
-from surveys.models import QuestionType
 
 SEED = 20261203
 #: Comments residents might leave, by how they feel about a proposal (fictional).
@@ -108,13 +107,12 @@ def _reply(rng: random.Random, proposals: list[Proposal], leaning: list[float], 
         if rng.random() < 0.15:
             continue
         scale = rng.choice([4, 5]) if rng.random() < chance else rng.choice([1, 2, 3])
-        given[proposal.scale_question_id] = str(scale)
+        given[proposal.scale_question_id] = SUPPORT_LABELS[5 - scale]
         if rng.random() < 0.35:
             given[proposal.comment_question_id] = rng.choice(COMMENTS[scale])
     if rng.random() < 0.5:
-        for question in consultation.survey.all_questions:
-            if question.options and question.type == QuestionType.SINGLE:
-                given[question.id] = rng.choice(question.options[:-1])
+        for question in consultation.survey.sections[-1].questions:  # the equality questions, "About you"
+            given[question.id] = rng.choice(question.options[:-1])
     return Reply(given)
 
 

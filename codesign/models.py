@@ -16,6 +16,12 @@ from core.timesource import now
 from reviews.models import Review
 from surveys.models import Answer, Question, Response, Survey
 
+#: The five-point support scale residents answer for each proposal, as the options of a single-choice survey question.
+#: Support is not satisfaction: a rating question would count it in every survey's satisfaction figures.
+SUPPORT_LABELS = ["Strongly support", "Support", "Neither support nor oppose", "Oppose", "Strongly oppose"]
+SUPPORTING = SUPPORT_LABELS[:2]
+OPPOSING = SUPPORT_LABELS[3:]
+
 
 class MemberKind(StrEnum):
     RESIDENT = "resident"

@@ -11,6 +11,8 @@ from sqlalchemy.orm import aliased
 
 from codesign.diff import Change, charter_diff
 from codesign.models import (
+    OPPOSING,
+    SUPPORTING,
     Consultation,
     ConsultationStatus,
     Event,
@@ -135,11 +137,14 @@ class ConsultationResults:
 CHANNEL_LABELS = {ResponseChannel.ONLINE.value: "Online", ResponseChannel.PAPER.value: "Paper", "event": "Events"}
 
 
+_supporting = func.sum(case((Answer.choice.in_(SUPPORTING), 1), else_=0))
+_opposing = func.sum(case((Answer.choice.in_(OPPOSING), 1), else_=0))
+
+
 def _scale_counts(question_ids: list[int]) -> dict[tuple[int, str], tuple[int, int, int]]:
-    """(question id, channel) -> (answers, support: 4 or 5, opposition: 1 or 2), summed in SQL."""
+    """(question id, channel) -> (answers, support, opposition), summed in SQL."""
     rows = db.session.execute(
-        select(Answer.question_id, Answer.channel, func.count(), func.sum(Answer.satisfied),
-               func.sum(case((Answer.net == -1, 1), else_=0)))
+        select(Answer.question_id, Answer.channel, func.count(), _supporting, _opposing)
         .where(Answer.question_id.in_(question_ids)).group_by(Answer.question_id, Answer.channel))
     return {(qid, channel): (n, int(s or 0), int(o or 0)) for qid, channel, n, s, o in rows}
 
@@ -183,8 +188,7 @@ def _equality_counts(scale_ids: list[int], equality: list[Question]) -> dict[tup
         return {}
     about = aliased(Answer)
     rows = db.session.execute(
-        select(Answer.question_id, about.question_id, about.choice, func.count(), func.sum(Answer.satisfied),
-               func.sum(case((Answer.net == -1, 1), else_=0)))
+        select(Answer.question_id, about.question_id, about.choice, func.count(), _supporting, _opposing)
         .join(about, and_(about.response_id == Answer.response_id,
                           about.question_id.in_([q.id for q in equality])))
         .where(Answer.question_id.in_(scale_ids))
@@ -210,7 +214,9 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     shows = _event_counts([p.id for p in proposals]) if proposals else {}
     sentiments = _sentiments(comment_ids) if comment_ids else {}
     comments = _comments(comment_ids) if comment_ids else {}
-    equality = ([q for q in consultation.survey.all_questions if q.type_enum == QuestionType.SINGLE]
+    asked_about_proposals = set(scale_ids) | set(comment_ids)
+    equality = ([q for q in consultation.survey.all_questions
+                 if q.type_enum == QuestionType.SINGLE and q.id not in asked_about_proposals]
                 if consultation.survey else [])
     by_group = _equality_counts(scale_ids, equality) if scale_ids else {}
     notes = db.session.execute(select(EventSupport.proposal_id, Event, EventSupport.notes).join(Event)

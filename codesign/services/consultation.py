@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from codesign.models import (
+    SUPPORT_LABELS,
     Consultation,
     ConsultationStatus,
     Event,
@@ -34,8 +35,6 @@ from surveys.answering import AlreadySubmitted, submit_response
 from surveys.models import Question, QuestionType, Response, Section, Survey, SurveyState
 from surveys.services import new_token
 
-#: The five-point support scale, 1 to 5 (stored as a survey rating: 4 and 5 count as support, 1 and 2 as opposition).
-SUPPORT_LABELS = ["Strongly oppose", "Oppose", "Neither support nor oppose", "Support", "Strongly support"]
 EQUALITY_SECTION = "About you"
 
 
@@ -100,7 +99,7 @@ def publish_consultation(consultation: Consultation, *, by: StaffUser) -> Survey
     db.session.add(survey)
     db.session.flush()
     for position, proposal in enumerate(proposals):
-        scale = Question(survey_id=survey.id, position=2 * position + 1, type=QuestionType.RATING, required=False,
+        scale = Question(survey_id=survey.id, position=2 * position + 1, type=QuestionType.SINGLE, required=False,
                          text=f"How much do you support proposal {proposal.number}?", options=list(SUPPORT_LABELS))
         comment = Question(survey_id=survey.id, position=2 * position + 2, type=QuestionType.TEXT, required=False,
                            text=f"Comments on proposal {proposal.number} (optional)")

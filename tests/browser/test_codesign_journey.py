@@ -22,7 +22,8 @@ def _fill_date(tab, name: str, day: date) -> None:
 
 def test_a_resident_answers_the_consultation_with_and_without_javascript(page, no_js_page, live_server):
     consultation, proposals, _officer = published_consultation()
-    for tab, scale, comment in ((page, "5", "Please do"), (no_js_page, "2", "Keep the old promise")):
+    for tab, scale, comment in ((page, "Strongly support", "Please do"),
+                                (no_js_page, "Oppose", "Keep the old promise")):
         # axe-core needs JavaScript: the same pages are checked in the first browser.
         check = assert_accessible if tab is page else (lambda _tab: None)
         tab.goto(f"{live_server}/")
@@ -97,7 +98,7 @@ def test_a_policy_officer_runs_a_whole_cycle(page, live_server, sign_in):
     page.click("a:has-text('Key in a paper response')")
     assert_accessible(page)
     _fill_date(page, "received_on", date(2026, 6, 11))
-    page.check(f"input[name=q{proposal.scale_question_id}][value='4']")
+    page.check(f"input[name=q{proposal.scale_question_id}][value='Support']")
     page.fill(f"textarea[name=q{proposal.comment_question_id}]", "Good manners matter. My name is Jo Bloggs.")
     page.click("button:has-text('Save paper response')")
     assert "Paper response saved." in page.locator(".govuk-notification-banner").inner_text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from codesign import services
-from codesign.models import Consultation, Proposal, ResponseChannel
+from codesign.models import SUPPORT_LABELS, Consultation, Proposal, ResponseChannel
 from codesign.services.consultation import Reply
 from core.models import Charter, Role, StaffUser
 from core.standards import Standard
@@ -75,7 +75,9 @@ def published_consultation(*, asks_equality: bool = True) -> tuple[Consultation,
 
 
 def answers(proposal: Proposal, scale: int | None, comment: str = "") -> dict[int, object]:
-    return {proposal.scale_question_id: str(scale) if scale else "", proposal.comment_question_id: comment}
+    """A view on one proposal: 5 strongly support ... 1 strongly oppose (None: no view), and a comment."""
+    return {proposal.scale_question_id: SUPPORT_LABELS[5 - scale] if scale else "",
+            proposal.comment_question_id: comment}
 
 
 def equality_answer(consultation: Consultation, text_start: str, label: str) -> dict[int, object]:

@@ -64,7 +64,7 @@ def test_a_policy_officer_runs_the_cycle_through_the_pages(client, login_as):
     scale = f"q{proposal.scale_question_id}"
     comment = f"q{proposal.comment_question_id}"
     assert client.post(f"/co-design/consultations/{consultation.id}/paper", data={
-        "received_on": _day(date(2026, 6, 9)), scale: "2", comment: "Call me on 01632 960123, it is too slow"},
+        "received_on": _day(date(2026, 6, 9)), scale: "Oppose", comment: "Call me on 01632 960123, it is too slow"},
     ).status_code == 302
     assert client.post(f"/co-design/consultations/{consultation.id}/events/new", data={
         "kind": "panel", "held_on": _day(date(2026, 6, 8)), "place": "Library", "attendance": "7",
@@ -108,17 +108,18 @@ def test_a_resident_responds_once_and_is_refused_after_the_close(client):
     assert link["href"] == f"/have-your-say/{consultation.id}"
     soup = _soup(client.get(link["href"]))
     assert "We want to change our promises." in soup.get_text()  # the easy read version
-    assert len(soup.select("input[type=radio][value='5']")) == 4  # a five-point scale per proposal
+    assert len(soup.select("input[type=radio][value='Strongly support']")) == 4  # a five-point scale per proposal
     scale = f"q{proposals[0].scale_question_id}"
-    response = client.post(link["href"], data={scale: "4", f"q{proposals[0].comment_question_id}": "Yes please"})
+    response = client.post(link["href"], data={scale: "Support",
+                                               f"q{proposals[0].comment_question_id}": "Yes please"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/thank-you")
-    again = client.post(link["href"], data={scale: "1"})
+    again = client.post(link["href"], data={scale: "Strongly oppose"})
     assert again.headers["Location"].endswith("/thank-you?again=1")
     assert "You have already responded" in _soup(client.get(link["href"])).get_text()
     assert db.session.query(Response).count() == 1
     set_today(date(2026, 7, 1))
     fresh = client.application.test_client()
-    soup = _soup(fresh.post(link["href"], data={scale: "5"}))
+    soup = _soup(fresh.post(link["href"], data={scale: "Strongly support"}))
     assert _errors(soup) == ["This consultation closed on 30 June 2026, so we can no longer accept responses"]
     assert db.session.query(Response).count() == 1
     assert _soup(client.get("/")).find("a", string="Tell us what you think") is None

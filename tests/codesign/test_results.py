@@ -77,3 +77,12 @@ def test_a_proposal_nobody_answered_has_no_figures_and_is_not_called_suppressed(
     row = consultation_results(consultation).proposals[3]
     assert row.together.answered == 0 and not row.together.suppressed and row.together.support is None
     assert row.by_equality == {}
+
+
+def test_support_is_not_counted_as_satisfaction_in_the_surveys_figures():
+    from surveys.queries import commitment_results
+
+    consultation, proposals, _officer = published_consultation()
+    respond_online(consultation, "a", answers(proposals[0], 5))
+    figures = commitment_results()
+    assert figures.by_channel == [] and figures.by_month == [] and figures.commitments == []

@@ -91,7 +91,7 @@ def test_a_second_response_from_the_same_browser_is_refused_and_nothing_is_store
     with pytest.raises(AlreadyResponded):
         respond_online(consultation, "browser-1", answers(proposals[0], 1, "Changed my mind"))
     assert db.session.query(Response).count() == 1
-    assert [a.number for a in db.session.query(Answer).filter(Answer.number.is_not(None))] == [5]
+    assert [a.choice for a in db.session.query(Answer).filter(Answer.choice.is_not(None))] == ["Strongly support"]
 
 
 def test_a_second_response_with_the_same_email_is_refused_even_from_another_browser():

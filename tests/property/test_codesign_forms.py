@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from codesign.models import Event, Proposal
+from codesign.models import SUPPORT_LABELS, Event, Proposal
 from core.extensions import db
 from core.models import Role
 from surveys.models import Response
@@ -18,7 +18,7 @@ from tests.helpers import make_staff
 from tests.property.conftest import answered
 from tests.property.strategies import hostile, hostile_text, mixed_text
 
-SCALE = st.one_of(st.sampled_from(["1", "2", "3", "4", "5", ""]), hostile_text)
+SCALE = st.one_of(st.sampled_from([*SUPPORT_LABELS, "", "5"]), hostile_text)
 NUMBER = st.one_of(st.sampled_from(["0", "3", "12", "-1", "1e3", "\u00b2", "\u0663", "999999999999"]), hostile_text)
 
 
