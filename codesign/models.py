@@ -14,7 +14,7 @@ from core.models import Charter, StaffUser
 from core.standards import Standard
 from core.timesource import now
 from reviews.models import Review
-from surveys.models import Answer, Question, Response, Survey
+from surveys.models import Answer, Question, Survey
 
 #: The five-point support scale residents answer for each proposal, as the options of a single-choice survey question.
 #: Support is not satisfaction: a rating question would count it in every survey's satisfaction figures.
@@ -243,26 +243,24 @@ class ResponseChannel(StrEnum):
 
 
 class Respondent(db.Model):
-    """Who has responded to a consultation, with no more personal data than it takes to refuse a second response.
+    """An email address given with a consultation response, so a second response with it is refused: one response
+    per person, with no more personal data than that takes.
 
-    An online response keeps, on the survey response itself, the hash of a key worked out from a random value in the
-    respondent's signed session cookie (unique, so the same browser cannot respond twice, even with two posts at
-    once). A respondent who gives an email address (optional, and asked only for this) is known here by a keyed hash
-    of it: the address itself is never stored, nobody without the app's secret key can test a guess against the hash,
-    and a second response with the same address is refused by the unique constraint. No name, no IP address.
-    """
+    Two keys stop a repeat, and neither is the person's data. An online response keeps, as its survey response's
+    unique token hash, a hash worked out with the app's secret key from a random value in the respondent's signed
+    session cookie: the same browser cannot respond twice, even with two posts at once, and nothing about the person
+    is stored. Clearing cookies gets round that, so a respondent may also give an email address (optional, asked
+    only for this): it is kept here as a keyed hash (HMAC-SHA-256 with the app's secret key), never the address, so
+    nobody without the key can test a guess, and the unique constraint refuses the same address twice. The row is
+    not linked to the response, so even with the key an address cannot be tied to the answers or the equality
+    questions. No name, no IP address."""
 
     __tablename__ = "codesign_respondent"
     __table_args__ = (UniqueConstraint("consultation_id", "email_hash", name="one_response_per_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("codesign_consultation.id"), index=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), unique=True)
-    email_hash: Mapped[str | None] = mapped_column(String(64))
-    #: The member of staff who keyed in a paper response.
-    keyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-
-    response: Mapped[Response] = relationship()
+    email_hash: Mapped[str] = mapped_column(String(64))
 
 
 class EventKind(StrEnum):

@@ -20,7 +20,6 @@ from codesign.models import (
     GroupMember,
     Meeting,
     Proposal,
-    Respondent,
     ResponseChannel,
 )
 from core.extensions import db
@@ -28,7 +27,7 @@ from core.models import Charter, CharterStatus
 from core.sentiment.themes import count_themes
 from core.timesource import today
 from reviews.models import Review
-from surveys.models import Answer, Question, QuestionType, Response
+from surveys.models import Answer, Question, QuestionType, Response, ResponseStatus
 from surveys.queries import minimum_responses
 from surveys.stats import Proportion, proportion
 
@@ -204,8 +203,9 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
     proposals = list(db.session.scalars(select(Proposal).where(Proposal.review_id == consultation.review_id)
                                         .order_by(Proposal.number)))
     responses = dict(db.session.execute(
-        select(Response.channel, func.count()).join(Respondent, Respondent.response_id == Response.id)
-        .where(Respondent.consultation_id == consultation.id).group_by(Response.channel)).all())
+        select(Response.channel, func.count())
+        .where(Response.survey_id == consultation.survey_id, Response.status == ResponseStatus.SUBMITTED)
+        .group_by(Response.channel)).all()) if consultation.survey_id else {}
     events = db.session.execute(select(func.count(), func.sum(Event.attendance))
                                 .where(Event.consultation_id == consultation.id)).one()
     scale_ids = [p.scale_question_id for p in proposals if p.scale_question_id]

@@ -171,8 +171,11 @@ def respond(consultation: Consultation, reply: Reply, *, channel: str, browser_k
         _token, hashed = new_token()
     response = Response(survey=survey, token_hash=hashed, via="open", channel=channel, draft=draft)
     db.session.add(response)
-    db.session.add(Respondent(consultation_id=consultation.id, response=response, email_hash=email_hash,
-                              keyed_by_id=by.id if by else None))
+    if email_hash:
+        db.session.add(Respondent(consultation_id=consultation.id, email_hash=email_hash))
+    if by is not None:
+        record_audit(consultation, "codesign.paper_response", by=by, after={"received_on": received_on},
+                     summary=f"Paper response received on {govuk_date(received_on)} keyed in")
     try:
         db.session.flush()
         submit_response(response)

@@ -129,15 +129,10 @@ def upgrade():
     op.create_table('codesign_respondent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('response_id', sa.Integer(), nullable=False),
-    sa.Column('email_hash', sa.String(length=64), nullable=True),
-    sa.Column('keyed_by_id', sa.Integer(), nullable=True),
+    sa.Column('email_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['codesign_consultation.id'], name=op.f('fk_codesign_respondent_consultation_id_codesign_consultation')),
-    sa.ForeignKeyConstraint(['keyed_by_id'], ['staff_user.id'], name=op.f('fk_codesign_respondent_keyed_by_id_staff_user')),
-    sa.ForeignKeyConstraint(['response_id'], ['survey_response.id'], name=op.f('fk_codesign_respondent_response_id_survey_response'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_codesign_respondent')),
-    sa.UniqueConstraint('consultation_id', 'email_hash', name='one_response_per_email'),
-    sa.UniqueConstraint('response_id', name=op.f('uq_codesign_respondent_response_id'))
+    sa.UniqueConstraint('consultation_id', 'email_hash', name='one_response_per_email')
     )
     with op.batch_alter_table('codesign_respondent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_codesign_respondent_consultation_id'), ['consultation_id'], unique=False)

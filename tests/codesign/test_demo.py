@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from codesign.demo import load_demo_codesign
-from codesign.models import Consultation, ConsultationStatus, EventSupport, Respondent
+from codesign.models import Consultation, ConsultationStatus, EventSupport
 from codesign.queries import charter_history, consultation_results, open_consultation
 from core.demo import DEMO_STEPS, load_demo_charters
 from core.models import Role
 from core.timesource import set_today, today
+from surveys.models import Response
 from tests.helpers import make_staff
 
 
@@ -35,6 +36,6 @@ def test_demo_loads_a_closed_and_an_open_cycle_once(db):
                                                                                 "retired"}
     assert open_consultation().id == current.id
     assert db.session.scalar(db.select(db.func.count()).select_from(EventSupport)) == 10
-    respondents = db.session.scalar(db.select(db.func.count()).select_from(Respondent))
+    responses = db.session.scalar(db.select(db.func.count()).select_from(Response))
     assert load_demo_codesign() == "already loaded"
-    assert db.session.scalar(db.select(db.func.count()).select_from(Respondent)) == respondents
+    assert db.session.scalar(db.select(db.func.count()).select_from(Response)) == responses

@@ -100,8 +100,9 @@ def test_a_second_response_with_the_same_email_is_refused_even_from_another_brow
     _refused(lambda: respond_online(consultation, "browser-2", answers(proposals[0], 4), email="resident@example.com "),
              "A response has already been sent with this email address", "email")
     stored = db.session.query(Respondent).one()
-    # Only a keyed hash of the address is kept, never the address.
-    assert stored.email_hash is not None and "example" not in stored.email_hash and len(stored.email_hash) == 64
+    # Only a keyed hash of the address is kept, never the address, and nothing ties it to the answers.
+    assert "example" not in stored.email_hash and len(stored.email_hash) == 64
+    assert {column.name for column in Respondent.__table__.columns} == {"id", "consultation_id", "email_hash"}
 
 
 def test_an_empty_response_is_refused():
