@@ -9,8 +9,9 @@ bp = Blueprint("codesign", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Add the co-design pages (staff and public), the home page's link to an open consultation, and the demo step."""
-    from codesign import models, public_views, staff_views  # noqa: F401  their tables and routes join the blueprint
+    """Add the co-design pages (staff and public) and command, the home page's link to an open consultation, and the
+    demo step."""
+    from codesign import commands, models, public_views, staff_views  # noqa: F401  tables, routes and commands join
     from codesign.demo import load_demo_codesign
     from codesign.diff import describe_standards
     from codesign.queries import open_consultation

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from codesign import services
 from codesign.models import SUPPORT_LABELS, Consultation, Proposal, ResponseChannel
+from codesign.services.adoption import make_version
 from codesign.services.consultation import Reply, ShowOfSupport
 from core import timesource
 from core.charters import published_charter
@@ -165,6 +166,8 @@ def _closed_cycle(council: str, charter, officer: StaffUser, rng: random.Random,
         for proposal, (decision, text, reason) in zip(proposals, reasons, strict=True):
             services.decide(proposal, decision=decision, text=text, reason=reason, by=officer)
         services.adopt_decisions(consultation, effective_from=closes + timedelta(days=30), by=officer)
+    with _on(closes + timedelta(days=30)):  # what `flask codesign publish` does on the day
+        make_version(consultation, by=officer)
     return consultation
 
 

@@ -212,6 +212,10 @@ class Consultation(db.Model):
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charter.id"))
     adopted_charter_id: Mapped[int | None] = mapped_column(ForeignKey("charter.id"))
     adopted_at: Mapped[datetime | None]
+    adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    #: The date the adopted version comes into force; it is made and published on that date (`flask codesign
+    #: publish`), so until then residents' feedback is still tagged to the version in force.
+    in_force_from: Mapped[date | None]
 
     review: Mapped[Review] = relationship()
     survey: Mapped[Survey | None] = relationship()

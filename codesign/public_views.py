@@ -10,7 +10,13 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from codesign import bp, services
 from codesign.forms import grouped_fields, response_form
 from codesign.models import Consultation, ConsultationStatus, ResponseChannel
-from codesign.queries import charter_history, consultation_for_charter, consultation_results, public_consultations
+from codesign.queries import (
+    charter_history,
+    consultation_for_charter,
+    consultation_results,
+    public_consultations,
+    versions_to_come,
+)
 from codesign.services.consultation import AlreadyResponded, Reply, has_responded, proposals_of
 from core.errors import RuleError, show_on_form
 from core.extensions import db, limiter
@@ -94,4 +100,5 @@ def charter_history_page():
     if not versions:
         abort(404)
     return render_template("codesign/public/history.html", versions=versions,
+                           to_come=versions_to_come(current_app.config["CHARTERLINE_COUNCIL"]),
                            consultation_for=consultation_for_charter)

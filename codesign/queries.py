@@ -259,6 +259,15 @@ def charter_history(council_slug: str) -> list[Version]:
     return list(reversed(versions))
 
 
+def versions_to_come(council_slug: str) -> list[Consultation]:
+    """Adopted decisions whose version has not come into force yet, soonest first."""
+    return list(db.session.scalars(
+        select(Consultation).join(Review)
+        .where(Review.council_slug == council_slug, Consultation.status == ConsultationStatus.ADOPTED,
+               Consultation.adopted_charter_id.is_(None))
+        .order_by(Consultation.in_force_from)))
+
+
 def consultation_for_charter(charter: Charter) -> Consultation | None:
     """The consultation whose decisions made this version, if one did."""
     return db.session.scalar(select(Consultation).where(Consultation.adopted_charter_id == charter.id))

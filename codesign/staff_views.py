@@ -29,7 +29,8 @@ from core.auth import role_required
 from core.charters import published_charter
 from core.errors import attempt, attempt_or_flash
 from core.extensions import db
-from core.models import Role
+from core.formatting import govuk_date
+from core.models import Charter, Role
 from core.text import storable_int
 from core.timesource import today
 from reviews.models import Review
@@ -250,10 +251,14 @@ def adopt(consultation_id: int):
     consultation = _consultation(consultation_id)
     form = AdoptForm()
     if form.validate_on_submit():
-        charter = attempt(form, "effective_from", lambda: services.adopt_decisions(
+        adopted = attempt(form, "effective_from", lambda: services.adopt_decisions(
             consultation, effective_from=form.effective_from.data, by=current_user))
-        if charter:
-            flash(f"Version {charter.version} of the charter is adopted.", "success")
+        if isinstance(adopted, Charter):
+            flash(f"The decisions are adopted: version {adopted.version} of the charter is in force.", "success")
+        elif adopted:
+            flash(f"The decisions are adopted. The new version will be published on "
+                  f"{govuk_date(consultation.in_force_from)}, when it comes into force.", "success")
+        if adopted:
             return redirect(url_for("codesign.review", review_id=consultation.review_id))
     return render_template("codesign/adopt.html", form=form, consultation=consultation,
                            proposals=proposals_of(consultation.review_id), page_title="Adopt the decisions")

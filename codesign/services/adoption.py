@@ -1,4 +1,5 @@
-"""Adopting a review's decisions: the next charter version, with codes kept where a promise continues."""
+"""Adopting a review's decisions, and the next charter version they make on the day it comes into force, with codes
+kept where a promise continues."""
 
 from __future__ import annotations
 
@@ -18,39 +19,60 @@ from core.timesource import now, today
 from reviews.models import ReviewStage
 
 
-def adopt_decisions(consultation: Consultation, *, effective_from: date, by: StaffUser) -> Charter:
-    """Make and publish the next version of the charter from the decisions, in force from `effective_from`.
+def adopt_decisions(consultation: Consultation, *, effective_from: date, by: StaffUser) -> Charter | None:
+    """Adopt the decisions as the next version of the charter, in force from `effective_from`.
+
+    The decisions are fixed from now on. The version itself is made and published on the day it comes into force
+    (now, when that is today or earlier; otherwise by `flask codesign publish` on the day), so that until then
+    feedback, surveys and cases stay tagged to the version in force. Returns the version when it was made now.
+    """
+    _check_ready(consultation, effective_from)
+    consultation.status = ConsultationStatus.ADOPTED
+    consultation.in_force_from = effective_from
+    consultation.adopted_at = now()
+    consultation.adopted_by_id = by.id
+    _advance(consultation.review, ReviewStage.ADOPTED)
+    record_audit(consultation, "codesign.adopted", by=by, after={"effective_from": effective_from},
+                 summary=f"Decisions adopted, in force from {govuk_date(effective_from)}")
+    db.session.commit()
+    return make_version(consultation, by=by) if effective_from <= today() else None
+
+
+def versions_due(on: date) -> list[Consultation]:
+    """Adopted decisions whose version comes into force on or before `on` and has not been made yet."""
+    return list(db.session.scalars(
+        select(Consultation).where(Consultation.status == ConsultationStatus.ADOPTED,
+                                   Consultation.adopted_charter_id.is_(None), Consultation.in_force_from <= on)
+        .order_by(Consultation.in_force_from, Consultation.id)))
+
+
+def make_version(consultation: Consultation, *, by: StaffUser) -> Charter:
+    """Make and publish the version the decisions adopted, from the charter published now.
 
     Commitments that continue keep their codes (reworded or retargeted in place); adopted new commitments are added
-    with the codes proposed for them, after the others; stopped ones are left out. The version adopted is published,
-    so it never changes again (core.charters refuses to edit a published version): the next review supersedes it.
+    with the codes proposed for them, after the others; stopped ones are left out. The version is published, so it
+    never changes again (core.charters refuses to edit a published version): the next review supersedes it.
     """
-    review = consultation.review
-    current = _check_ready(consultation, effective_from)
-    proposals = proposals_of(consultation.review_id)
+    current = _charter_to_change(consultation.review.council_slug)
     draft = start_draft(current, by=by)
-    _apply(draft, proposals)
+    _apply(draft, proposals_of(consultation.review_id))
     # Numbers are positions in the charter: stopped commitments leave no gaps.
     for number, commitment in enumerate(draft.commitments, start=1):
         commitment.number = number
-    publish_draft(draft, by=by, effective_from=effective_from)
+    publish_draft(draft, by=by, effective_from=consultation.in_force_from)
     consultation.adopted_charter = draft
-    consultation.adopted_at = now()
-    consultation.status = ConsultationStatus.ADOPTED
-    _advance(review, ReviewStage.ADOPTED)
-    record_audit(consultation, "codesign.adopted", by=by,
-                 after={"version": draft.version, "effective_from": effective_from},
-                 summary=f"Decisions adopted as version {draft.version}, in force from {govuk_date(effective_from)}")
+    record_audit(consultation, "codesign.version_made", by=by, after={"version": draft.version},
+                 summary=f"Version {draft.version} made from the decisions and published")
     db.session.commit()
     return draft
 
 
-def _check_ready(consultation: Consultation, effective_from: date) -> Charter:
-    """The published charter the decisions change, once every rule for adopting them is met."""
+def _check_ready(consultation: Consultation, effective_from: date) -> None:
+    """Every rule for adopting the decisions is met."""
     if consultation.status == ConsultationStatus.ADOPTED:
-        version = consultation.adopted_charter.version if consultation.adopted_charter else "?"
-        raise CodesignRuleError(f"These decisions were adopted as version {version}. An adopted version cannot be "
-                                "changed; the next review can supersede it.")
+        raise CodesignRuleError(f"These decisions have already been adopted, in force from "
+                                f"{govuk_date(consultation.in_force_from)}. An adopted version cannot be changed; the "
+                                "next review can supersede it.")
     if consultation.status != ConsultationStatus.PUBLISHED or not consultation.has_closed(today()):
         raise CodesignRuleError("Adopt the decisions once the consultation has closed")
     proposals = proposals_of(consultation.review_id)
@@ -61,10 +83,15 @@ def _check_ready(consultation: Consultation, effective_from: date) -> Charter:
     if effective_from <= consultation.closes_on:
         raise CodesignRuleError(f"The new version must come into force after the consultation closed on "
                                 f"{govuk_date(consultation.closes_on)}", "effective_from")
-    current = published_charter(consultation.review.council_slug)
+    _charter_to_change(consultation.review.council_slug)
+
+
+def _charter_to_change(council_slug: str) -> Charter:
+    """The published charter, when no draft version is being edited (the decisions would be lost in it)."""
+    current = published_charter(council_slug)
     if current is None:
         raise CodesignRuleError("The council has no published charter to change")
-    draft_waiting = db.session.scalar(select(Charter).where(Charter.council_slug == consultation.review.council_slug,
+    draft_waiting = db.session.scalar(select(Charter).where(Charter.council_slug == council_slug,
                                                             Charter.status == CharterStatus.DRAFT))
     if draft_waiting is not None:
         raise CodesignRuleError(f"Draft version {draft_waiting.version} is being edited on the charters page. Publish "

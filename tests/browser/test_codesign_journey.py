@@ -128,9 +128,9 @@ def test_a_policy_officer_runs_a_whole_cycle(page, live_server, sign_in):
     page.click("button:has-text('Save decision')")
     page.click("a:has-text('Adopt the decisions')")
     assert_accessible(page)
-    _fill_date(page, "effective_from", date(2026, 9, 1))
+    _fill_date(page, "effective_from", date(2026, 7, 2))
     page.click("button:has-text('Adopt the decisions')")
-    assert "Version 2 of the charter is adopted." in page.locator(".govuk-notification-banner").inner_text()
+    assert "version 2 of the charter is in force" in page.locator(".govuk-notification-banner").inner_text()
 
     page.click("a:has-text('We asked, you said, we did')")
     assert "Nearly everyone agreed." in page.locator("main").inner_text()

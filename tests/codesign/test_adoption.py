@@ -8,10 +8,11 @@ from datetime import date
 from codesign import services
 from codesign.diff import ChangeKind, charter_diff
 from codesign.queries import charter_history
+from codesign.services.adoption import make_version, versions_due
 from core.charters import published_charter
 from core.models import CharterStatus
 from core.standards import Standard
-from core.timesource import set_today
+from core.timesource import set_today, today
 from tests.codesign.factories import published_consultation
 
 
@@ -28,7 +29,13 @@ def _adopt_all(*, amend_new: str | None = None, reject_retire: bool = False):
     else:
         services.decide(new, decision="adopt", reason="Web chat is popular", by=officer)
     old = published_charter("harrow")
-    adopted = services.adopt_decisions(consultation, effective_from=date(2026, 10, 1), by=officer)
+    assert services.adopt_decisions(consultation, effective_from=date(2026, 10, 1), by=officer) is None
+    # Until the day it comes into force, residents' feedback stays tagged to the version in force.
+    assert published_charter("harrow").id == old.id and versions_due(date(2026, 9, 30)) == []
+    set_today(date(2026, 10, 1))
+    (due,) = versions_due(today())
+    adopted = make_version(due, by=officer)
+    assert versions_due(today()) == []
     return old, adopted, consultation
 
 
@@ -88,3 +95,21 @@ def test_a_commitment_both_reworded_and_retargeted_shows_both():
     (change,) = charter_diff(before, after)
     assert change.kinds == (ChangeKind.REWORDED, ChangeKind.RETARGETED)
     assert change.label == "Reworded and new target"
+
+
+def test_publishing_on_the_day_refuses_while_a_draft_is_being_edited(runner):
+    from core.charters import start_draft
+
+    consultation, proposals, officer = published_consultation()
+    set_today(date(2026, 7, 1))
+    for proposal in proposals:
+        services.decide(proposal, decision="adopt", reason="Agreed", by=officer)
+    services.adopt_decisions(consultation, effective_from=date(2026, 10, 1), by=officer)
+    draft = start_draft(published_charter("harrow"), by=officer)
+    set_today(date(2026, 10, 1))
+    result = runner.invoke(args=["codesign", "publish"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"‘Our promises for 2026’: Draft version {draft.version} is being edited on the charters "
+                             "page. Publish it first, so the decisions are applied to the charter residents see.\n")
+    assert result.stdout == "Published 0 adopted charter versions.\n"
+    assert versions_due(today()) == [consultation]

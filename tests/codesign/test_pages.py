@@ -86,11 +86,11 @@ def test_a_policy_officer_runs_the_cycle_through_the_pages(client, login_as):
     assert client.post(f"/co-design/consultations/{consultation.id}/adopt",
                        data={"effective_from": _day(date(2026, 10, 1))}).status_code == 302
     soup = _soup(client.get(base))
-    assert "Version 2, in force from 1 October 2026" in " ".join(soup.get_text().split())
+    assert "comes into force and is published on 1 October 2026" in " ".join(soup.get_text().split())
     # Adopting again is refused on the form.
     soup = _soup(client.post(f"/co-design/consultations/{consultation.id}/adopt",
                              data={"effective_from": _day(date(2026, 11, 1))}))
-    assert _errors(soup)[0].startswith("These decisions were adopted as version 2")
+    assert _errors(soup)[0].startswith("These decisions have already been adopted, in force from 1 October 2026")
 
 
 def test_viewers_read_but_cannot_change(client, login_as):
@@ -137,7 +137,7 @@ def test_a_draft_consultation_is_not_public(client, login_as):
     assert "no consultations" in _soup(client.get("/have-your-say")).get_text()
 
 
-def test_we_asked_you_said_we_did_and_the_history_after_adoption(client):
+def test_we_asked_you_said_we_did_and_the_history_after_adoption(client, runner):
     from codesign import services
 
     consultation, proposals, officer = published_consultation()
@@ -146,7 +146,13 @@ def test_we_asked_you_said_we_did_and_the_history_after_adoption(client):
         services.decide(proposal, decision="adopt", reason=f"Reason {proposal.number} for residents", by=officer)
     services.adopt_decisions(consultation, effective_from=date(2026, 10, 1), by=officer)
     text = " ".join(_soup(client.get(f"/have-your-say/{consultation.id}/we-did")).get_text().split())
-    assert "Reason 3 for residents" in text and "applies from 1 October 2026" in text
+    assert "Reason 3 for residents" in text and "will apply from 1 October 2026" in text
+    text = " ".join(_soup(client.get("/our-charter/history")).get_text().split())
+    assert "come into force on 1 October 2026" in text and "Version 2" not in text
+    set_today(date(2026, 10, 1))
+    result = runner.invoke(args=["codesign", "publish"])
+    assert (result.exit_code, result.output) == (0, "Published 1 adopted charter version (2).\n")
+    assert runner.invoke(args=["codesign", "publish"]).output == "Published 0 adopted charter versions.\n"
     soup = _soup(client.get("/our-charter/history"))
     text = " ".join(soup.get_text().split())
     assert "Version 2 (current)" in text and "In force from 1 October 2026" in text

@@ -162,12 +162,13 @@ def test_adoption_waits_for_every_decision_and_comes_into_force_after_the_close(
 def test_an_adopted_version_cannot_be_edited_or_adopted_again_only_superseded():
     consultation, proposals, officer = published_consultation()
     _decide_all(proposals, officer)
-    adopted = services.adopt_decisions(consultation, effective_from=date(2026, 10, 1), by=officer)
+    adopted = services.adopt_decisions(consultation, effective_from=date(2026, 7, 1), by=officer)  # in force today
     assert consultation.status == ConsultationStatus.ADOPTED
     with pytest.raises(CharterRuleError, match="Only a draft charter can be edited"):
         edit_commitment_wording(adopted.commitments[0], "Something else", by=officer)
     _refused(lambda: services.adopt_decisions(consultation, effective_from=date(2026, 11, 1), by=officer),
-             f"These decisions were adopted as version {adopted.version}. An adopted version cannot be changed")
+             "These decisions have already been adopted, in force from 1 July 2026. An adopted version cannot be "
+             "changed")
     _refused(lambda: services.decide(proposals[0], decision="reject", reason="Second thoughts", by=officer),
              "These decisions have been adopted into the charter and cannot change")
     db.session.refresh(adopted)
