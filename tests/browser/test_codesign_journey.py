@@ -61,6 +61,7 @@ def test_a_policy_officer_runs_a_whole_cycle(page, live_server, sign_in):
     page.click(f"a:has-text('{review.title}')")
     assert_accessible(page)
     page.click("a:has-text('Add a group member')")
+    assert_accessible(page)
     page.fill("#name", "Ann Resident")
     page.check("input[name=kind][value=resident]")
     page.click("button:has-text('Add member')")
