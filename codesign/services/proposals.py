@@ -104,7 +104,7 @@ def save_proposal(review: Review, *, kind: str, commitment_code: str, proposed_t
     standards = list(proposed_standards) if proposed_standards else None
     if kind == ProposalKind.RETIRED:
         proposed, standards = None, None
-    _check_change(review, kind, code, current, proposed, standards, channel)
+    _check_change(review, kind, code, current, proposed, standards, channel, proposal)
     reason = _require_text(reason, "Enter the reason for the proposal", "reason", 4000)
     if author not in {a.value for a in Author}:
         raise CodesignRuleError("Select who wrote the proposal", "author")
@@ -136,13 +136,13 @@ def save_proposal(review: Review, *, kind: str, commitment_code: str, proposed_t
 
 
 def _check_change(review: Review, kind: str, code: str, current: Commitment | None, proposed: str | None,
-                  standards: list[Standard] | None, channel: str | None) -> None:
+                  standards: list[Standard] | None, channel: str | None, proposal: Proposal | None) -> None:
     """The change itself makes sense: a commitment to change (or a fresh code for a new one), and the words or
     target that change."""
     if kind not in {k.value for k in ProposalKind}:
         raise CodesignRuleError("Select what kind of change this is", "kind")
     if kind == ProposalKind.NEW:
-        _check_new_code(review, code, channel)
+        _check_new_code(review, code, channel, proposal)
     elif current is None:
         raise CodesignRuleError("Select a commitment in the published charter", "commitment_code")
     if kind in (ProposalKind.NEW, ProposalKind.REWORDED) and not proposed:
@@ -158,7 +158,7 @@ def _check_change(review: Review, kind: str, code: str, current: Commitment | No
             raise CodesignRuleError("The proposed target is the same as the current one", "target")
 
 
-def _check_new_code(review: Review, code: str, channel: str | None) -> None:
+def _check_new_code(review: Review, code: str, channel: str | None, proposal: Proposal | None) -> None:
     if not code:
         raise CodesignRuleError("Enter a code for the new commitment, like C-12", "new_code")
     if not _CODE.match(code):
@@ -167,6 +167,12 @@ def _check_new_code(review: Review, code: str, channel: str | None) -> None:
     # A code names one promise for ever, so reports can follow it from version to version: never reused.
     if code in _codes_ever_used(review.council_slug):
         raise CodesignRuleError(f"Code {code} is already used by a commitment; choose a new code", "new_code")
+    other = db.session.scalar(select(Proposal.number).where(
+        Proposal.review_id == review.id, Proposal.kind == ProposalKind.NEW, Proposal.commitment_code == code,
+        Proposal.id != (proposal.id if proposal is not None else -1)))
+    if other is not None:
+        raise CodesignRuleError(f"Proposal {other} already gives code {code} to a new commitment; choose another",
+                                "new_code")
     if channel not in {c.value for c in Channel}:
         raise CodesignRuleError("Select which way of contacting us the new commitment is about", "channel")
 

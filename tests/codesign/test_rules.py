@@ -51,6 +51,20 @@ def test_a_new_commitment_cannot_take_a_code_any_version_has_used():
              "Code T-03 is already used", "new_code")
 
 
+def test_two_new_commitments_cannot_share_a_code():
+    officer = make_staff(role=Role.POLICY_OFFICER)
+    charter_of_three()
+    review = make_review()
+
+    def propose(proposal=None):
+        return services.save_proposal(review, kind="new", commitment_code="N-01", channel="any", proposed_text="New",
+                                      proposed_standards=None, reason="Why not", by=officer, proposal=proposal)
+
+    first = propose()
+    assert propose(first).commitment_code == "N-01"  # changing a proposal keeps its own code
+    _refused(propose, "Proposal 1 already gives code N-01 to a new commitment", "new_code")
+
+
 def test_rewording_needs_different_words():
     officer = make_staff(role=Role.POLICY_OFFICER)
     charter_of_three()
