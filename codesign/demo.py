@@ -22,6 +22,7 @@ from core.extensions import db
 from core.models import Role, StaffUser
 from core.standards import Standard
 from reviews.models import Review
+from surveys.models import Answer
 
 SEED = 20261203
 #: Comments residents might leave, by how they feel about a proposal (fictional).
@@ -155,6 +156,11 @@ def _closed_cycle(council: str, charter, officer: StaffUser, rng: random.Random,
                                            for i, (p, show) in enumerate(zip(proposals, shows, strict=True))},
                                   by=officer)
     with _on(closes + timedelta(days=14)):
+        for proposal in proposals[:2]:  # a comment quoted as representative of what was said
+            quote = db.session.scalar(select(Answer).where(Answer.question_id == proposal.comment_question_id,
+                                                           Answer.text != "").order_by(Answer.id))
+            if quote is not None:
+                services.choose_highlight(proposal, quote, by=officer)
         reasons = [("adopt", None, "Most people supported answering calls faster, so we have made it our promise."),
                    ("amend", "We will do what we say we will do, and tell you within 1 working day if we cannot.",
                     "You supported this and asked us to say how soon we would tell you, so we added a timescale."),

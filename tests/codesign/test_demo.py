@@ -28,6 +28,7 @@ def test_demo_loads_a_closed_and_an_open_cycle_once(db):
     assert results.responses == {"web_form": 24, "letter": 6}
     assert (results.events, results.event_attendance) == (2, 29)
     assert all(r.together.support is not None for r in results.proposals)
+    assert all(r.proposal.highlights for r in results.proposals[:2])
     assert [p.decision for p in (r.proposal for r in results.proposals)] == ["adopt", "amend", "adopt", "adopt",
                                                                                "reject"]
     history = charter_history("harrow")
