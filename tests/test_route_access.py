@@ -24,6 +24,7 @@ from surveys import intake
 from surveys.answering import start_open_response
 from surveys.models import Invitation, InvitationRule
 from surveys.services import new_token
+from tests.codesign.factories import route_records as codesign_records
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import make_charter, make_complaint, make_feedback, make_staff, user_loaded_per_request
 from tests.surveys.factories import make_survey
@@ -85,8 +86,10 @@ def _records(staff: dict[str, object]) -> dict[str, object]:
                               token_hash=invitation_hash))
     _response, response_token = start_open_response(live, "phone")
     target = make_staff(role=Role.CASE_HANDLER)
+    codesign = codesign_records(staff[Role.POLICY_OFFICER])
     db.session.commit()
     return {
+        **codesign,
         "user_id": target.id, "charter_id": charter.id, "commitment_id": charter.commitments[0].id,
         "complaint_id": complaint.id, "stage": 1, "letter_id": letter.id, "remedy_id": remedy.id,
         "referral_id": referral.id, "action_id": MISSING, "restriction_id": MISSING, "feedback_id": feedback.id,
