@@ -3,7 +3,8 @@
 It learns from two things the council already has: the charter's own wording (each commitment's words count as a
 few examples of it) and the council's past tagging (the texts staff tagged to each commitment). A text is scored
 against every commitment by the words it shares with what that commitment was tagged with before, so a suggestion
-can say which words led to it. Nothing is stored: the scorer is built for the page that needs it.
+can say which words led to it. The way the resident got in touch counts as one more word ("by phone"): a phone call
+is more often about a promise on phone calls. Nothing is stored: the scorer is built for the page that needs it.
 """
 
 from __future__ import annotations
@@ -42,9 +43,13 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str | None) -> list[str]:
-    """The words of a text that can point to a commitment, lower-cased and stemmed."""
-    return [stem(w) for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in STOPWORDS]
+def words(text: str | None, channel: str | None = None) -> list[str]:
+    """The words of a text that can point to a commitment, lower-cased and stemmed, and the channel it came by
+    (as "by <channel>", which no word of a text can be)."""
+    found = [stem(w) for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in STOPWORDS]
+    if channel and channel != "any":
+        found.append(f"by {channel.replace('_', ' ')}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -58,24 +63,31 @@ class Suggestion:
 
 
 class Suggester:
-    """Multinomial naive Bayes over words, with the charter's wording as extra examples of each commitment."""
+    """Multinomial naive Bayes over words, each word weighted by how few commitments it is seen with, and the
+    charter's wording as extra examples of each commitment."""
 
-    def __init__(self, wordings: dict[str, str], examples: Iterable[tuple[str, str]] = (), *,
-                 wording_weight: int = WORDING_WEIGHT, alpha: float = ALPHA) -> None:
-        """``wordings``: each commitment's code and wording; ``examples``: (code, text) pairs tagged before. Examples
-        for a code not in ``wordings`` (a commitment no longer in the charter) are left out."""
+    def __init__(self, wordings: dict[str, str], examples: Iterable[tuple[str, str, str | None]] = (), *,
+                 channels: dict[str, str] | None = None, wording_weight: int = WORDING_WEIGHT,
+                 alpha: float = ALPHA) -> None:
+        """``wordings``: each commitment's code and wording; ``examples``: (code, text, channel) tagged before;
+        ``channels``: the channel each commitment is about, if not every channel. Examples for a code not in
+        ``wordings`` (a commitment no longer in the charter) are left out."""
         self.codes = list(wordings)
         self.alpha = alpha
         self.counts: dict[str, Counter] = {code: Counter() for code in self.codes}
         self.documents: Counter = Counter()
         for code, wording in wordings.items():
             for _ in range(wording_weight):
-                self.counts[code].update(words(wording))
-        for code, text in examples:
+                self.counts[code].update(words(wording, (channels or {}).get(code)))
+        for code, text, channel in examples:
             if code in self.counts:
-                self.counts[code].update(words(text))
+                self.counts[code].update(words(text, channel))
                 self.documents[code] += 1
         self.vocabulary = set().union(*self.counts.values()) if self.counts else set()
+        # A word seen with every commitment says nothing about which one a text concerns, however often it comes
+        # ("weeks", "called"): each word counts by its inverse commitment frequency, as in TF-IDF.
+        spread = Counter(word for counter in self.counts.values() for word in counter)
+        self.weights = {word: math.log((len(self.codes) + 1) / (spread[word] + 1)) for word in self.vocabulary}
         self.totals = {code: sum(counter.values()) for code, counter in self.counts.items()}
         documents = sum(self.documents.values())
         # Commitments tagged more often are a little more likely; every commitment keeps a share.
@@ -86,12 +98,14 @@ class Suggester:
         smoothed = self.totals[code] + self.alpha * len(self.vocabulary)
         return math.log((self.counts[code][word] + self.alpha) / smoothed)
 
-    def suggest(self, text: str | None, n: int = 3) -> list[Suggestion]:
-        """The ``n`` commitments ``text`` most likely concerns, most likely first (ties in charter order)."""
+    def suggest(self, text: str | None, n: int = 3, channel: str | None = None) -> list[Suggestion]:
+        """The ``n`` commitments ``text`` (which came by ``channel``) most likely concerns, most likely first (ties in
+        charter order)."""
         if not self.codes:
             return []
-        known = [w for w in words(text) if w in self.vocabulary]
-        scores = {code: self.priors[code] + sum(self._log_likelihood(code, w) for w in known) for code in self.codes}
+        known = [w for w in words(text, channel) if w in self.vocabulary]
+        scores = {code: self.priors[code] + sum(self.weights[w] * self._log_likelihood(code, w) for w in known)
+                  for code in self.codes}
         top = max(scores.values())
         weights = {code: math.exp(score - top) for code, score in scores.items()}
         whole = sum(weights.values())

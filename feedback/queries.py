@@ -275,12 +275,12 @@ def untagged_page(start: date, end: date, *, kinds: tuple[str, ...] | None = Non
     return UntaggedPage(list(items), total, page, pages)
 
 
-def tagged_examples(start: date, *, limit: int = 3000) -> list[tuple[str, str]]:
-    """(commitment code, resident's words) for the latest items staff tagged, received on or after ``start``: the
-    council's past tagging, which the suggestions learn from. Anonymised items have lost their words."""
-    query = (select(Commitment.code, FeedbackItem.description)
+def tagged_examples(start: date, *, limit: int = 3000) -> list[tuple[str, str, str]]:
+    """(commitment code, resident's words, channel) for the latest items tagged, received on or after ``start``:
+    the council's past tagging, which the suggestions learn from. Anonymised items have lost their words."""
+    query = (select(Commitment.code, FeedbackItem.description, FeedbackItem.channel)
              .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
              .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
              .where(FeedbackItem.received_on >= start, FeedbackItem.anonymised_at.is_(None))
              .order_by(FeedbackItem.received_on.desc(), FeedbackItem.id.desc()).limit(limit))
-    return [(code, text) for code, text in db.session.execute(query)]
+    return [(code, text, channel) for code, text, channel in db.session.execute(query)]

@@ -76,11 +76,13 @@ def _commitments() -> list[Commitment]:
 def suggester(commitments: list[Commitment], since: date) -> Suggester:
     """A scorer for the charter's commitments, from their wording and the tagging since ``since``."""
     examples = feedback_queries.tagged_examples(since) + survey_comments.tagged_examples(since)
-    return Suggester({c.code: c.wording for c in commitments}, examples)
+    return Suggester({c.code: c.wording for c in commitments}, examples,
+                     channels={c.code: c.channel for c in commitments})
 
 
-def _suggest(scorer: Suggester, by_code: dict[str, Commitment], text: str) -> list[tuple[Commitment, Suggestion]]:
-    return [(by_code[s.code], s) for s in scorer.suggest(text, 3)]
+def _suggest(scorer: Suggester, by_code: dict[str, Commitment], text: str,
+             channel: str) -> list[tuple[Commitment, Suggestion]]:
+    return [(by_code[s.code], s) for s in scorer.suggest(text, 3, channel)]
 
 
 def queue(user: StaffUser, source: str, page: int, on: date) -> Queue:
@@ -99,7 +101,7 @@ def queue(user: StaffUser, source: str, page: int, on: date) -> Queue:
             rows.append(QueueRow(item.id, item.reference, url_for("feedback.item", reference=item.reference),
                                  item.received_on, f"{item.kind_label}, {item.channel_label.lower()}"
                                  + (f", {item.service_area.name}" if item.service_area else ""),
-                                 item.description, _suggest(scorer, by_code, item.description)))
+                                 item.description, _suggest(scorer, by_code, item.description, item.channel)))
     else:
         comments = survey_comments.untagged_page(start, end, page=page, per_page=PER_PAGE)
         total, page, pages = comments.total, comments.page, comments.pages
@@ -107,7 +109,7 @@ def queue(user: StaffUser, source: str, page: int, on: date) -> Queue:
         for answer in comments.answers:
             rows.append(QueueRow(answer.id, f"Survey comment {answer.id}", None, comments.submitted[answer.id],
                                  f"Answer to “{answer.question.text}”", answer.text,
-                                 _suggest(scorer, by_code, answer.text)))
+                                 _suggest(scorer, by_code, answer.text, answer.channel)))
     return Queue(source, sources, rows, total, page, pages, commitments, start, end)
 
 

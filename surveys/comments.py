@@ -72,14 +72,14 @@ def untagged_page(start: date, end: date, *, page: int = 1, per_page: int = 25) 
     return CommentPage([a for a, _ in rows], {a.id: at for a, at in rows}, total, page, pages)
 
 
-def tagged_examples(start: date, *, limit: int = 1000) -> list[tuple[str, str]]:
-    """(commitment code, comment) for comments staff tagged by hand since ``start``: past tagging to learn from."""
-    query = (select(Commitment.code, Answer.text)
+def tagged_examples(start: date, *, limit: int = 1000) -> list[tuple[str, str, str]]:
+    """(commitment code, comment, channel) for comments tagged by hand since ``start``: past tagging to learn from."""
+    query = (select(Commitment.code, Answer.text, Answer.channel)
              .join(answer_commitment, answer_commitment.c.commitment_id == Commitment.id)
              .join(Answer, Answer.id == answer_commitment.c.answer_id)
              .where(Answer.month >= start.replace(day=1), _is_comment())
              .order_by(Answer.id.desc()).limit(limit))
-    return [(code, text) for code, text in db.session.execute(query)]
+    return [(code, text, channel) for code, text, channel in db.session.execute(query)]
 
 
 def tag_comments(answers: list[Answer], commitment: Commitment, *, by: StaffUser) -> int:
