@@ -114,3 +114,26 @@ def test_0014_keeps_one_row_of_each_answer_stored_twice(empty_database):
             (second, "rating", 0, "5", None),
         ]
         db.engine.dispose()
+
+
+def test_0018_marks_the_items_already_tagged_to_a_commitment(empty_database):
+    """0018 adds feedback items' "tagged" flag: items with a commitment before the upgrade are marked tagged."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0017")
+        tables = sa.MetaData()
+        tables.reflect(db.engine, only=["charter", "commitment", "feedback_item", "feedback_commitment"])
+        charter, commitment, item, tags = (tables.tables[name] for name in (
+            "charter", "commitment", "feedback_item", "feedback_commitment"))
+        with db.engine.begin() as conn:
+            charter_id = _insert(conn, charter, council_slug="harrow")
+            promises = [_insert(conn, commitment, charter_id=charter_id, code=f"H-{n}") for n in (1, 2)]
+            items = [_insert(conn, item, reference=f"COM-2026-{n:05d}") for n in range(1, 4)]
+            for item_id, commitment_id in ((items[0], promises[0]), (items[2], promises[0]), (items[2], promises[1])):
+                conn.execute(sa.insert(tags).values(feedback_id=item_id, commitment_id=commitment_id))
+        upgrade(revision="0018")
+        with db.engine.connect() as conn:
+            flags = dict(conn.execute(text("SELECT id, tagged FROM feedback_item")).all())
+        assert {item_id: bool(flag) for item_id, flag in flags.items()} == {
+            items[0]: True, items[1]: False, items[2]: True}
+        db.engine.dispose()

@@ -1,4 +1,5 @@
-"""every item on a promise: survey comments tagged to commitments; complaint clocks by due date for breaches
+"""every item on a promise: a tagged flag on feedback items, survey comments tagged to commitments, complaint
+clocks by due date for breaches
 
 Revision ID: 0018
 Revises: 0017
@@ -16,6 +17,13 @@ depends_on = None
 
 
 def upgrade():
+    # Plain ALTER TABLE, not a batch: on SQLite a batch copies feedback_item into a new table and drops the old one,
+    # and with foreign keys enforced dropping it deletes every tag (feedback_commitment cascades).
+    op.add_column('feedback_item', sa.Column('tagged', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Items already tagged to a commitment say so.
+    op.execute("UPDATE feedback_item SET tagged = EXISTS "
+               "(SELECT 1 FROM feedback_commitment WHERE feedback_commitment.feedback_id = feedback_item.id)")
+    op.create_index('ix_feedback_item_received_tagged', 'feedback_item', ['received_on', 'tagged'], unique=False)
     op.create_table('survey_answer_commitment',
     sa.Column('answer_id', sa.Integer(), nullable=False),
     sa.Column('commitment_id', sa.Integer(), nullable=False),
@@ -37,3 +45,5 @@ def downgrade():
     with op.batch_alter_table('survey_answer_commitment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_answer_commitment_commitment_id'))
     op.drop_table('survey_answer_commitment')
+    op.drop_index('ix_feedback_item_received_tagged', table_name='feedback_item')
+    op.drop_column('feedback_item', 'tagged')

@@ -174,3 +174,21 @@ def test_a_refusal_once_the_list_has_emptied_is_shown_on_the_next_page(client, l
     assert response.status_code == 302
     soup = page(client.get(response.headers["Location"]))
     assert "Some of the items selected are no longer there" in soup.select_one(".govuk-notification-banner").get_text()
+
+
+def test_the_tagged_flag_follows_the_commitments_however_they_change(charter):
+    """Feedback items keep a "tagged" flag for counting: it follows every way their commitments change."""
+    from feedback.services import retag
+
+    bins = _code(charter, "BINS")
+    item = make_feedback(kind="comment", received_on=date(2026, 6, 1), commitments=[bins])
+    assert item.tagged is True
+    officer = make_staff(role="complaints_officer")
+    retag(item, service_area=None, commitments=[], by=officer)
+    db.session.expire_all()
+    assert db.session.get(FeedbackItem, item.id).tagged is False
+    item = db.session.get(FeedbackItem, item.id)
+    item.commitments.append(bins)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(FeedbackItem, item.id).tagged is True
