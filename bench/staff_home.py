@@ -239,21 +239,30 @@ def run(url: str, label: str, args: argparse.Namespace) -> bool:
     ok = True
     print(f"\n{label}: GET /staff with {args.feedback:,} feedback items ({args.complaints:,} complaints), "
           f"{args.repeat} requests per role (ms); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for role in ROLES:
+    for role in (*ROLES, "queue"):
         client = app.test_client()
-        response = client.post("/sign-in", data={"email": accounts[role], "password": BENCH_PASSWORD})
+        account = accounts["policy_officer" if role == "queue" else role]
+        response = client.post("/sign-in", data={"email": account, "password": BENCH_PASSWORD})
         assert response.status_code == 302, role
-        assert client.get("/staff").status_code == 200  # warm, as a working server would be
+        path = "/staff/untagged" if role == "queue" else "/staff"
+        assert client.get(path).status_code == 200  # warm, as a working server would be
         wall, cpu = [], []
         for _ in range(args.repeat):
             started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get("/staff")
+            response = client.get(path)
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200
-        figures = response.get_data(as_text=True).count('class="app-figure__value"')
-        # On a shared machine other processes stretch the wall clock; CPU time shows what the page itself costs.
-        met = min(_p95(wall), _p95(cpu)) < TARGET_MS
+        shown = response.get_data(as_text=True)
+        items, figures = shown.count('name="items"'), shown.count('class="app-figure__value"')
+        if role == "queue":
+            # The queue of items on no commitment (25 items with their suggestions) is not a target; for scale.
+            print(f"  {'queue page (policy)':<20} p50 {statistics.median(wall):6.1f}  p95 {_p95(wall):6.1f}  "
+                  f"CPU p95 {_p95(cpu):6.1f}  ({items} items)  (not a target)")
+            continue
+        # The wall clock is the target. On a shared machine other processes stretch it; the CPU time of this
+        # process (which on PostgreSQL leaves out the server's own work) shows what rendering the page costs.
+        met = _p95(wall) < TARGET_MS
         ok &= met
         print(f"  {role:<20} p50 {statistics.median(wall):6.1f}  p95 {_p95(wall):6.1f}  CPU p95 {_p95(cpu):6.1f}  "
               f"({figures} figures)  {'ok' if met else 'OVER TARGET'}")
