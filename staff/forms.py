@@ -27,6 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 from core.auth import MIN_PASSWORD_LENGTH
 from core.fields import EMAIL_FORMAT, GovDateField
 from core.models import Role
+from core.text import storable_int
 
 
 def role_choices() -> list[SelectChoice]:
@@ -109,7 +110,8 @@ class TagItemsForm(FlaskForm):
     """The queue of items on no commitment: the items ticked and the commitment to tag them to. The choices are
     checked by the tagging services (an item may have left the page, or be one this officer may not tag)."""
 
-    items = SelectMultipleField("Items", coerce=int, validate_choice=False)
+    #: An id no record can have (not a number, or too large to store) stands for an item that is not there.
+    items = SelectMultipleField("Items", coerce=lambda value: storable_int(str(value)) or 0, validate_choice=False)
     commitment = SelectField("Commitment to tag them to", widget=GovSelect(), validate_choice=False)
     #: "<item id>:<commitment id>": one item tagged to one of its suggestions, in one click.
     accept = StringField()

@@ -19,8 +19,9 @@ from staff.views import bp
 def _accepted(form: TagItemsForm) -> tuple[list[int], int | None] | None:
     """The item and commitment of a suggestion accepted with its own button ("<item id>:<commitment id>")."""
     item, _, commitment = (form.accept.data or "").partition(":")
-    if item.isdigit() and commitment.isdigit():
-        return [int(item)], int(commitment)
+    item_id, commitment_id = storable_int(item), storable_int(commitment)
+    if item_id is not None and commitment_id is not None:
+        return [item_id], commitment_id
     return None
 
 

@@ -192,3 +192,14 @@ def test_the_tagged_flag_follows_the_commitments_however_they_change(charter):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(FeedbackItem, item.id).tagged is True
+
+
+@pytest.mark.parametrize("data", [{"items": ["abc", "99999999999999999999"], "commitment": "1"},
+                                  {"accept": "99999999999999999999:99999999999999999999"},
+                                  {"items": ["1"], "commitment": "99999999999999999999"}])
+def test_made_up_ids_are_refused_plainly(client, login_as, charter, data):
+    login_as("policy_officer")
+    make_feedback(kind="comment", received_on=date(2026, 6, 1))
+    response = client.post("/staff/untagged", data=data)
+    assert response.status_code in (200, 302)
+    assert db.session.query(AuditEvent).filter_by(action="feedback.tagged").count() == 0
