@@ -24,7 +24,7 @@ from pathlib import Path
 # Run from a checkout as `python bench/staff_home.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text, update  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.synthetic.complaints import BATCH, BENCH_PASSWORD, load_complaints, load_people_and_places  # noqa: E402
@@ -211,10 +211,6 @@ def _load(app, args: argparse.Namespace) -> dict[str, str]:
         load_complaints(args.complaints, TODAY, handlers, areas, commitments,
                         _progress("complaints", args.complaints))
         print(file=sys.stderr)
-        # The complaints loader writes tags but not the flag that goes with them: set it as migration 0018 does.
-        db.session.execute(text("UPDATE feedback_item SET tagged = EXISTS (SELECT 1 FROM feedback_commitment "
-                                "WHERE feedback_commitment.feedback_id = feedback_item.id)"))
-        db.session.commit()
         _clocks(rng)
         _other_feedback(args.complaints + 1, args.feedback - args.complaints, commitments, rng)
         _the_rest(officer.id, commitments, rng)
