@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, select
+from flask import current_app
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from complaints import deadlines
 from complaints.models import (
     Complaint,
+    ComplaintClock,
     ComplaintState,
     LearningAction,
     LearningStatus,
@@ -50,6 +52,10 @@ class Filters:
     service_id: int | None = None
     handler_id: int | None = None
     commitment_id: int | None = None
+    #: Only cases with no handler for the current stage.
+    unassigned: bool = False
+    #: Only cases that missed a stage deadline falling in this month (its first day).
+    breached_in: date | None = None
     due: str | None = None
     state: str = "open"
     sort: str = "due"
@@ -73,12 +79,22 @@ def parse_filters(args, *, mine: int | None = None) -> Filters:
         regime=args.get("regime") if args.get("regime") in ("lgsco", "ho") else None,
         service_id=_int(args.get("service")),
         handler_id=_int(args.get("handler")),
+        unassigned=args.get("handler") == "none",
+        breached_in=_month(args.get("breached")),
         commitment_id=_int(args.get("commitment")),
         due=args.get("due") if args.get("due") in DUE_FILTERS else None,
         state=args.get("state") if args.get("state") in STATE_FILTERS else "open",
         sort=args.get("sort") if args.get("sort") in SORTS else "due",
         page=max(_int(args.get("page")) or 1, 1),
     )
+
+
+def _month(value: str | None) -> date | None:
+    """The first day of the month "YYYY-MM" names, or None."""
+    try:
+        return datetime.strptime(value, "%Y-%m").date() if value else None
+    except ValueError:
+        return None
 
 
 def due_soon_limit(today: date) -> date:
@@ -102,6 +118,10 @@ def _conditions(filters: Filters, today: date) -> list:
         conditions.append(Complaint.handler_id == filters.mine)
     if filters.handler_id is not None:
         conditions.append(Complaint.handler_id == filters.handler_id)
+    if filters.unassigned:
+        conditions.append(Complaint.handler_id.is_(None))
+    if filters.breached_in is not None:
+        conditions.append(Complaint.id.in_(_breached_in(filters.breached_in, today)))
     if filters.stage is not None:
         conditions.append(Complaint.stage == filters.stage)
     if filters.regime is not None:
@@ -225,10 +245,13 @@ def restrictions_for(resident_id: int | None) -> list[Restriction]:
         select(Restriction).where(Restriction.resident_id == resident_id).order_by(Restriction.decided_on.desc())))
 
 
-def restriction_register(include_ended: bool = False) -> list[Restriction]:
+def restriction_register(include_ended: bool = False, review_by: date | None = None) -> list[Restriction]:
+    """The register, by review date; ``review_by``: only restrictions in force due for review by that day."""
     query = select(Restriction).options(joinedload(Restriction.resident), joinedload(Restriction.service_area))
-    if not include_ended:
+    if not include_ended or review_by is not None:
         query = query.where(Restriction.ended_on.is_(None))
+    if review_by is not None:
+        query = query.where(Restriction.review_on <= review_by)
     return list(db.session.scalars(query.order_by(Restriction.review_on)))
 
 
@@ -287,3 +310,56 @@ def learning_actions(open_only: bool = False) -> list[LearningAction]:
         query = query.where(LearningAction.status != LearningStatus.DONE)
     return list(db.session.scalars(query.order_by(LearningAction.due_on)).unique())
 
+
+
+# --- The staff home's figures -------------------------------------------------------------------------------
+
+
+def month_span(day: date) -> tuple[date, date]:
+    """The first and last day of ``day``'s month."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def _breached_in(month: date, today: date) -> Select:
+    """Ids of cases that missed a stage deadline (acknowledge or respond) falling in ``month``: done after its due
+    date, or not done and past it while the case is still open (a withdrawn or refused case stopped its clock)."""
+    first, last = month_span(month)
+    late = ComplaintClock.done_on > ComplaintClock.due_on
+    missed = and_(ComplaintClock.done_on.is_(None), ComplaintClock.due_on < today, running())
+    return (select(ComplaintClock.complaint_id).join(Complaint, Complaint.id == ComplaintClock.complaint_id)
+            .where(ComplaintClock.due_on >= first, ComplaintClock.due_on <= last, or_(late, missed)))
+
+
+def breaches_in_month(month: date, today: date) -> int:
+    """Cases that missed a stage deadline falling in ``month`` (each case once, as the dashboard lists them)."""
+    return db.session.scalar(select(func.count(func.distinct(_breached_in(month, today).subquery().c.complaint_id))))
+
+
+def my_cases_due(handler_id: int, today: date) -> tuple[int, int]:
+    """(due within the next 2 working days, overdue) of a handler's cases with a running clock: from the partial
+    index on open cases by handler and due date."""
+    soon = due_soon_limit(today)
+    due_soon, overdue = db.session.execute(
+        select(func.count(case((Complaint.due_on >= today, 1))), func.count(case((Complaint.due_on < today, 1))))
+        .where(running(), Complaint.handler_id == handler_id, Complaint.due_on <= soon)
+    ).one()
+    return due_soon, overdue
+
+
+def unassigned_count() -> int:
+    """Open cases with nobody handling the current stage."""
+    return db.session.scalar(select(func.count()).select_from(Complaint)
+                             .where(running(), Complaint.handler_id.is_(None)))
+
+
+def restriction_review_horizon(on: date) -> date:
+    """Restrictions due for review by this day are "due": the deciding officer's notice period ahead of ``on``."""
+    return deadlines.add_working_days(on, current_app.config["CHARTERLINE_RESTRICTION_REMINDER_DAYS"])
+
+
+def restriction_reviews_due(on: date) -> int:
+    """Restrictions in force whose review falls within the notice period (the ones the reminders are about)."""
+    return db.session.scalar(select(func.count()).select_from(Restriction).where(
+        Restriction.ended_on.is_(None), Restriction.review_on <= restriction_review_horizon(on)))

@@ -52,6 +52,7 @@ STAFF_NAVIGATION = [
     ("Complaints", "complaints.dashboard", tuple(Role)),
     ("Surveys", "surveys.index", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)),
     ("Charter review", "reviews.index", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)),
+    ("Items to tag", "staff.untagged", (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER)),
     ("Charters", "staff.charters", tuple(Role)),
     ("Staff accounts", "staff.users", (Role.ADMIN,)),
     ("Closure dates", "clocks.closures", (Role.ADMIN,)),

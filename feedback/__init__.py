@@ -9,6 +9,9 @@ bp = Blueprint("feedback", __name__, cli_group="feedback")
 
 def init_app(app: Flask) -> None:
     """Add feedback's pages, API and commands to the app, and register what it adds to core's shared parts."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
     from core.demo import register_demo_step
     from core.events import calendar_changed
     from core.openapi import register_api_section
@@ -16,7 +19,7 @@ def init_app(app: Flask) -> None:
     from feedback import api, commands, staff_views, tracking_views, views  # noqa: F401  their routes join the blueprint
     from feedback.acknowledgement import move_acknowledgement_dates
     from feedback.demo import load_demo_feedback
-    from feedback.models import FeedbackItem
+    from feedback.models import FeedbackItem, keep_tagged_flag
     from feedback.openapi import describe_feedback_api
 
     # Scored for sentiment and themes whenever the resident's description is written; once anonymised, the
@@ -26,4 +29,7 @@ def init_app(app: Flask) -> None:
     register_demo_step("Feedback", load_demo_feedback)
     # Acknowledgements still to send have due dates on the council's calendar: they move when it changes.
     calendar_changed.connect(move_acknowledgement_dates)
+    # Every session keeps each item's "tagged" flag in step with its commitments (once, however many apps).
+    if not event.contains(Session, "before_flush", keep_tagged_flag):
+        event.listen(Session, "before_flush", keep_tagged_flag)
     app.register_blueprint(bp)

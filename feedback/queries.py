@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.models import Commitment, Resident, ServiceArea, StaffUser
+from core.queries import TagShare
 from feedback.models import FeedbackItem, feedback_commitment
 
 #: Items on one page of the inbox.
@@ -222,3 +223,63 @@ def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedba
         row = results.setdefault(code, CommitmentFeedback(code))
         row.acknowledged, row.acknowledged_on_time = count, met or 0
     return results
+
+
+# --- Items on no promise --------------------------------------------------------------------------------------
+
+
+def untagged():
+    """Items tagged to no charter commitment (the flag kept from their tags, in the index with the date)."""
+    return FeedbackItem.tagged.is_(False)
+
+
+def _tag_scope(start: date, end: date, kinds: tuple[str, ...] | None) -> list:
+    conditions = [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
+    if kinds:
+        conditions.append(FeedbackItem.kind.in_(kinds))
+    return conditions
+
+
+def tagged_share(start: date, end: date, *, kinds: tuple[str, ...] | None = None) -> TagShare:
+    """Feedback items (complaints included) received from ``start`` to ``end`` inclusive, and how many are tagged to
+    at least one commitment; ``kinds`` narrows it (``("complaint",)``). Counted in SQL from the index on (received
+    on, tagged); for the staff home and the charter review."""
+    total, tagged = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((FeedbackItem.tagged, 1), else_=0)), 0))
+        .select_from(FeedbackItem).where(*_tag_scope(start, end, kinds))
+    ).one()
+    return TagShare(total, tagged)
+
+
+@dataclass
+class UntaggedPage:
+    items: list[FeedbackItem]
+    total: int
+    page: int
+    pages: int
+
+
+def untagged_page(start: date, end: date, *, kinds: tuple[str, ...] | None = None, page: int = 1,
+                  per_page: int = 25) -> UntaggedPage:
+    """Items on no commitment received from ``start`` to ``end``, newest first, one page of them."""
+    conditions = [*_tag_scope(start, end, kinds), untagged()]
+    total = db.session.scalar(select(func.count()).select_from(FeedbackItem).where(*conditions))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(
+        select(FeedbackItem).where(*conditions).options(selectinload(FeedbackItem.service_area))
+        .order_by(FeedbackItem.received_on.desc(), FeedbackItem.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return UntaggedPage(list(items), total, page, pages)
+
+
+def tagged_examples(start: date, *, limit: int = 3000) -> list[tuple[str, str, str]]:
+    """(commitment code, resident's words, channel) for the latest items tagged, received on or after ``start``:
+    the council's past tagging, which the suggestions learn from. Anonymised items have lost their words."""
+    query = (select(Commitment.code, FeedbackItem.description, FeedbackItem.channel)
+             .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+             .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+             .where(FeedbackItem.received_on >= start, FeedbackItem.anonymised_at.is_(None))
+             .order_by(FeedbackItem.received_on.desc(), FeedbackItem.id.desc()).limit(limit))
+    return [(code, text, channel) for code, text, channel in db.session.execute(query)]

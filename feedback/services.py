@@ -21,7 +21,7 @@ from core.charters import published_charter
 from core.errors import RuleError
 from core.events import feedback_reclassified, feedback_recorded, feedback_withdrawn
 from core.extensions import db
-from core.models import Channel, Charter, Commitment, Resident, ServiceArea, StaffUser
+from core.models import Channel, Charter, Commitment, Resident, Role, ServiceArea, StaffUser
 from core.once import token_hash
 from core.outbox import queue_message
 from core.timesource import now, today
@@ -276,6 +276,42 @@ def retag(item: FeedbackItem, *, service_area: ServiceArea | None, commitments: 
     record_audit(item, "feedback.retagged", by=by, before=before, after=after,
                  summary="Service and commitments changed")
     db.session.commit()
+
+
+#: Who may tag items to a commitment from the queue of items on no promise: the policy team every kind, complaints
+#: officers complaints (administrators may do both).
+TAGGERS = {Role.POLICY_OFFICER: None, Role.COMPLAINTS_OFFICER: (FeedbackKind.COMPLAINT,)}
+
+
+def may_tag(user: StaffUser, kind: str) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in TAGGERS:
+        return False
+    kinds = TAGGERS[Role(user.role)]
+    return kinds is None or kind in kinds
+
+
+def tag_items(items: list[FeedbackItem], commitment: Commitment, *, by: StaffUser) -> int:
+    """Add ``commitment`` to each item's commitments (audited per item); returns how many changed. Refuses the whole
+    batch if ``by`` may not tag one of them. The caller commits."""
+    for item in items:
+        if not may_tag(by, item.kind):
+            if may_tag(by, FeedbackKind.COMPLAINT):
+                raise RuleError("You can tag only complaints to a commitment.", "items")
+            raise RuleError("Only policy officers and complaints officers can tag items to a commitment.", "commitment")
+    changed = 0
+    for item in items:
+        if commitment in item.commitments:
+            continue
+        before = [c.code for c in item.commitments]
+        item.commitments.append(commitment)
+        flag_modified(item, "service_area_id")  # the version moves on, as when an officer retags the item
+        record_audit(item, "feedback.tagged", by=by, before={"commitments": before},
+                     after={"commitments": [*before, commitment.code]},
+                     summary=f"Tagged to commitment {commitment.code}")
+        changed += 1
+    return changed
 
 
 def _area_code(area: ServiceArea | None) -> str | None:

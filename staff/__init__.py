@@ -9,6 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from staff import queue_views  # noqa: F401  its routes join the staff blueprint
     from staff.closures import bp as closures_bp
     from staff.views import bp as staff_bp
 

@@ -6,17 +6,28 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from core.auth import MIN_PASSWORD_LENGTH
 from core.fields import EMAIL_FORMAT, GovDateField
 from core.models import Role
+from core.text import storable_int
 
 
 def role_choices() -> list[SelectChoice]:
@@ -93,3 +104,15 @@ class ClosureDateForm(FlaskForm):
                        validators=[InputRequired("Enter what the closure is for"),
                                    Length(max=120, message="What the closure is for must be 120 characters or fewer")])
     submit = SubmitField("Add closure date", widget=GovSubmitInput())
+
+
+class TagItemsForm(FlaskForm):
+    """The queue of items on no commitment: the items ticked and the commitment to tag them to. The choices are
+    checked by the tagging services (an item may have left the page, or be one this officer may not tag)."""
+
+    #: An id no record can have (not a number, or too large to store) stands for an item that is not there.
+    items = SelectMultipleField("Items", coerce=lambda value: storable_int(str(value)) or 0, validate_choice=False)
+    commitment = SelectField("Commitment to tag them to", widget=GovSelect(), validate_choice=False)
+    #: "<item id>:<commitment id>": one item tagged to one of its suggestions, in one click.
+    accept = StringField()
+    submit = SubmitField("Tag the selected items", widget=GovSubmitInput())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core import accounts as staff_service
 from core import auth
+from core import queries as core_queries
 from core.audit import history_for
 from core.auth import ANY_STAFF, authenticate, role_required
 from core.charters import (
@@ -22,6 +25,8 @@ from core.errors import attempt, attempt_or_flash
 from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
 from core.outbox import can_post_by_notify, mark_posted, post_by_notify
+from core.timesource import today
+from staff import home as staff_home
 from staff.forms import (
     ChangeRoleForm,
     CommitmentWordingForm,
@@ -100,7 +105,8 @@ def sign_out():
 @bp.get("/staff")
 @login_required
 def dashboard():
-    return render_template("staff/dashboard.html")
+    sections = staff_home.sections_for(current_user, today(), datetime.now(UTC).replace(tzinfo=None))
+    return render_template("staff/dashboard.html", sections=sections)
 
 
 # Staff accounts (administrators only)
@@ -108,8 +114,16 @@ def dashboard():
 @bp.get("/admin/users")
 @role_required(Role.ADMIN)
 def users():
-    people = db.session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)).all()
-    return render_template("staff/users.html", people=people)
+    # ?show=disabled or ?show=held-back (accounts under a guessing attack): the staff home's figures.
+    show = request.args.get("show", "")
+    if show == "held-back":
+        people = core_queries.accounts_held_back(datetime.now(UTC).replace(tzinfo=None))
+    else:
+        query = select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)
+        if show == "disabled":
+            query = query.where(StaffUser.active.is_(False))
+        people = db.session.scalars(query).all()
+    return render_template("staff/users.html", people=people, show=show)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -368,6 +368,16 @@ class Response(db.Model):
     service_area: Mapped[ServiceArea | None] = relationship()
 
 
+#: Charter commitments a free-text answer was tagged to by hand, when its question is tagged to none ("Anything
+#: else you want to tell us?"): a comment on a promise counts for that promise like feedback does.
+answer_commitment = Table(
+    "survey_answer_commitment",
+    db.metadata,
+    Column("answer_id", ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True),
+    Column("commitment_id", ForeignKey("commitment.id"), primary_key=True, index=True),
+)
+
+
 class Answer(SentimentMixin, db.Model):
     """One answer (one row per option ticked on a multiple choice question), with the response's survey, month and
     channel copied on so results are summed from this table alone."""
@@ -406,6 +416,7 @@ class Answer(SentimentMixin, db.Model):
     text: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship()
+    commitments: Mapped[list[Commitment]] = relationship(secondary=answer_commitment, order_by=Commitment.number)
 
 
 class ImportStatus(StrEnum):

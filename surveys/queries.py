@@ -422,3 +422,13 @@ def raw_responses(survey: Survey, *, batch: int = 2000) -> Iterator[RawResponse]
         for response_id, submitted_at, channel, via, service in heads:
             yield RawResponse(response_id, submitted_at, channel, via, service, answers.get(response_id, {}))
         last_id = ids[-1]
+
+
+def response_rate(month: date) -> Proportion | None:
+    """Invitations sent in ``month`` (its first day) and the share answered, across surveys; None when none were
+    sent. Counted from the invitations' index on (status, sent month)."""
+    sent, used = db.session.execute(
+        select(func.count(), func.count(Invitation.used_at))
+        .where(Invitation.status == InvitationStatus.SENT, Invitation.sent_month == month)
+    ).one()
+    return proportion(used, sent) if sent else None

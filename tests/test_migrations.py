@@ -21,13 +21,14 @@ def empty_database(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
+    name = f"charterline_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # one per parallel worker
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS charterline_migrations"))
-        conn.execute(text("CREATE DATABASE charterline_migrations"))
-    yield url.rsplit("/", 1)[0] + "/charterline_migrations"
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield url.rsplit("/", 1)[0] + f"/{name}"
     with engine.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS charterline_migrations WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     engine.dispose()
 
 
@@ -113,4 +114,55 @@ def test_0014_keeps_one_row_of_each_answer_stored_twice(empty_database):
             (second, "multiple_choice", 0, "Paper", None), (second, "multiple_choice", 1, "Cans", None),
             (second, "rating", 0, "5", None),
         ]
+        db.engine.dispose()
+
+
+def test_0020_marks_the_items_already_tagged_to_a_commitment(empty_database):
+    """0020 adds feedback items' "tagged" flag: items with a commitment before the upgrade are marked tagged."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0019")
+        tables = sa.MetaData()
+        tables.reflect(db.engine, only=["charter", "commitment", "feedback_item", "feedback_commitment"])
+        charter, commitment, item, tags = (tables.tables[name] for name in (
+            "charter", "commitment", "feedback_item", "feedback_commitment"))
+        with db.engine.begin() as conn:
+            charter_id = _insert(conn, charter, council_slug="harrow")
+            promises = [_insert(conn, commitment, charter_id=charter_id, code=f"H-{n}") for n in (1, 2)]
+            items = [_insert(conn, item, reference=f"COM-2026-{n:05d}") for n in range(1, 4)]
+            for item_id, commitment_id in ((items[0], promises[0]), (items[2], promises[0]), (items[2], promises[1])):
+                conn.execute(sa.insert(tags).values(feedback_id=item_id, commitment_id=commitment_id))
+        upgrade(revision="0020")
+        with db.engine.connect() as conn:
+            flags = dict(conn.execute(text("SELECT id, tagged FROM feedback_item")).all())
+        assert {item_id: bool(flag) for item_id, flag in flags.items()} == {
+            items[0]: True, items[1]: False, items[2]: True}
+        db.engine.dispose()
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(empty_database):
+    """SQLite rebuilds a table to change it (batch mode): dropping the old copy must not cascade to the rows that
+    refer to it. 0014 rebuilds feedback_item; its items' commitments and messages are still there after it."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0013")
+        tables = sa.MetaData()
+        tables.reflect(db.engine, only=["charter", "commitment", "feedback_item", "feedback_commitment",
+                                        "feedback_message"])
+        charter, commitment, item, tags, message = (tables.tables[name] for name in (
+            "charter", "commitment", "feedback_item", "feedback_commitment", "feedback_message"))
+        with db.engine.begin() as conn:
+            charter_id = _insert(conn, charter, council_slug="harrow")
+            promise = _insert(conn, commitment, charter_id=charter_id, code="H-1")
+            item_id = _insert(conn, item, reference="COM-2026-00001")
+            conn.execute(sa.insert(tags).values(feedback_id=item_id, commitment_id=promise))
+            _insert(conn, message, feedback_id=item_id, author="resident", body="Any news?")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT feedback_id, commitment_id FROM feedback_commitment")).all() == [
+                (item_id, promise)]
+            assert conn.scalar(text("SELECT count(*) FROM feedback_message")) == 1
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as conn:  # and the app's connections check foreign keys again
+                assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         db.engine.dispose()

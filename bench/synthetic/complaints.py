@@ -67,6 +67,7 @@ def _rows(count: int, today: date, handlers: list[int], areas: list[int], commit
                      "handler_id": stage1 if stage == 1 else stage2, "is_open": running, "due_on": due,
                      "opened_at": moment, "version_id": 1}
         links = [{"feedback_id": n, "commitment_id": rng.choice(commitments)}] if rng.random() < 0.5 else []
+        item["tagged"] = bool(links)
         yield item, complaint, links
 
 

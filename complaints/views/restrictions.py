@@ -48,9 +48,12 @@ def restrict(complaint_id: int):
 @role_required(*ANY_STAFF)
 def restrictions():
     include_ended = request.args.get("show") == "all"
-    return render_template("complaints/restrictions.html", restrictions=queries.restriction_register(include_ended),
-                           include_ended=include_ended, page_title="Restrictions register", today=today(),
-                           long_date=deadlines.long_date)
+    # ?review=due: the restrictions due for review within the deciding officer's notice period (the staff home).
+    review_by = queries.restriction_review_horizon(today()) if request.args.get("review") == "due" else None
+    return render_template("complaints/restrictions.html",
+                           restrictions=queries.restriction_register(include_ended, review_by=review_by),
+                           include_ended=include_ended, review_by=review_by, page_title="Restrictions register",
+                           today=today(), long_date=deadlines.long_date)
 
 
 @bp.get("/restrictions/<int:restriction_id>")
