@@ -24,16 +24,16 @@ from pathlib import Path
 # Run from a checkout as `python bench/staff_home.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, update  # noqa: E402
+from sqlalchemy import select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.synthetic.complaints import BATCH, BENCH_PASSWORD, load_complaints, load_people_and_places  # noqa: E402
-from complaints.models import Complaint, ComplaintClock, Restriction  # noqa: E402
+from bench.synthetic.feedback import TEXTS, insert_rows, load_clocks, load_feedback, progress  # noqa: E402
+from complaints.models import Restriction  # noqa: E402
 from core.auth import hash_password  # noqa: E402
 from core.contacts import ContactRecord  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import OutboxMessage, Resident, StaffUser  # noqa: E402
-from feedback.models import FeedbackItem, feedback_commitment  # noqa: E402
 from reviews.models import Review  # noqa: E402
 from surveys.models import (  # noqa: E402
     Answer,
@@ -48,10 +48,6 @@ from surveys.models import (  # noqa: E402
 TODAY = date(2026, 6, 15)
 TARGET_MS = 150
 ROLES = ("case_handler", "complaints_officer", "policy_officer", "admin")
-TEXTS = ("The bin was missed again this week.", "Thank you for fixing the street light so quickly.",
-         "Nobody answered the phone for twenty minutes.", "I am still waiting for a reply to my email.",
-         "The library opening hours are confusing.", "The pothole outside the school is getting worse.")
-
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -62,20 +58,8 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _progress(label: str, total: int):
-    done = 0
-
-    def step(batch: int) -> None:
-        nonlocal done
-        done += batch
-        print(f"\r  {label}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
-
-    return step
 
 
-def _insert(table, rows: list[dict]) -> None:
-    if rows:
-        db.session.connection().execute(insert(table), rows)
 
 
 def _staff() -> dict[str, str]:
@@ -92,69 +76,20 @@ def _staff() -> dict[str, str]:
             "policy_officer": "policy@bench.example", "admin": "admin@bench.example"}
 
 
-def _clocks(rng: random.Random) -> None:
-    """An acknowledgement clock per complaint, a response clock for most; about 1 in 10 done late."""
-    rows = []
-    cases = db.session.execute(select(Complaint.id, Complaint.is_open, Complaint.due_on, FeedbackItem.received_on)
-                               .join(FeedbackItem, FeedbackItem.id == Complaint.feedback_id)).all()
-    step = _progress("clocks for complaints", len(cases))
-    for complaint_id, is_open, due_on, received in cases:
-        acknowledge_due = received + timedelta(days=7)
-        rows.append({"complaint_id": complaint_id, "stage": 1, "kind": "acknowledge", "rule": "bench",
-                     "started_on": received, "due_on": acknowledge_due,
-                     "done_on": acknowledge_due + timedelta(days=rng.choice([-3, -2, -1, 0, 0, 0, 0, 0, 0, 2]))})
-        respond_due = due_on if is_open else received + timedelta(days=21)
-        rows.append({"complaint_id": complaint_id, "stage": 1, "kind": "respond", "rule": "bench",
-                     "started_on": received, "due_on": respond_due,
-                     "done_on": None if is_open else respond_due + timedelta(days=rng.choice([-5, -1, 0, 0, 3]))})
-        if len(rows) >= BATCH:
-            _insert(ComplaintClock.__table__, rows)
-            db.session.commit()
-            step(len(rows) // 2)
-            rows = []
-    _insert(ComplaintClock.__table__, rows)
-    db.session.commit()
-    step(len(rows) // 2)
-    print(file=sys.stderr)
 
 
-def _other_feedback(first_id: int, count: int, commitments: list[int], rng: random.Random) -> None:
-    """Compliments, comments and service requests over five years, three quarters tagged to a commitment."""
-    step = _progress("other feedback", count)
-    moment = datetime.combine(TODAY, datetime.min.time())
-    items, links = [], []
-    for n in range(first_id, first_id + count):
-        kind = rng.choice(("compliment", "comment", "service_request"))
-        tagged = rng.random() < 0.75
-        items.append({"id": n, "reference": f"FB-B-{n:07d}", "kind": kind, "resident_kind": kind, "tagged": tagged,
-                      "status": "closed", "channel": rng.choice(("web_form", "email", "phone")),
-                      "received_on": TODAY - timedelta(days=rng.randint(0, 5 * 365)), "received_at": moment,
-                      "description": rng.choice(TEXTS), "version_id": 1, "themes": []})
-        if tagged:
-            links.append({"feedback_id": n, "commitment_id": rng.choice(commitments)})
-        if len(items) == BATCH:
-            _insert(FeedbackItem.__table__, items)
-            _insert(feedback_commitment, links)
-            db.session.commit()
-            step(len(items))
-            items, links = [], []
-    _insert(FeedbackItem.__table__, items)
-    _insert(feedback_commitment, links)
-    db.session.commit()
-    step(len(items))
-    print(file=sys.stderr)
 
 
 def _the_rest(officer_id: int, commitments: list[int], rng: random.Random) -> None:
     """The outbox, restrictions, a review, and a post-contact survey's invitations and comments."""
-    _insert(OutboxMessage.__table__, [
+    insert_rows(OutboxMessage.__table__, [
         {"channel": "email", "to_address": "resident@example.com", "subject": "Your feedback", "body": "Thank you",
          "format": "standard", "status": rng.choices(("sent", "failed", "to_print", "posted"), (90, 2, 3, 5))[0],
          "attempts": 1, "created_at": datetime(2026, 6, 1), "post_by_notify": False} for _ in range(20_000)])
     residents = [{"name": f"Resident {n}", "adjustments": [], "created_at": datetime(2026, 1, 1)} for n in range(200)]
-    _insert(Resident.__table__, residents)
+    insert_rows(Resident.__table__, residents)
     resident_ids = list(db.session.scalars(select(Resident.id)))
-    _insert(Restriction.__table__, [
+    insert_rows(Restriction.__table__, [
         {"resident_id": rid, "decided_by_id": officer_id, "decided_on": date(2026, 1, 5), "reason": "Bench",
          "restrictions": "Written contact only", "channels_open": [],
          "review_on": TODAY + timedelta(days=rng.randint(-20, 180)), "version_id": 1} for rid in resident_ids])
@@ -168,14 +103,15 @@ def _the_rest(officer_id: int, commitments: list[int], rng: random.Random) -> No
                           text=text) for n, text in enumerate(("Anything else?", "How was your call?"))]
     db.session.add_all(questions)
     db.session.flush()
-    _insert(question_commitment, [{"question_id": questions[1].id, "commitment_id": commitments[0]}])
+    insert_rows(question_commitment, [{"question_id": questions[1].id, "commitment_id": commitments[0]}])
     db.session.commit()
     contacts = 40_000
-    step = _progress("survey invitations and comments", contacts)
+    step = progress("survey invitations and comments", contacts)
     for start in range(0, contacts, BATCH):
         size = min(BATCH, contacts - start)
-        _insert(ContactRecord.__table__, [{"channel": "phone", "occurred_at": datetime(2026, 5, 20), "source": "bench",
-                                           "created_at": datetime(2026, 5, 20)} for _ in range(size)])
+        insert_rows(ContactRecord.__table__, [{"channel": "phone", "occurred_at": datetime(2026, 5, 20),
+                                               "source": "bench", "created_at": datetime(2026, 5, 20)}
+                                              for _ in range(size)])
         contact_ids = list(db.session.scalars(select(ContactRecord.id).order_by(ContactRecord.id.desc()).limit(size)))
         invitations = []
         for contact_id in contact_ids:
@@ -185,14 +121,14 @@ def _the_rest(officer_id: int, commitments: list[int], rng: random.Random) -> No
                                 "sent_at": datetime.combine(month, datetime.min.time()), "sent_month": month,
                                 "used_at": datetime.combine(month, datetime.min.time()) if used else None,
                                 "created_at": datetime(2026, 5, 20)})
-        _insert(Invitation.__table__, invitations)
+        insert_rows(Invitation.__table__, invitations)
         responses = [{"survey_id": survey.id, "token_hash": secrets.token_hex(32), "via": "open", "channel": "phone",
                       "status": "submitted", "draft": {}, "started_at": datetime(2026, 6, 1),
                       "submitted_at": datetime(2026, 6, 1), "month": date(2026, 6, 1)}
                      for invitation in invitations if invitation["used_at"]]
-        _insert(Response.__table__, responses)
+        insert_rows(Response.__table__, responses)
         response_ids = list(db.session.scalars(select(Response.id).order_by(Response.id.desc()).limit(len(responses))))
-        _insert(Answer.__table__, [{"response_id": rid, "question_id": rng.choice(questions).id, "part": 0,
+        insert_rows(Answer.__table__, [{"response_id": rid, "question_id": rng.choice(questions).id, "part": 0,
                                     "survey_id": survey.id, "month": date(2026, 6, 1), "channel": "phone",
                                     "text": rng.choice(TEXTS)} for rid in response_ids])
         db.session.commit()
@@ -209,10 +145,10 @@ def _load(app, args: argparse.Namespace) -> dict[str, str]:
         accounts = _staff()
         rng = random.Random(18)
         load_complaints(args.complaints, TODAY, handlers, areas, commitments,
-                        _progress("complaints", args.complaints))
+                        progress("complaints", args.complaints))
         print(file=sys.stderr)
-        _clocks(rng)
-        _other_feedback(args.complaints + 1, args.feedback - args.complaints, commitments, rng)
+        load_clocks(rng)
+        load_feedback(args.complaints + 1, args.feedback - args.complaints, commitments, rng, TODAY, 5 * 365)
         _the_rest(officer.id, commitments, rng)
         # Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE (SQLite) would give.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
