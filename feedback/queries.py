@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Date, Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.models import Commitment, Resident, ServiceArea, StaffUser
-from feedback.models import FeedbackItem, feedback_commitment
+from feedback.models import FeedbackItem, FeedbackStatus, feedback_commitment
 
 #: Items on one page of the inbox.
 PER_PAGE = 50
@@ -221,4 +221,79 @@ def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedba
     for code, count, met in db.session.execute(acknowledged):
         row = results.setdefault(code, CommitmentFeedback(code))
         row.acknowledged, row.acknowledged_on_time = count, met or 0
+    return results
+
+
+# --- The charter review: feedback counted by day and by month, for the evidence each commitment gets -----------
+
+
+def _received_within(start: date, end: date, channels: list[str] | None) -> list:
+    conditions = [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
+    if channels is not None:
+        conditions.append(FeedbackItem.channel.in_(channels))
+    return conditions
+
+
+def _day(column):
+    """The calendar day of a timestamp: ``date()`` is the same function in SQLite and PostgreSQL."""
+    return func.date(column, type_=Date)
+
+
+def _as_date(value) -> date | None:
+    # SQLite hands back the text of a computed date; PostgreSQL a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def received_and_acknowledged(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
+    """Feedback received in the period (through ``channels``, or any), counted by the day it was received and
+    the day it was acknowledged (None: not yet): at most a few thousand rows for a year, however many items."""
+    return _received_and(FeedbackItem.acknowledged_at, start, end, channels)
+
+
+def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
+    """Feedback received in the period, counted by the day it was received and the day it was closed (the full
+    reply); withdrawn items are left out, as nothing more was owed to the resident."""
+    return _received_and(FeedbackItem.closed_at, start, end, channels,
+                         FeedbackItem.status != FeedbackStatus.WITHDRAWN)
+
+
+def _received_and(column, start: date, end: date, channels: list[str] | None, *extra) -> list[tuple]:
+    done = _day(column)
+    rows = db.session.execute(
+        select(FeedbackItem.received_on, done, func.count())
+        .where(*_received_within(start, end, channels), *extra)
+        .group_by(FeedbackItem.received_on, done))
+    return [(_as_date(received), _as_date(day), count) for received, day, count in rows]
+
+
+def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
+    """Feedback tagged to each commitment code, by month, kind and sentiment, counted in SQL:
+    rows of (code, year, month, kind, sentiment label or None, count)."""
+    if not codes:
+        return []
+    year, month = func.extract("year", FeedbackItem.received_on), func.extract("month", FeedbackItem.received_on)
+    sentiment = effective_sentiment()
+    statement = (
+        select(Commitment.code, year, month, FeedbackItem.kind, sentiment, func.count())
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(Commitment.code.in_(codes), *_received_within(start, end, None))
+        .group_by(Commitment.code, year, month, FeedbackItem.kind, sentiment))
+    rows = db.session.execute(statement)
+    return [(code, int(y), int(m), kind, label, count) for code, y, m, kind, label, count in rows]
+
+
+def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
+    """How often each theme came up in comments, complaints and service requests tagged to each code."""
+    results: dict[str, Counter] = {code: Counter() for code in codes}
+    if not codes:
+        return results
+    themed = (
+        select(Commitment.code, FeedbackItem.themes)
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(Commitment.code.in_(codes), *_received_within(start, end, None), FeedbackItem.kind != "compliment")
+    )
+    for code, themes in db.session.execute(themed.execution_options(yield_per=2000)):
+        results[code].update(themes or [])
     return results
