@@ -60,6 +60,8 @@ def test_the_complaints_behind_a_stage_figure_are_listed(client, login_as, db, c
     link = soup.select_one("#measure-1 + dl a[href^='/complaints/']")
     listed = page(client.get(link["href"]))
     assert _references(listed) == {case.feedback.reference for case in cases}
+    assert "stage 1 acknowledgement clock started from 1 April 2025 to 31 March 2026" in " ".join(
+        listed.select_one("#clock-filter").get_text().split())
 
 
 def test_the_commitment_page_shows_what_residents_said(client, login_as, db, charter):
