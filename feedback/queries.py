@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, Select, exists, func, or_, select
+from sqlalchemy import Select, String, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -227,43 +227,45 @@ def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedba
 # --- The charter review: feedback counted by day and by month, for the evidence each commitment gets -----------
 
 
-def _received_within(start: date, end: date, channels: list[str] | None) -> list:
-    conditions = [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
-    if channels is not None:
-        conditions.append(FeedbackItem.channel.in_(channels))
-    return conditions
+def _received_within(start: date, end: date) -> list:
+    return [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
 
 
 def _day(column):
     """The calendar day of a timestamp: ``date()`` is the same function in SQLite and PostgreSQL."""
-    return func.date(column, type_=Date)
+    return func.date(column)
 
 
-def _as_date(value) -> date | None:
-    # SQLite hands back the text of a computed date; PostgreSQL a date.
-    return date.fromisoformat(value) if isinstance(value, str) else value
+def received_and_acknowledged(start: date, end: date) -> list[tuple]:
+    """Feedback received in the period, counted by channel, the day it was received and the day it was
+    acknowledged (None: not yet): some thousands of rows for a year, however many items."""
+    return _received_and(FeedbackItem.acknowledged_at, start, end)
 
 
-def received_and_acknowledged(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
-    """Feedback received in the period (through ``channels``, or any), counted by the day it was received and
-    the day it was acknowledged (None: not yet): at most a few thousand rows for a year, however many items."""
-    return _received_and(FeedbackItem.acknowledged_at, start, end, channels)
+def received_and_closed(start: date, end: date) -> list[tuple]:
+    """Feedback received in the period, counted by channel, the day it was received and the day it was closed
+    (the full reply); withdrawn items are left out, as nothing more was owed to the resident."""
+    return _received_and(FeedbackItem.closed_at, start, end, FeedbackItem.status != FeedbackStatus.WITHDRAWN)
 
 
-def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
-    """Feedback received in the period, counted by the day it was received and the day it was closed (the full
-    reply); withdrawn items are left out, as nothing more was owed to the resident."""
-    return _received_and(FeedbackItem.closed_at, start, end, channels,
-                         FeedbackItem.status != FeedbackStatus.WITHDRAWN)
-
-
-def _received_and(column, start: date, end: date, channels: list[str] | None, *extra) -> list[tuple]:
+def _received_and(column, start: date, end: date, *extra) -> list[tuple]:
     done = _day(column)
+    # Dates come back as the driver gives them (text in SQLite, dates in PostgreSQL) and each is read once here,
+    # rather than row by row.
+    received = type_coerce(FeedbackItem.received_on, String)
     rows = db.session.execute(
-        select(FeedbackItem.received_on, done, func.count())
-        .where(*_received_within(start, end, channels), *extra)
-        .group_by(FeedbackItem.received_on, done))
-    return [(_as_date(received), _as_date(day), count) for received, day, count in rows]
+        select(FeedbackItem.channel, received, done, func.count())
+        .where(*_received_within(start, end), *extra)
+        .group_by(FeedbackItem.channel, FeedbackItem.received_on, done))
+    days: dict = {None: None}
+
+    def as_date(value) -> date | None:
+        if value not in days:
+            days[value] = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        return days[value]
+
+    return [(channel, as_date(day_received), as_date(day_done), count)
+            for channel, day_received, day_done, count in rows]
 
 
 def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
@@ -277,7 +279,7 @@ def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
         select(Commitment.code, year, month, FeedbackItem.kind, sentiment, func.count())
         .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
         .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(Commitment.code.in_(codes), *_received_within(start, end, None))
+        .where(Commitment.code.in_(codes), *_received_within(start, end))
         .group_by(Commitment.code, year, month, FeedbackItem.kind, sentiment))
     rows = db.session.execute(statement)
     return [(code, int(y), int(m), kind, label, count) for code, y, m, kind, label, count in rows]
@@ -292,7 +294,7 @@ def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, 
         select(Commitment.code, FeedbackItem.themes)
         .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
         .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(Commitment.code.in_(codes), *_received_within(start, end, None), FeedbackItem.kind != "compliment")
+        .where(Commitment.code.in_(codes), *_received_within(start, end), FeedbackItem.kind != "compliment")
     )
     for code, themes in db.session.execute(themed.execution_options(yield_per=2000)):
         results[code].update(themes or [])

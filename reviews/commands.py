@@ -50,7 +50,7 @@ def evidence(year: int, slug: str | None, output: str) -> None:
         choices = ", ".join(sorted(known)) or "none is loaded"
         click.echo(f"Error: no charter is loaded for {slug!r} (loaded: {choices})", err=True)
         sys.exit(2)
-    result = evidence_for(review_year(slug, year))
+    result = evidence_for(review_year(slug, year), voice=False)
     rows = [_row(item) for item in result.commitments]
     if output == "json":
         click.echo(json.dumps(rows, indent=2))

@@ -82,7 +82,7 @@ def stage(review_id: int):
 @role_required(*READERS)
 def evidence(review_id: int):
     review = _review_or_404(review_id)
-    return render_template("reviews/evidence.html", review=review, evidence=evidence_for(review),
+    return render_template("reviews/evidence.html", review=review, evidence=evidence_for(review, voice=False),
                            verdicts=Verdict)
 
 

@@ -49,7 +49,7 @@ def standard_key(standard: Standard) -> tuple[str, str | None]:
 
 @dataclass
 class _Year:
-    """One year's spans, with a cache of the grouped rows each query returned (several standards share them)."""
+    """One year's spans, with a cache of the grouped rows each query returned (standards and both years share it)."""
 
     period: ReviewYear
     spans: list[VersionSpan]
@@ -152,19 +152,23 @@ def _latest_commitments(spans: list[VersionSpan]) -> list[Commitment]:
     return sorted(latest.values(), key=lambda c: (c.number, c.code))
 
 
-def evidence_for(review, *, only: str | None = None) -> ReviewEvidence:
+def evidence_for(review, *, only: str | None = None, voice: bool = True) -> ReviewEvidence:
     """The evidence for every commitment in force during a review's year (a ``Review`` or a ``ReviewYear``), or
-    only the commitment with code ``only``; last year's figures are the same measures over the year before."""
+    only the commitment with code ``only``; last year's figures are the same measures over the year before.
+
+    ``voice=False`` leaves out what residents said (``CommitmentEvidence.voice`` is None), for the summary and the
+    command line, which show only the standards' figures."""
     period = ReviewYear(review.council_slug, review.starts_on, review.ends_on)
     fallback = default_share()
-    this = _Year(period, versions_in_force(period), {})
     last_period = period.previous()
-    last = _Year(last_period, versions_in_force(last_period), {})
+    shared = {"range": (last_period.starts_on, period.ends_on)}
+    this = _Year(period, versions_in_force(period), shared)
+    last = _Year(last_period, versions_in_force(last_period), shared)
     commitments = _latest_commitments(this.spans) if this.spans else []
     if only is not None:
         commitments = [c for c in commitments if c.code == only]
     codes = [c.code for c in commitments]
-    voices = residents_voice(codes, period.starts_on, period.ends_on)
+    voices = residents_voice(codes, period.starts_on, period.ends_on) if voice else {}
     evidence = []
     for commitment in commitments:
         measures = _measures(commitment.code, commitment, this, last, fallback)

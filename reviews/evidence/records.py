@@ -103,23 +103,34 @@ class Measured:
 
 def feedback_counts(standard: Standard, channels: list[str] | None, start: date, end: date, as_of: date,
                     calendar: WorkingCalendar, cache: dict) -> Measured:
-    """Met and counted for an acknowledgement or full-reply standard over feedback received from start to end."""
+    """Met and counted for an acknowledgement or full-reply standard over feedback received from start to end.
+
+    ``cache`` keeps the grouped rows between calls; its "range" (first day, last day) is what to read at once."""
     reader = received_and_acknowledged if standard.metric == "acknowledge" else received_and_closed
-    key = (standard.metric, tuple(channels) if channels is not None else None, start, end)
-    if key not in cache:
-        cache[key] = reader(start, end, channels)
+    # One grouped query per kind of measure over both years the review reads (``cache["range"]``), shared by every
+    # standard, channel and span measured: the rows are a few thousand per year, however many items.
+    first, last = cache.get("range", (start, end))
+    if standard.metric not in cache:
+        by_channel: dict[str, list] = {}
+        for channel, received, done, count in reader(first, last):
+            by_channel.setdefault(channel, []).append((received, done, count))
+        cache[standard.metric] = by_channel
+    rows = cache[standard.metric]
     due_on = due_dates(standard, calendar)
     met = total = 0
-    for received, done, count in cache[key]:
-        due = due_on(received)
-        if due is None:
-            return Measured(countable=False)
-        if done is None:
-            if due < as_of:
-                total += count
-            continue
-        total += count
-        met += count if done <= due else 0
+    for channel in rows if channels is None else channels:
+        for received, done, count in rows.get(channel, ()):
+            if not start <= received <= end:
+                continue
+            due = due_on(received)
+            if due is None:
+                return Measured(countable=False)
+            if done is None:
+                if due < as_of:
+                    total += count
+                continue
+            total += count
+            met += count if done <= due else 0
     return Measured(met, total)
 
 
