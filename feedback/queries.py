@@ -12,7 +12,7 @@ from sqlalchemy import Select, String, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.models import Commitment, Resident, ServiceArea, StaffUser
+from core.models import Channel, Commitment, Resident, ServiceArea, StaffUser
 from feedback.models import FeedbackItem, FeedbackStatus, feedback_commitment
 
 #: Items on one page of the inbox.
@@ -231,32 +231,30 @@ def _received_within(start: date, end: date) -> list:
     return [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
 
 
-def _day(column):
-    """The calendar day of a timestamp: ``date()`` is the same function in SQLite and PostgreSQL."""
-    return func.date(column)
+def received_and_acknowledged(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
+    """Feedback received in the period (through ``channels``, or any), counted by channel, the day it was received
+    and the day it was acknowledged (None: not yet): some thousands of rows for a year, however many items, read
+    from one index (``ix_feedback_item_acknowledged_day``) in the order it groups by."""
+    return _received_and(FeedbackItem.acknowledged_on, start, end, channels)
 
 
-def received_and_acknowledged(start: date, end: date) -> list[tuple]:
-    """Feedback received in the period, counted by channel, the day it was received and the day it was
-    acknowledged (None: not yet): some thousands of rows for a year, however many items."""
-    return _received_and(FeedbackItem.acknowledged_at, start, end)
-
-
-def received_and_closed(start: date, end: date) -> list[tuple]:
+def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
     """Feedback received in the period, counted by channel, the day it was received and the day it was closed
     (the full reply); withdrawn items are left out, as nothing more was owed to the resident."""
-    return _received_and(FeedbackItem.closed_at, start, end, FeedbackItem.status != FeedbackStatus.WITHDRAWN)
+    return _received_and(FeedbackItem.closed_on, start, end, channels,
+                         FeedbackItem.status != FeedbackStatus.WITHDRAWN)
 
 
-def _received_and(column, start: date, end: date, *extra) -> list[tuple]:
-    done = _day(column)
-    # Dates come back as the driver gives them (text in SQLite, dates in PostgreSQL) and each is read once here,
-    # rather than row by row.
-    received = type_coerce(FeedbackItem.received_on, String)
-    rows = db.session.execute(
-        select(FeedbackItem.channel, received, done, func.count())
-        .where(*_received_within(start, end), *extra)
-        .group_by(FeedbackItem.channel, FeedbackItem.received_on, done))
+def _received_and(done, start: date, end: date, channels: list[str] | None, *extra) -> list[tuple]:
+    # Dates come back as the driver gives them (text in SQLite, dates in PostgreSQL) and each distinct one is read
+    # once here, rather than row by row.
+    received, day = type_coerce(FeedbackItem.received_on, String), type_coerce(done, String)
+    statement = (select(FeedbackItem.channel, received, day, func.count())
+                 .where(*_received_within(start, end), *extra)
+                 .group_by(FeedbackItem.channel, FeedbackItem.received_on, done))
+    # Every channel named, even for all of them, so the database reads the index that starts with the channel.
+    every = [channel.value for channel in Channel if channel != Channel.ANY]
+    statement = statement.where(FeedbackItem.channel.in_(every if channels is None else channels))
     days: dict = {None: None}
 
     def as_date(value) -> date | None:
@@ -265,7 +263,7 @@ def _received_and(column, start: date, end: date, *extra) -> list[tuple]:
         return days[value]
 
     return [(channel, as_date(day_received), as_date(day_done), count)
-            for channel, day_received, day_done, count in rows]
+            for channel, day_received, day_done, count in db.session.execute(statement)]
 
 
 def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:

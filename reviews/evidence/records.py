@@ -107,24 +107,25 @@ def feedback_counts(standard: Standard, channels: list[str] | None, start: date,
 
     ``cache`` keeps the grouped rows between calls; its "range" (first day, last day) is what to read at once."""
     reader = received_and_acknowledged if standard.metric == "acknowledge" else received_and_closed
-    # One grouped query per kind of measure over both years the review reads (``cache["range"]``), shared by every
-    # standard, channel and span measured: the rows are a few thousand per year, however many items.
+    # One grouped query per kind of measure and set of channels over both years the review reads (``cache["range"]``),
+    # shared by every standard and span measured: a few thousand rows per year, however many items.
     first, last = cache.get("range", (start, end))
-    if standard.metric not in cache:
-        by_channel: dict[str, list] = {}
-        for channel, received, done, count in reader(first, last):
-            by_channel.setdefault(channel, []).append((received, done, count))
-        cache[standard.metric] = by_channel
-    rows = cache[standard.metric]
-    due_on = due_dates(standard, calendar)
+    key = (standard.metric, tuple(channels) if channels is not None else None)
+    if key not in cache:
+        by_day: dict[date, list] = {}
+        for _channel, received, done, count in reader(first, last, channels):
+            by_day.setdefault(received, []).append((done, count))
+        cache[key] = by_day
+    by_day = cache[key]
+    due_on = cache.setdefault(("due", day_rule(standard)), due_dates(standard, calendar))
     met = total = 0
-    for channel in rows if channels is None else channels:
-        for received, done, count in rows.get(channel, ()):
-            if not start <= received <= end:
-                continue
-            due = due_on(received)
-            if due is None:
-                return Measured(countable=False)
+    for received in by_day:
+        if not start <= received <= end:
+            continue
+        due = due_on(received)
+        if due is None:
+            return Measured(countable=False)
+        for done, count in by_day[received]:
             if done is None:
                 if due < as_of:
                     total += count
