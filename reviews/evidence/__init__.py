@@ -140,6 +140,10 @@ def _source(standard: Standard, commitment: Commitment) -> str:
         stage = standard.subject.rsplit("-", 1)[1]
         return f"The complaint procedure's clocks at stage {stage}"
     channel = "every channel" if channels_of(commitment) is None else commitment.channel_label.lower()
+    if standard.metric == "reply":
+        # The list behind the figure shows withdrawn items too: nothing more was owed on them, so they are not
+        # counted, and the page says so.
+        return f"Feedback received through {channel}, except any withdrawn (the list shows them)"
     return f"Feedback received through {channel}"
 
 
