@@ -99,6 +99,8 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each package adds its pages, connects its signal receivers and registers its parts (``init_app``)."""
+    import channel_stats
+    import codesign
     import complaints
     import feedback
     import identity
@@ -106,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     import staff
     import surveys
 
-    for package in (identity, staff, feedback, complaints, surveys, reviews):
+    for package in (identity, staff, feedback, complaints, surveys, channel_stats, reviews, codesign):
         package.init_app(app)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -26,6 +27,16 @@ DEMO_STAFF = [
     ("policy@example.gov.uk", "Priya Nandakumar", Role.POLICY_OFFICER),
     ("member@example.gov.uk", "Cllr Vera Quill", Role.VIEWER),
 ]
+
+
+def history_start(today: date) -> date:
+    """The first day of the demo's history: the start of the review year two years before the current one, so
+    two whole review years (each with the year before it to compare) and the current one so far have data."""
+    month, day = (int(part) for part in current_app.config.get("CHARTERLINE_REVIEW_YEAR_STARTS", "04-01").split("-"))
+    current = date(today.year, month, day)
+    if current > today:
+        current = date(today.year - 1, month, day)
+    return date(current.year - 2, month, day)
 
 
 @dataclass

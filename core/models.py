@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.reference_data import watch
-from core.timesource import now
 from core.standards import Standard
+from core.timesource import now
 
 
 class Role(StrEnum):

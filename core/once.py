@@ -12,8 +12,16 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from core.extensions import db
+
+T = TypeVar("T")
+F = TypeVar("F")
 
 #: Tokens are at most this long; anything longer is not one of ours and is never looked up.
 MAX_LENGTH = 100
@@ -50,3 +58,18 @@ def verified_token(token: str | None, purpose: str, bound_to: str) -> str | None
     if not nonce or not hmac.compare_digest(signature.encode(), _signature(purpose, bound_to, nonce).encode()):
         return None
     return token
+
+
+def save_or_find_first(save: Callable[[], T], find_first: Callable[[], F | None]) -> tuple[T | None, F | None]:
+    """Save a submission sent once; when the same one sent at the same moment got in first, what it stored.
+
+    Returns ``(saved, None)``, or ``(None, first)`` after the database refused this one on a unique key and rolled
+    back. A refusal with nothing stored first is a real fault and is raised."""
+    try:
+        return save(), None
+    except IntegrityError:
+        db.session.rollback()
+        first = find_first()
+        if first is None:
+            raise
+        return None, first

@@ -92,9 +92,19 @@ class Standard:
         one, many = UNITS.get(self.unit, (self.unit, self.unit))
         return f"{shown} {one if self.target == 1 else many}"
 
-    def describe(self) -> str:
-        """Plain words, e.g. 'Time to reply in full: 3 working days (90% of cases)'."""
-        text = f"{self.metric_label}: {self.target_words()}"
+    def subject_label(self) -> str | None:
+        return SUBJECTS.get(self.subject) if self.subject else None
+
+    def describe(self, seconds_per_ring: int | None = None) -> str:
+        """Plain words, e.g. 'Time to reply in full: 3 working days (90% of cases)', 'Time to answer a call: 4 rings
+        (about 20 seconds)' or 'Time to acknowledge (complaints at stage 1): 5 working days'."""
+        label = self.metric_label
+        if self.subject_label():
+            label += f" ({self.subject_label().lower()})"
+        text = f"{label}: {self.target_words()}"
+        seconds = self.seconds(seconds_per_ring) if self.unit == "rings" else None
+        if seconds is not None:
+            text += f" (about {seconds:g} seconds)"
         if self.share is not None:
             text += f" ({self.share:.0%} of cases)"
         return text

@@ -70,9 +70,9 @@ def published_commitments(codes: Sequence[str]) -> list[Commitment]:
 
 
 def _rule_of(commitment: Commitment) -> str | None:
-    """The day-based deadline rule of a commitment's acknowledgement standard; within N hours counts as calendar days."""
+    """The day-based rule of a commitment's acknowledgement standard; within N hours counts as calendar days."""
     for standard in commitment.standards:
-        if standard.metric != "acknowledge":
+        if standard.metric != "acknowledge" or standard.subject:  # a complaint stage's own timescale, not contacts'
             continue
         if standard.rule and standard.rule.split(":")[0] in {"working-days", "calendar-days"}:
             return standard.rule

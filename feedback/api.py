@@ -8,7 +8,6 @@ from datetime import date, datetime
 from flask import current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core import idempotency
 from core.api_keys import key_from_request
@@ -16,6 +15,7 @@ from core.charters import active_service_area
 from core.clocks.calendar import FIRST_YEAR
 from core.extensions import csrf, db, limiter
 from core.models import Channel, ServiceArea
+from core.once import save_or_find_first
 from core.text import unstorable
 from core.timesource import iso_utc, today
 from feedback import bp
@@ -259,16 +259,13 @@ def api_create():
         # The tracking link is never kept: a retry's is worked out again from the nonce (_answer_again).
         once.keep(201, _created(item), url_for("feedback.api_show", reference=item.reference), nonce=nonce)
 
-    try:
-        sent = submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key,
-                               token=tracking_token_for(once.secret(nonce)) if once else None,
-                               then=keep_answer if once else None)
-    except IntegrityError:
-        # The same request sent again at the same moment: the database kept the first; answer as it was answered.
-        db.session.rollback()
-        kept = once.earlier() if once else None
-        if kept is None:
-            raise
+    # The same request sent again at the same moment: the database keeps the first; answer as it was answered.
+    sent, kept = save_or_find_first(
+        lambda: submit_feedback(submission, channel=channel, received_on=received_on, by=None, api_key=key,
+                                token=tracking_token_for(once.secret(nonce)) if once else None,
+                                then=keep_answer if once else None),
+        lambda: once.earlier() if once else None)
+    if kept is not None:
         return _answer_again(once, kept)
     if sent.problems:
         return jsonify({"errors": [{"field": _PLACES.get(p.field, p.field), "message": p.message}

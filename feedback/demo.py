@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from core.demo import history_start
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
@@ -16,7 +17,7 @@ from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
 from feedback.services import active_charter, reclassify, submit_feedback
 
 #: How many items a year of demonstration feedback has.
-DEMO_ITEMS = 360
+DEMO_ITEMS = 720
 SEED = 20260401
 
 CHANNEL_WEIGHTS = [
@@ -194,7 +195,7 @@ def _submission(rng: random.Random, kind: str, area: ServiceArea, commitments: l
 
 
 def _received_on(rng: random.Random, first_day):
-    day = first_day + timedelta(days=rng.randrange(365))
+    day = first_day + timedelta(days=rng.randrange(max(1, (today() - first_day).days + 1)))
     while day.weekday() >= 5 and rng.random() < 0.85:  # most contact comes on working days
         day += timedelta(days=1)
     return min(day, today())
@@ -236,7 +237,7 @@ def _equality_answers(rng: random.Random) -> dict[str, str]:
 
 
 def load_demo_feedback() -> str:
-    """Add a year of fictional feedback, unless there is feedback already."""
+    """Add fictional feedback since the demo's history starts (core.demo.history_start), unless there is some."""
     existing = db.session.scalar(select(func.count()).select_from(FeedbackItem))
     if existing:
         return f"{existing} items already; nothing added."
@@ -248,7 +249,7 @@ def load_demo_feedback() -> str:
     charter = active_charter()
     commitments = list(charter.commitments) if charter else []
     rng = random.Random(SEED)
-    first_day = today() - timedelta(days=365)
+    first_day = history_start(today())
     for _ in range(DEMO_ITEMS):
         kind = _weighted(rng, KIND_WEIGHTS)
         channel = _weighted(rng, CHANNEL_WEIGHTS)
@@ -270,5 +271,6 @@ def load_demo_feedback() -> str:
                               "as a service request.")
     db.session.commit()
     monitoring = db.session.scalar(select(func.count()).select_from(EqualityMonitoring))
-    return f"{DEMO_ITEMS} items across {len(areas)} services over the last year; {monitoring} equality answers."
+    return (f"{DEMO_ITEMS} items across {len(areas)} services since {first_day:%-d %B %Y}; "
+            f"{monitoring} equality answers.")
 

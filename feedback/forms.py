@@ -313,7 +313,8 @@ class ApiKeyForm(FlaskForm):
         "What may it do?", widget=GovCheckboxesInput(), default=["feedback:write", "feedback:read"],
         choices=[SelectChoice("feedback:write", "Send feedback and complaints"),
                  SelectChoice("feedback:read", "Read back the feedback it sent"),
-                 SelectChoice("contacts:write", "Log contacts, so residents are invited to surveys")],
+                 SelectChoice("contacts:write", "Log contacts, so residents are invited to surveys"),
+                 SelectChoice("channel-stats:write", "Send monthly channel statistics (calls, chats, visits)")],
         validators=[InputRequired("Select what the key may do")])
     per_minute = IntegerField("Requests allowed each minute", widget=GovTextInput(), default=120,
                               validators=[InputRequired("Enter how many requests the key may make each minute"),

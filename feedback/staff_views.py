@@ -10,7 +10,6 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from core.audit import history_for
@@ -20,7 +19,7 @@ from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Role, ServiceArea
-from core.once import issue_token, verified_token
+from core.once import issue_token, save_or_find_first, verified_token
 from core.sentiment.service import override_sentiment
 from core.timesource import today
 from feedback import bp, queries
@@ -203,15 +202,12 @@ def record():
             problems.append(Problem("description", "This has not been recorded yet. Check it and select "
                                                    "Record feedback"))
         if show_on_form(form, problems) and valid:
-            try:
-                sent = submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
-                                       by=current_user, once=once)
-            except IntegrityError:
-                # The same form sent at the same moment: the database recorded the first and refused this one.
-                db.session.rollback()
-                already = find_by_submission(once)
-                if already is None:
-                    raise
+            # The same form sent at the same moment: the database records the first and refuses this one.
+            sent, already = save_or_find_first(
+                lambda: submit_feedback(submission, channel=form.channel.data, received_on=form.received_on.data,
+                                        by=current_user, once=once),
+                lambda: find_by_submission(once))
+            if already is not None:
                 return _recorded(already, once)
             if show_on_form(form, list(sent.problems)):
                 return _recorded(sent.item, once)

@@ -4,12 +4,11 @@ service request."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 
 from core.errors import attempt, show_on_form
 from core.events import tracking_sections
-from core.extensions import db, limiter
-from core.once import issue_token, verified_token
+from core.extensions import limiter
+from core.once import issue_token, save_or_find_first, verified_token
 from feedback import bp
 from feedback.acknowledgement import explain_acknowledgement
 from feedback.forms import (
@@ -73,15 +72,11 @@ def track_message(token: str):
             form.body.errors.append("Your information has not been sent yet. Check it and select Send")
         else:
             try:
-                add_resident_message(item, form.body.data.strip(), once=once)
+                # The same message sent at the same moment: the database adds the first, and refuses this one.
+                save_or_find_first(lambda: add_resident_message(item, form.body.data.strip(), once=once),
+                                   lambda: message_sent(once) or None)
             except FeedbackError as exc:
                 form.body.errors.append(str(exc))
-            except IntegrityError:
-                # The same message sent at the same moment: the database added the first, and refused this one.
-                db.session.rollback()
-                if not message_sent(once):
-                    raise
-                return _message_added(token)
             else:
                 return _message_added(token)
     form.submission.data = once or issue_token("track-message", item.tracking_token_hash)
@@ -149,17 +144,12 @@ def track_complaint(token: str):
             form.description.errors.append("Your complaint has not been sent yet. Check it and select Make a complaint")
         else:
             if complaint is None:
-                try:
-                    sent = complain_about(item, form.description.data.strip(), once=once)
-                except IntegrityError:
-                    # The same complaint sent at the same moment: the database recorded the first, refused this one.
-                    db.session.rollback()
-                    complaint = find_by_submission(once)
-                    if complaint is None:
-                        raise
-                else:
-                    if show_on_form(form, sent.problems):
-                        complaint = sent.item
+                # The same complaint sent at the same moment: the database records the first, refuses this one.
+                sent, complaint = save_or_find_first(
+                    lambda: complain_about(item, form.description.data.strip(), once=once),
+                    lambda: find_by_submission(once))
+                if sent is not None and show_on_form(form, sent.problems):
+                    complaint = sent.item
             if complaint is not None:
                 flash(f"We have received your complaint. Your reference is {complaint.reference}. "
                       "Keep this page's address: it is your private link to this complaint.", "success")

@@ -9,13 +9,12 @@ from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from core.errors import show_on_form
 from core.extensions import db, limiter
 from core.models import ServiceArea
-from core.once import MAX_LENGTH
+from core.once import MAX_LENGTH, save_or_find_first
 from core.timesource import today
 from feedback import bp, journey
 from feedback.acknowledgement import explain_acknowledgement, tracking_url
@@ -389,16 +388,13 @@ def check(draft):
         if form.submission.data and form.submission.data != once:
             # A check page from another journey: show the answers that would be sent now.
             return redirect(url_for("feedback.check"))
-        try:
-            sent = submit_feedback(submission, channel="web_form", received_on=today(), by=None,
-                                   files=journey.stored_files(draft), once=once)
-        except IntegrityError:
-            # The same answers sent at the same moment: the database stored the first, and refused this one.
-            db.session.rollback()
-            item = find_by_submission(once)
-            if item is None:
-                raise
-            return _show_sent(item, once)
+        # The same answers sent at the same moment: the database stores the first, and refuses this one.
+        sent, first = save_or_find_first(
+            lambda: submit_feedback(submission, channel="web_form", received_on=today(), by=None,
+                                    files=journey.stored_files(draft), once=once),
+            lambda: find_by_submission(once))
+        if first is not None:
+            return _show_sent(first, once)
         if not sent.problems:
             journey.discard(draft, delete_files=False)
             session[SENT_KEY] = {"reference": sent.item.reference, "token": sent.token}

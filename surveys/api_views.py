@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import g, request
-from sqlalchemy.exc import IntegrityError
 
 from core import idempotency
 from core.api_keys import require_api_key
 from core.contacts import ContactRecord, ContactSource
 from core.extensions import db
+from core.once import save_or_find_first
 from core.timesource import iso_utc
 from surveys import api
 from surveys.intake import Lookups, check_contact, log_contact
@@ -52,7 +52,7 @@ def create_contact():
 
 def _logged_once(once: idempotency.Idempotent, data):
     """Log a contact sent with an Idempotency-Key: its answer is kept with it, in the same transaction."""
-    try:
+    def save():
         contact, created = log_contact(data, source=ContactSource.API, api_key_id=g.api_key.id,
                                        then=lambda new: once.keep(201, _contact_json(new)))
         if not created:
@@ -63,10 +63,7 @@ def _logged_once(once: idempotency.Idempotent, data):
             once.keep(200, _contact_json(contact))
             db.session.commit()
         return _contact_json(contact), 201 if created else 200
-    except IntegrityError:
-        # The same request sent again at the same moment: the database kept the first; answer as it was answered.
-        db.session.rollback()
-        kept = once.earlier()
-        if kept is None:
-            raise
-        return once.answer(kept)
+
+    # The same request sent again at the same moment: the database keeps the first; answer as it was answered.
+    answer, kept = save_or_find_first(save, once.earlier)
+    return answer if kept is None else once.answer(kept)

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from core.charters import published_charter
 from core.contacts import ContactRecord, ContactSource, contact_commitment
+from core.demo import history_start
 from core.extensions import db
 from core.models import Commitment, ServiceArea
 from core.sentiment.scoring import score as sentiment_score
@@ -155,7 +156,7 @@ def _pick(commitments: list[Commitment], channels: tuple[str, ...], keywords: tu
 
 def _build(spec: DemoSurvey, commitments: list[Commitment], landlord: str) -> Survey:
     survey = Survey(slug=spec.slug, version=1, title=spec.title, description=spec.description, state=SurveyState.LIVE,
-                    live_at=datetime.combine(today() - timedelta(days=370), datetime.min.time()))
+                    live_at=datetime.combine(history_start(today()), datetime.min.time()))
     survey.sections = [Section(position=i, title=title) for i, title in enumerate(spec.sections, start=1)]
     db.session.add(survey)
     db.session.flush()
@@ -176,11 +177,12 @@ def _build(spec: DemoSurvey, commitments: list[Commitment], landlord: str) -> Su
 
 
 def _months() -> list[date]:
-    first = today().replace(day=1)
+    """Every month from the demo's history start to this one."""
+    month, last = history_start(today()).replace(day=1), today().replace(day=1)
     months = []
-    for back in range(11, -1, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-        months.append(date(year, month + 1, 1))
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return months
 
 
@@ -333,5 +335,5 @@ def load_demo_surveys() -> str:
     responses = _year_of_answers(pairs, services, rng)
     _fix_sequences()
     db.session.commit()
-    return f"{len(SURVEYS)} live surveys with {responses:,} responses over 12 months"
+    return f"{len(SURVEYS)} live surveys with {responses:,} responses over {len(_months())} months"
 

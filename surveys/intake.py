@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
 from core.charters import published_charter
@@ -22,6 +21,7 @@ from core.contacts import ContactRecord, ContactSource, find_by_reference, recor
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser
+from core.once import save_or_find_first
 from core.text import unstorable
 from core.timesource import now
 from surveys.models import ContactImport, ImportStatus
@@ -219,7 +219,7 @@ def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
         existing = find_by_reference(source, data.reference, api_key_id=api_key_id)
         if existing is not None:
             return existing, False
-    try:
+    def save() -> ContactRecord:
         contact = record_contact(channel=data.channel, occurred_at=data.occurred_at, source=source,
                                  service_area=data.service_area, email=data.email, phone=data.phone,
                                  commitments=data.commitments, external_reference=data.reference, by=by,
@@ -227,14 +227,12 @@ def log_contact(data: ContactInput, *, source: str, by: StaffUser | None = None,
         if then is not None:
             then(contact)
         db.session.commit()
-    except IntegrityError:
-        # The same contact sent twice at once: the unique reference index let one in; answer with that one.
-        db.session.rollback()
-        existing = find_by_reference(source, data.reference, api_key_id=api_key_id) if data.reference else None
-        if existing is None:
-            raise
-        return existing, False
-    return contact, True
+        return contact
+
+    # The same contact sent twice at once: the unique reference index lets one in; answer with that one.
+    contact, existing = save_or_find_first(
+        save, lambda: find_by_reference(source, data.reference, api_key_id=api_key_id) if data.reference else None)
+    return (contact, True) if existing is None else (existing, False)
 
 
 # --- CSV imports ----------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from surveys import intake
 from surveys.answering import start_open_response
 from surveys.models import Invitation, InvitationRule
 from surveys.services import new_token
+from tests.codesign.factories import route_records as codesign_records
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import make_charter, make_complaint, make_feedback, make_staff, user_loaded_per_request
 from tests.surveys.factories import make_survey
@@ -86,21 +87,25 @@ def _records(staff: dict[str, object]) -> dict[str, object]:
                               token_hash=invitation_hash))
     _response, response_token = start_open_response(live, "phone")
     target = make_staff(role=Role.CASE_HANDLER)
+    codesign = codesign_records(staff[Role.POLICY_OFFICER])
+    # A review of the year the test charter is in force, so its commitments have evidence pages.
     review = Review(council_slug=charter.council_slug, title="April 2026 to March 2027", starts_on=date(2026, 4, 1),
                     ends_on=date(2027, 3, 31))
     db.session.add(review)
     db.session.commit()
     return {
+        **codesign,
         "user_id": target.id, "charter_id": charter.id, "commitment_id": charter.commitments[0].id,
         "complaint_id": complaint.id, "stage": 1, "letter_id": letter.id, "remedy_id": remedy.id,
         "referral_id": referral.id, "action_id": MISSING, "restriction_id": MISSING, "feedback_id": feedback.id,
         "reference": feedback.reference, "attachment_id": MISSING, "message_id": message.id,
         "closure_id": closure.id, "key_id": key.id, "survey_id": survey.id, "section_id": survey.sections[0].id,
         "question_id": survey.all_questions[0].id, "import_id": batch.id, "rule_id": rule.id, "page": 1,
-        "slug": live.slug, "channel": "phone", "review_id": review.id, "code": charter.commitments[0].code,
+        "slug": live.slug, "channel": "phone", "code": charter.commitments[0].code,
         # Routes whose parameters mean something else there:
         "staff.edit_commitment": {"charter_id": draft.id, "commitment_id": draft.commitments[0].id},
         "staff.publish_charter": {"charter_id": draft.id},
+        "reviews.commitment_evidence": {"review_id": review.id},
         "feedback.track*": {"token": TRACKING_TOKEN},
         "complaints.resident_escalate": {"token": COMPLAINT_TOKEN},
         "surveys.invited": {"token": invitation_token}, "surveys.stop": {"token": invitation_token},

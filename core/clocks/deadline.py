@@ -58,7 +58,13 @@ class _Scale:
 
 def _scale(rule: Rule, calendar: WorkingCalendar, clock: _Clock) -> _Scale:
     if rule.unit is Unit.WORKING_DAYS:
-        return _Scale(calendar.working_days_between, calendar.add_working_days, _amount(rule, clock))
+
+        def finish_working(cursor: date, n: int) -> date:
+            # 0 working days ("the same working day"): day 0 when it is a working day, else the first working day
+            # after it, as with one received on a Saturday that nobody can act on until Monday.
+            return calendar.roll_forward(cursor) if n == 0 else calendar.add_working_days(cursor, n)
+
+        return _Scale(calendar.working_days_between, finish_working, _amount(rule, clock))
 
     def finish(cursor: date, n: int) -> date:
         # Calendar-day and month deadlines that land on a non-working day move to the next working day.
@@ -250,7 +256,8 @@ class _Explanation:
     def _rule_line(self) -> str:
         rule = self.rule
         amount = _amount(rule, self.clock)
-        return f"The council must {rule.duty} within {rule.unit.count(amount)} ({rule.citation}; rule {rule.name})."
+        within = "on the same working day" if amount == 0 else f"within {rule.unit.count(amount)}"
+        return f"The council must {rule.duty} {within} ({rule.citation}; rule {rule.name})."
 
     def _calendar_line(self) -> str:
         places = self.calendar.places
@@ -281,6 +288,8 @@ class _Explanation:
             return f"For this rule the day of receipt counts as day 1: {_fmt(start)}."
         if self.rule.unit is not Unit.WORKING_DAYS:
             return f"Day 1 was {_fmt(start + ONE_DAY)}, the day after day 0."
+        if _amount(self.rule, self.clock) == 0:
+            return "Day 0 is the day it is due if that is a working day; if not, the first working day after it."
         day = self.calendar.next_working_day(start)
         for pause in self.clock.pauses:
             if pause.first_day <= day and pause.last_day is None:

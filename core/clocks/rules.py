@@ -186,9 +186,13 @@ RULES: dict[str, Rule] = {
     ]
 }
 
+#: Each parametric form's unit and the smallest and largest N. "working-days:0" is a charter's "the same working
+#: day" ("we will deal with it immediately"): day 0 is the day of receipt, so the action is due on day 0 itself when
+#: that is a working day, and on the first working day after it otherwise (see core.clocks.deadline). A promise of
+#: 0 calendar days means nothing that 0 working days does not, so calendar days start at 1.
 _PARAMETRIC = {
-    "working-days": (Unit.WORKING_DAYS, MAX_WORKING_DAYS),
-    "calendar-days": (Unit.CALENDAR_DAYS, MAX_CALENDAR_DAYS),
+    "working-days": (Unit.WORKING_DAYS, 0, MAX_WORKING_DAYS),
+    "calendar-days": (Unit.CALENDAR_DAYS, 1, MAX_CALENDAR_DAYS),
 }
 
 
@@ -208,9 +212,9 @@ def get_rule(name: str) -> Rule:
 
 
 def _parametric_rule(kind: str, amount: str) -> Rule:
-    unit, largest = _PARAMETRIC[kind]
-    if not (amount.isascii() and amount.isdigit()) or not 1 <= int(amount) <= largest:
-        raise ClockError(f"In rule '{kind}:{amount}', N must be a whole number from 1 to {largest}")
+    unit, smallest, largest = _PARAMETRIC[kind]
+    if not (amount.isascii() and amount.isdigit()) or not smallest <= int(amount) <= largest:
+        raise ClockError(f"In rule '{kind}:{amount}', N must be a whole number from {smallest} to {largest}")
     n = int(amount)
     # Charter standards such as "reply to emails within 3 working days" count on the council's calendar.
     return Rule(f"{kind}:{n}", "meet this charter standard", n, unit, "the council's charter")

@@ -19,7 +19,7 @@ from core.models import Commitment
 from core.standards import Standard
 from core.timesource import today
 from reviews.cycles import ReviewYear, VersionSpan, versions_in_force
-from reviews.evidence.channel_measures import channel_measure
+from reviews.evidence.channel_measures import channel_measure, channel_rows_link
 from reviews.evidence.records import channels_of, complaint_counts, feedback_counts, from_records
 from reviews.evidence.results import (
     CommitmentEvidence,
@@ -75,10 +75,9 @@ def _measure_year(year: _Year, code: str, key: tuple, as_of: date, calendar, fal
             continue
         target = standard.share if standard.share is not None else fallback
         used_default = used_default or standard.share is None
-        met, total = _count(standard, commitment, span, year, as_of, calendar)
+        met, total, why = _count(standard, commitment, span, year, as_of, calendar)
+        note = note or why
         if total is None:
-            note = ("Measured outside Charterline: no figures have been imported for this standard"
-                    if not from_records(standard) else "Charterline cannot work out due dates for this rule")
             continue
         tally += Tally(met, total, target * total)
         covered.append((span.starts_on, span.ends_on, commitment, standard))
@@ -86,17 +85,25 @@ def _measure_year(year: _Year, code: str, key: tuple, as_of: date, calendar, fal
 
 
 def _count(standard: Standard, commitment: Commitment, span: VersionSpan, year: _Year, as_of: date,
-           calendar) -> tuple[int, int | None]:
+           calendar) -> tuple[int, int | None, str | None]:
+    """(met, counted, a note when nothing could be counted); counted is None when the standard cannot be."""
     channels = channels_of(commitment)
     if from_records(standard) and standard.subject:
         measured = complaint_counts(standard, channels, span.starts_on, span.ends_on, as_of)
     elif from_records(standard):
         measured = feedback_counts(standard, channels, span.starts_on, span.ends_on, as_of, calendar, year.cache)
+        if not measured.countable:
+            return 0, None, "Charterline cannot work out due dates for this rule"
     else:
         result = channel_measure(commitment.channel, standard, span.charter.seconds_per_ring, span.starts_on,
                                  span.ends_on)
-        return (result[0], result[1]) if result else (0, None)
-    return (measured.met, measured.total) if measured.countable else (0, None)
+        if result is None:
+            return 0, None, ("Neither Charterline's records nor channel statistics can measure this standard as "
+                             "the charter words it")
+        met, total = result
+        return met, total, None if total else ("Measured outside Charterline: no channel statistics have been "
+                                               "imported for it")
+    return measured.met, measured.total, None
 
 
 def _link(covered: list[tuple[date, date, Commitment, Standard]]) -> Link | None:
@@ -106,7 +113,7 @@ def _link(covered: list[tuple[date, date, Commitment, Standard]]) -> Link | None
     start, end = covered[0][0], covered[-1][1]
     commitment, standard = covered[-1][2], covered[-1][3]
     if not from_records(standard):
-        return None
+        return channel_rows_link(commitment.channel, start, end)
     if standard.subject:
         stage = standard.subject.rsplit("-", 1)[1]
         kind = "acknowledge" if standard.metric == "acknowledge" else "respond"

@@ -82,7 +82,8 @@ def test_due_uses_the_configured_default_calendar(app, runner):
     ("args", "message"),
     [
         (["fio", "2009-03-12"], "Error: Unknown rule 'fio'. Use one of: foi, foi-pit"),
-        (["working-days:0", "2009-03-12"], "Error: In rule 'working-days:0', N must be a whole number from 1 to 1000"),
+        (["calendar-days:0", "2009-03-12"],
+         "Error: In rule 'calendar-days:0', N must be a whole number from 1 to 3660"),
         (["foi", "2009-13-12"], "Error: RECEIVED must be a real date written as YYYY-MM-DD, like 2026-03-02"),
         (["foi", "12/03/2009"], "Error: RECEIVED must be a real date written as YYYY-MM-DD"),
         (["foi", "20090312"], "Error: RECEIVED must be a real date written as YYYY-MM-DD"),

@@ -179,11 +179,11 @@ def test_rules_know_their_citation_cap_and_calendar():
     ("name", "message"),
     [
         ("fio", "Unknown rule 'fio'. Use one of: foi, foi-pit"),
-        ("working-days:0", "N must be a whole number from 1 to 1000"),
-        ("working-days:-3", "N must be a whole number from 1 to 1000"),
+        ("calendar-days:0", "N must be a whole number from 1 to 3660"),
+        ("working-days:-3", "N must be a whole number from 0 to 1000"),
         ("working-days:abc", "N must be a whole number"),
         ("working-days:\u00b2", "N must be a whole number"),  # isdigit() is true for superscripts; int() refuses
-        ("working-days:1001", "from 1 to 1000"),
+        ("working-days:1001", "from 0 to 1000"),
         ("working-days:", "Unknown rule"),
         ("calendar-days:9999", "from 1 to 3660"),
     ],
@@ -191,6 +191,22 @@ def test_rules_know_their_citation_cap_and_calendar():
 def test_bad_rule_names(name, message):
     with pytest.raises(ClockError, match=message):
         get_rule(name)
+
+
+@pytest.mark.parametrize(
+    ("received", "due_on"),
+    [
+        ("2026-12-03", "2026-12-03"),  # a Thursday: due that day
+        ("2026-12-05", "2026-12-07"),  # a Saturday: the Monday, the first day anyone can act on it
+        ("2026-12-24", "2026-12-24"),  # Christmas Eve is a working day
+        ("2026-12-25", "2026-12-29"),  # Christmas Day: Boxing Day's substitute (Monday 28th) is a bank holiday too
+    ],
+)
+def test_working_days_0_is_due_the_same_working_day(received, due_on):
+    # A charter's "immediately" or "the same working day": day 0 is the day of receipt (rule working-days:0).
+    deadline = compute("working-days:0", D(received), get_calendar(EW))
+    assert deadline.due == D(due_on)
+    assert deadline.explain()[0].startswith("The council must meet this charter standard on the same working day")
 
 
 def test_compute_takes_a_rule_object():

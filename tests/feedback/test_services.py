@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role, ServiceArea
 from core.once import token_hash
-from core.timesource import now, set_today
 from core.standards import Standard
+from core.timesource import now, set_today
 from feedback import acknowledgement, integrations, services
 from feedback.commands import purge_abandoned
 from feedback.models import ApiKey, FeedbackDraft, FeedbackItem, FeedbackMessage
@@ -60,6 +60,16 @@ def test_promises_without_a_day_based_standard_are_ignored():
         {"code": "X-02", "wording": "We acknowledge anything within 2 working days.", "channel": "any",
          "standards": [Standard("acknowledge", 2, "working_days", rule="working-days:2")]}])
     assert acknowledgement.acknowledgement_standard("phone").code == "X-02"
+
+
+def test_a_complaint_stage_standard_is_not_the_standard_for_every_contact():
+    make_charter(commitments=[
+        {"code": "X-01", "wording": "We acknowledge complaints within 2 working days.", "channel": "any",
+         "standards": [Standard("acknowledge", 2, "working_days", rule="working-days:2",
+                                subject="complaint-stage-1")]},
+        {"code": "X-02", "wording": "We acknowledge anything within 3 working days.", "channel": "any",
+         "standards": [Standard("acknowledge", 3, "working_days", rule="working-days:3")]}])
+    assert acknowledgement.acknowledgement_standard("email").code == "X-02"
 
 
 def plan(item) -> tuple:

@@ -20,7 +20,7 @@ from core.charters import load_charter_file
 from core.timesource import set_today
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
-SCOPES = ["feedback:write", "feedback:read", "contacts:write"]
+SCOPES = ["feedback:write", "feedback:read", "contacts:write", "channel-stats:write"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
 

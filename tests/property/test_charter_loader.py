@@ -14,12 +14,16 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from core.charters import CharterFileError, parse_charter, store_charter
+from core.charters.standards import STANDARD_KEYS
 from core.extensions import db
 from core.models import Charter
 from tests.property.strategies import any_text, hostile, hostile_text, json_values
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
 REAL = tomllib.loads(HARROW.read_text(encoding="utf-8"))
+EXPECTATIONS = [{"number": 1, "wording": "Treat staff with respect."}, {"wording": "Allow staff to speak."}]
+TWO_PART = [{"metric": "acknowledge", "target": 0, "unit": "working_days"},
+            {"metric": "answer", "target": 4, "unit": "rings", "subject": "complaint-stage-2", "share": 0.8}]
 
 
 # A small TOML writer: every value inline, so any structure (a list where a table belongs, a table where text
@@ -76,14 +80,19 @@ def _drop_none(value):
 def mutated_charters(draw, most: int = 4) -> dict:
     """Harrow's real charter with a few values replaced: text, numbers, dates, lists and tables anywhere."""
     data = {"charter": dict(REAL["charter"]), "service_areas": [dict(a) for a in REAL["service_areas"]],
-            "commitments": [dict(c) for c in REAL["commitments"]]}
+            "commitments": [dict(c) for c in REAL["commitments"]], "expectations": [dict(e) for e in EXPECTATIONS]}
+    if draw(st.booleans()):  # a two-part standard written as [[commitments.standards]] tables
+        data["commitments"][0] = {key: value for key, value in data["commitments"][0].items()
+                                  if key not in STANDARD_KEYS} | {"standards": [dict(s) for s in TWO_PART]}
+        data["charter"]["seconds_per_ring"] = 5
     for _ in range(draw(st.integers(min_value=1, max_value=most))):
-        section = draw(st.sampled_from(["charter", "service_areas", "commitments", "commitments", "top"]))
+        section = draw(st.sampled_from(["charter", "service_areas", "commitments", "commitments", "expectations",
+                                        "standards", "top"]))
         value = draw(st.one_of(toml_scalars, hostile_text))
         if section == "top":
-            data[draw(st.sampled_from(["charter", "service_areas", "commitments", "extra"]))] = value
+            data[draw(st.sampled_from(["charter", "service_areas", "commitments", "expectations", "extra"]))] = value
             continue
-        target = data.get(section)
+        target = data["commitments"][0].get("standards") if section == "standards" else data.get(section)
         if isinstance(target, list) and target:
             index = draw(st.integers(min_value=0, max_value=len(target) - 1))
             if draw(st.booleans()) or not isinstance(target[index], dict):
@@ -93,7 +102,8 @@ def mutated_charters(draw, most: int = 4) -> dict:
         if isinstance(target, dict):
             key = draw(st.one_of(st.sampled_from(
                 ["council", "council_name", "title", "version", "effective_from", "source", "introduction", "code",
-                 "name", "regime", "number", "wording", "channel", "metric", "target", "unit", "share", "rule"]),
+                 "name", "regime", "number", "wording", "channel", "metric", "target", "unit", "share", "rule",
+                 "subject", "standards", "seconds_per_ring"]),
                 any_text))
             target[key] = value
     return _drop_none(data)

@@ -1,4 +1,4 @@
-"""Demo surveys: four live surveys, a year of answers, safe to load twice."""
+"""Demo surveys: four live surveys, answers since two review years ago, safe to load twice."""
 
 from datetime import date
 
@@ -17,8 +17,9 @@ def test_demo_surveys_load_once_with_a_year_of_answers(db):
     surveys = db.session.scalars(db.select(Survey).order_by(Survey.id)).all()
     assert [s.state for s in surveys] == ["live"] * 4
     responses = db.session.scalar(db.select(db.func.count()).select_from(Response))
-    assert 3000 <= responses <= 5000
-    assert summary == f"4 live surveys with {responses:,} responses over 12 months"
+    assert 8000 <= responses <= 14000
+    # From April 2024, the start of the review year two before 2026 to 2027, to November 2026.
+    assert summary == f"4 live surveys with {responses:,} responses over 32 months"
     assert db.session.scalar(db.select(db.func.count()).select_from(InvitationRule)) == 4
     assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) > responses / 2
     assert load_demo_surveys() == "already loaded"
@@ -26,7 +27,7 @@ def test_demo_surveys_load_once_with_a_year_of_answers(db):
 
     phone = surveys[0]
     results = queries.survey_results(phone)
-    assert len(results.by_month) == 12
+    assert len(results.by_month) == 32
     assert all(f.satisfaction is not None and f.response_rate is not None for f in results.by_month)
     assert results.by_month[-1].satisfaction.value > results.by_month[0].satisfaction.value  # improving year
     assert any(q.commitments for q in phone.all_questions)

@@ -1,0 +1,24 @@
+"""Co-design of the charter with residents: the group, proposals, the public consultation, its results, the
+council's decisions and the charter version they adopt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("codesign", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Add the co-design pages (staff and public) and command, the home page's link to an open consultation, and the
+    demo step."""
+    from codesign import commands, models, public_views, staff_views  # noqa: F401  tables, routes and commands join
+    from codesign.demo import load_demo_codesign
+    from codesign.diff import describe_standards
+    from codesign.queries import open_consultation
+    from core.demo import register_demo_step
+
+    register_demo_step("Charter co-design", load_demo_codesign)
+    # The home page asks for this (templates/pages/home.html), so the link shows only while a consultation is open.
+    app.add_template_global(open_consultation, "open_consultation")
+    app.add_template_global(describe_standards, "describe_standards")
+    app.register_blueprint(bp)
