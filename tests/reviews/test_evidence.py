@@ -123,3 +123,20 @@ def test_each_item_is_measured_against_the_version_in_force_on_its_date():
     # A commitment only in the second version is measured over its span only: the June email is not counted.
     [replied] = evidence.for_code("E-02").measures
     assert (replied.met, replied.total, replied.verdict) == (1, 1, Verdict.MET)
+
+
+def test_call_answering_is_measured_from_imported_channel_statistics(charter):
+    from channel_stats.importing import import_csv
+
+    rows = ("month,channel,service,calls_offered,calls_answered,answered_within_150s\n"
+            "2024-06,phone,,100,90,50\n2025-06,phone,,1000,950,880\n2025-07,phone,,500,480,470\n")
+    result, problems = import_csv(rows, charter, by=None, source="calls.csv")
+    assert problems == [] and result.imported == 3
+    item = evidence_for(YEAR).for_code("P-01")
+    [answered] = item.measures
+    # 880 + 470 of 1,500 calls offered answered within 150 seconds: exactly the 90% target, so met.
+    assert (answered.met, answered.total, answered.verdict, item.verdict) == (1350, 1500, Verdict.MET, Verdict.MET)
+    assert answered.source == "Channel statistics imported by the council" and answered.note is None
+    assert (answered.last_year_share, answered.last_year_total) == (0.5, 100)
+    assert answered.link.endpoint == "channel_stats.rows"
+    assert answered.link.as_dict() == {"channel": ["phone"], "from": ["2025-04-01"], "to": ["2026-03-31"]}

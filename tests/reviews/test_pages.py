@@ -90,3 +90,18 @@ def test_a_promise_with_no_number_says_so_and_an_unknown_code_is_not_found(clien
     soup = page(client.get(f"/reviews/{review.id}/evidence/R-01"))
     assert "not measurable" in soup.select_one("#not-measurable").get_text()
     assert client.get(f"/reviews/{review.id}/evidence/NOPE").status_code == 404
+
+
+def test_the_rows_behind_a_channel_statistics_figure_are_listed(client, login_as, db, charter):
+    from channel_stats.importing import import_csv
+
+    rows = ("month,channel,service,calls_offered,calls_answered,answered_within_150s\n"
+            "2025-03,phone,,100,90,50\n2025-06,phone,,1000,950,880\n2025-07,phone,,500,480,470\n")
+    assert import_csv(rows, charter, by=None, source="calls.csv")[1] == []
+    review = _review(db)
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.get(f"/reviews/{review.id}/evidence/P-01"))
+    link = soup.select_one("#measure-1 + dl a[href^='/channel-statistics/rows']")
+    listed = page(client.get(link["href"]))
+    assert [tr.select("th, td")[0].get_text(strip=True) for tr in listed.select("main tbody tr")] == [
+        "June 2025", "July 2025"]
