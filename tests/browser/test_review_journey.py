@@ -1,4 +1,5 @@
-"""A policy officer opens a charter review in a real browser and reads the evidence: accessible at every step."""
+"""A policy officer opens a charter review in a real browser, imports a month of call statistics (a bad file
+refused with its row errors, then a good one) and reads the evidence: accessible at every step."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from core.timesource import set_today
 from tests.browser.conftest import assert_accessible
 from tests.helpers import make_charter, make_feedback
 from tests.reviews.conftest import COMMITMENTS, MONDAY, at
+
+BAD = b"month,channel,service,calls_offered,calls_answered,answered_within_150s\n2025-06,phone,,1000,950,twelve\n"
+GOOD = b"month,channel,service,calls_offered,calls_answered,answered_within_150s\n2025-06,phone,,1000,950,920\n"
 
 
 def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_server, sign_in):
@@ -28,7 +32,23 @@ def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_serve
     page.wait_for_url(f"{live_server}/reviews/*")
     assert "Review opened for April 2025 to March 2026" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page)
+    review_home = page.url
+    page.goto(f"{live_server}/reviews/")
+    page.click("a:has-text('channel statistics')")
+    page.click("a:has-text('Import channel statistics')")
+    page.set_input_files("#file", files=[{"name": "june.csv", "mimeType": "text/csv", "buffer": BAD}])
+    page.click("button:has-text('Import')")
+    assert page.title().startswith("Error: Import channel statistics")
+    cells = page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
+    assert cells == ["2", "answered_within_150s", "Enter a whole number, like 120"]
+    assert_accessible(page)
+    page.set_input_files("#file", files=[{"name": "june.csv", "mimeType": "text/csv", "buffer": GOOD}])
+    page.click("button:has-text('Import')")
+    page.wait_for_url(f"{live_server}/channel-statistics/")
+    page.goto(review_home)
     page.click("a:has-text('read the evidence for every commitment')")
+    calls = page.locator("#evidence tbody tr", has_text="P-01").inner_text()
+    assert "Met" in calls and "92%" in calls
     row = page.locator("#evidence tbody tr", has_text="E-01")
     assert "Not met" in row.inner_text() and "67%" in row.inner_text()
     assert_accessible(page)
