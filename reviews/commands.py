@@ -57,8 +57,9 @@ def evidence(year: int, slug: str | None, output: str) -> None:
         return
     click.echo(f"{known[slug]}: {result.title}")
     table = [("Code", "Verdict", "Share", "Target", "Count")] + [
-        (row["code"], row["verdict"], _percent(row["share"]), _percent(row["target"]), str(row["count"]))
-        for row in rows]
+        (item.code, item.verdict.value, item.headline.share_text if item.headline and item.headline.total else "",
+         _percent(row["target"]), str(row["count"]))
+        for item, row in zip(result.commitments, rows, strict=True)]
     widths = [max(len(line[i]) for line in table) for i in range(5)]
     for line in table:
         click.echo("  ".join(cell.rjust(width) if i >= 2 else cell.ljust(width)

@@ -104,6 +104,12 @@ class StandardMeasure:
     #: Why a standard could not be measured (no figures imported, a rule Charterline cannot count).
     note: str | None = None
 
+    @property
+    def share_text(self) -> str:
+        """The share as a whole percentage, or to one decimal place when rounding would make a share short of its
+        target look the same as the target (89.7% against 90%)."""
+        return share_words(self.share, self.target_share)
+
 
 @dataclass(frozen=True)
 class MonthCount:
@@ -186,6 +192,14 @@ class ReviewEvidence:
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for c in self.commitments if c.verdict == verdict)
+
+
+def share_words(share: float | None, target: float | None) -> str:
+    if share is None:
+        return "–"
+    if target is not None and share < target and round(share * 100) >= round(target * 100):
+        return f"{share:.1%}"
+    return f"{share:.0%}"
 
 
 def verdict_of(tally: Tally) -> Verdict:

@@ -140,3 +140,10 @@ def test_call_answering_is_measured_from_imported_channel_statistics(charter):
     assert (answered.last_year_share, answered.last_year_total) == (0.5, 100)
     assert answered.link.endpoint == "channel_stats.rows"
     assert answered.link.as_dict() == {"channel": ["phone"], "from": ["2025-04-01"], "to": ["2026-03-31"]}
+
+
+def test_a_share_just_short_of_its_target_is_not_rounded_up_to_it():
+    from reviews.evidence.results import share_words
+
+    assert share_words(861 / 960, 0.9) == "89.7%"  # not "90%", which would read as met
+    assert share_words(0.7, 0.9) == "70%" and share_words(0.9, 0.9) == "90%" and share_words(None, 0.9) == "–"
