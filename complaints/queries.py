@@ -18,6 +18,7 @@ from complaints.models import (
     LearningAction,
     LearningStatus,
     Restriction,
+    learning_action_commitment,
     running,
     state_label,
 )
@@ -60,6 +61,11 @@ class Filters:
     state: str = "open"
     sort: str = "due"
     page: int = 1
+    #: A stage clock ("1-acknowledge", "2-respond") started between two days and measured by today (the
+    #: charter review's link to the cases behind a figure).
+    clock: str | None = None
+    clock_from: date | None = None
+    clock_to: date | None = None
 
     def with_page(self, page: int) -> Filters:
         return replace(self, page=page)
@@ -86,6 +92,9 @@ def parse_filters(args, *, mine: int | None = None) -> Filters:
         state=args.get("state") if args.get("state") in STATE_FILTERS else "open",
         sort=args.get("sort") if args.get("sort") in SORTS else "due",
         page=max(_int(args.get("page")) or 1, 1),
+        clock=args.get("clock") if args.get("clock") in CLOCK_FILTERS else None,
+        clock_from=_iso(args.get("clock_from")),
+        clock_to=_iso(args.get("clock_to")),
     )
 
 
@@ -93,6 +102,17 @@ def _month(value: str | None) -> date | None:
     """The first day of the month "YYYY-MM" names, or None."""
     try:
         return datetime.strptime(value, "%Y-%m").date() if value else None
+    except ValueError:
+        return None
+
+
+#: The stage clocks a list can be narrowed to.
+CLOCK_FILTERS = tuple(f"{stage}-{kind}" for stage in (1, 2) for kind in (deadlines.ACKNOWLEDGE, deadlines.RESPOND))
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
     except ValueError:
         return None
 
@@ -131,6 +151,11 @@ def _conditions(filters: Filters, today: date) -> list:
     if filters.commitment_id is not None:
         conditions.append(exists().where(feedback_commitment.c.feedback_id == Complaint.feedback_id,
                                          feedback_commitment.c.commitment_id == filters.commitment_id))
+    if filters.clock is not None:
+        stage, _, kind = filters.clock.partition("-")
+        conditions.append(exists().where(ComplaintClock.complaint_id == Complaint.id,
+                                         *clock_measured(int(stage), kind, filters.clock_from, filters.clock_to,
+                                                         today)))
     if filters.due is not None:
         # A due date means a running clock, so the "open" state is implied; saying it twice would make the
         # database planner count it twice and misjudge how many rows there are.
@@ -363,3 +388,56 @@ def restriction_reviews_due(on: date) -> int:
     """Restrictions in force whose review falls within the notice period (the ones the reminders are about)."""
     return db.session.scalar(select(func.count()).select_from(Restriction).where(
         Restriction.ended_on.is_(None), Restriction.review_on <= restriction_review_horizon(on)))
+
+
+# --- The charter review: the Codes' stage clocks and the learning raised, over a review year ----------------------
+
+
+def clock_measured(stage: int, kind: str, start: date | None, end: date | None, as_of: date) -> list:
+    """The stage clocks a review counts: started in the period and either done (with a due date) or overdue by
+    ``as_of``. A paused clock, or one still running within its time, is not yet a result either way."""
+    conditions = [ComplaintClock.stage == stage, ComplaintClock.kind == kind,
+                  or_(and_(ComplaintClock.done_on.is_not(None), ComplaintClock.due_on.is_not(None)),
+                      and_(ComplaintClock.done_on.is_(None), ComplaintClock.due_on < as_of))]
+    if start is not None:
+        conditions.append(ComplaintClock.started_on >= start)
+    if end is not None:
+        conditions.append(ComplaintClock.started_on <= end)
+    return conditions
+
+
+def clock_results(stage: int, kind: str, start: date, end: date, as_of: date,
+                  channels: list[str] | None = None) -> tuple[int, int]:
+    """(met, counted) for one stage clock over the period, in one SQL aggregate.
+
+    The due date stored on each clock already carries its extensions (Complaint Handling Codes 6.4 and 6.13 at
+    stage 2: the resident is told and the new date is kept), and its pauses, so a reply on or before the extended
+    due date meets it (complaints.deadlines).
+    """
+    met = func.sum(case((ComplaintClock.done_on <= ComplaintClock.due_on, 1), else_=0))
+    statement = select(met, func.count()).where(*clock_measured(stage, kind, start, end, as_of))
+    if channels is not None:
+        statement = (statement.join(Complaint, Complaint.id == ComplaintClock.complaint_id)
+                     .join(FeedbackItem, FeedbackItem.id == Complaint.feedback_id)
+                     .where(FeedbackItem.channel.in_(channels)))
+    done, counted = db.session.execute(statement).one()
+    return int(done or 0), int(counted or 0)
+
+
+def learning_by_commitment(codes: list[str], start: date, end: date) -> list[tuple]:
+    """Learning actions tagged to each commitment code and raised from a complaint received in the period, or
+    completed in it: rows of (code, reference, description, status, due_on, completed_on)."""
+    if not codes:
+        return []
+    statement = (
+        select(Commitment.code, FeedbackItem.reference, LearningAction.description, LearningAction.status,
+               LearningAction.due_on, LearningAction.completed_on)
+        .join(learning_action_commitment, learning_action_commitment.c.commitment_id == Commitment.id)
+        .join(LearningAction, LearningAction.id == learning_action_commitment.c.learning_action_id)
+        .join(Complaint, Complaint.id == LearningAction.complaint_id)
+        .join(FeedbackItem, FeedbackItem.id == Complaint.feedback_id)
+        .where(Commitment.code.in_(codes),
+               or_(and_(FeedbackItem.received_on >= start, FeedbackItem.received_on <= end),
+                   and_(LearningAction.completed_on >= start, LearningAction.completed_on <= end)))
+        .order_by(Commitment.code, LearningAction.due_on, LearningAction.id))
+    return list(db.session.execute(statement).all())

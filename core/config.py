@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 from core.branding import BrandingError, identity_from
@@ -82,6 +83,10 @@ DEFAULTS: dict[str, object] = {
     # Requests each API key may make (Flask-Limiter syntax); a key can carry its own rate instead.
     # Surveys: groups with fewer answers than this are suppressed ("fewer than 10 responses"), never 0% or 100%.
     "CHARTERLINE_SURVEY_MIN_RESPONSES": 10,
+    # Charter reviews: the month and day a review year starts (MM-DD; 04-01 is the financial year, April to March),
+    # and the share of cases a standard must meet when the charter gives no share of its own (0 to 1).
+    "CHARTERLINE_REVIEW_YEAR_STARTS": "04-01",
+    "CHARTERLINE_REVIEW_DEFAULT_SHARE": 0.9,
     # Days an invitation link works for.
     "CHARTERLINE_SURVEY_INVITATION_DAYS": 28,
     # Nobody is invited to a survey twice within this many days, whatever they contact us about.
@@ -139,6 +144,11 @@ def _coerce(default: object, raw: str) -> object:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{raw!r} is not a whole number") from exc
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{raw!r} is not a number") from exc
     return raw
 
 
@@ -207,6 +217,7 @@ def finalise(config: dict, instance_path: Path) -> None:
     if config["CHARTERLINE_CALENDAR"] not in CALENDAR_NAMES:
         raise ConfigError(f"CHARTERLINE_CALENDAR must be one of {', '.join(CALENDAR_NAMES)}.")
     check_outbox(config)
+    check_review_settings(config)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'charterline.db'}"
     check_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -215,6 +226,20 @@ def finalise(config: dict, instance_path: Path) -> None:
         config["CHARTERLINE_IDENTITY"] = identity_from({**DEFAULTS, **config}, PROJECT_ROOT)
     except BrandingError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def check_review_settings(config: dict) -> None:
+    """Refuse a review year start that is not a day of the year, or a default share outside 0 to 1."""
+    starts = str(config.get("CHARTERLINE_REVIEW_YEAR_STARTS", DEFAULTS["CHARTERLINE_REVIEW_YEAR_STARTS"]))
+    month, _, day = starts.partition("-")
+    try:
+        # Any year that is not a leap year: a review year cannot start on 29 February.
+        date(2025, int(month), int(day))
+    except ValueError as exc:
+        raise ConfigError("CHARTERLINE_REVIEW_YEAR_STARTS must be a month and day as MM-DD, like 04-01.") from exc
+    share = config.get("CHARTERLINE_REVIEW_DEFAULT_SHARE", DEFAULTS["CHARTERLINE_REVIEW_DEFAULT_SHARE"])
+    if not isinstance(share, int | float) or not 0 < share <= 1:
+        raise ConfigError("CHARTERLINE_REVIEW_DEFAULT_SHARE must be a number above 0 and at most 1, like 0.9.")
 
 
 OUTBOX_BACKENDS = ("log", "smtp", "notify")

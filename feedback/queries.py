@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, String, Text, case, cast, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.models import Commitment, Resident, ServiceArea, StaffUser
+from core.models import Channel, Commitment, Resident, ServiceArea, StaffUser
 from core.queries import TagShare
-from feedback.models import FeedbackItem, feedback_commitment
+from feedback.models import FeedbackItem, FeedbackStatus, feedback_commitment
 
 #: Items on one page of the inbox.
 PER_PAGE = 50
@@ -283,3 +284,84 @@ def tagged_examples(start: date, *, limit: int = 3000) -> list[tuple[str, str, s
              .where(FeedbackItem.received_on >= start, FeedbackItem.anonymised_at.is_(None))
              .order_by(FeedbackItem.received_on.desc(), FeedbackItem.id.desc()).limit(limit))
     return [(code, text, channel) for code, text, channel in db.session.execute(query)]
+
+
+# --- The charter review: feedback counted by day and by month, for the evidence each commitment gets -----------
+
+
+def _received_within(start: date, end: date) -> list:
+    return [FeedbackItem.received_on >= start, FeedbackItem.received_on <= end]
+
+
+def received_and_acknowledged(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
+    """Feedback received in the period (through ``channels``, or any), counted by channel, the day it was received
+    and the day it was acknowledged (None: not yet): some thousands of rows for a year, however many items, read
+    from one index (``ix_feedback_item_acknowledged_day``) in the order it groups by."""
+    return _received_and(FeedbackItem.acknowledged_on, start, end, channels)
+
+
+def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
+    """Feedback received in the period, counted by channel, the day it was received and the day it was closed
+    (the full reply); withdrawn items are left out, as nothing more was owed to the resident."""
+    return _received_and(FeedbackItem.closed_on, start, end, channels,
+                         FeedbackItem.status != FeedbackStatus.WITHDRAWN)
+
+
+def _received_and(done, start: date, end: date, channels: list[str] | None, *extra) -> list[tuple]:
+    # Dates come back as the driver gives them (text in SQLite, dates in PostgreSQL) and each distinct one is read
+    # once here, rather than row by row.
+    received, day = type_coerce(FeedbackItem.received_on, String), type_coerce(done, String)
+    statement = (select(FeedbackItem.channel, received, day, func.count())
+                 .where(*_received_within(start, end), *extra)
+                 .group_by(FeedbackItem.channel, FeedbackItem.received_on, done))
+    # Every channel named, even for all of them, so the database reads the index that starts with the channel.
+    every = [channel.value for channel in Channel if channel != Channel.ANY]
+    statement = statement.where(FeedbackItem.channel.in_(every if channels is None else channels))
+    days: dict = {None: None}
+
+    def as_date(value) -> date | None:
+        if value not in days:
+            days[value] = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        return days[value]
+
+    return [(channel, as_date(day_received), as_date(day_done), count)
+            for channel, day_received, day_done, count in db.session.execute(statement)]
+
+
+def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
+    """Feedback tagged to each commitment code, by month, kind and sentiment, counted in SQL:
+    rows of (code, year, month, kind, sentiment label or None, count)."""
+    if not codes:
+        return []
+    year, month = func.extract("year", FeedbackItem.received_on), func.extract("month", FeedbackItem.received_on)
+    sentiment = effective_sentiment()
+    statement = (
+        select(Commitment.code, year, month, FeedbackItem.kind, sentiment, func.count())
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(Commitment.code.in_(codes), *_received_within(start, end))
+        .group_by(Commitment.code, year, month, FeedbackItem.kind, sentiment))
+    rows = db.session.execute(statement)
+    return [(code, int(y), int(m), kind, label, count) for code, y, m, kind, label, count in rows]
+
+
+def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
+    """How often each theme came up in comments, complaints and service requests tagged to each code.
+
+    Items are counted in SQL by their list of themes (as text), so each distinct list is read once however many
+    items share it."""
+    results: dict[str, Counter] = {code: Counter() for code in codes}
+    if not codes:
+        return results
+    listed = cast(FeedbackItem.themes, Text)
+    themed = (
+        select(Commitment.code, listed, func.count())
+        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
+        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+        .where(Commitment.code.in_(codes), *_received_within(start, end), FeedbackItem.kind != "compliment")
+        .group_by(Commitment.code, listed)
+    )
+    for code, text, count in db.session.execute(themed):
+        for theme in json.loads(text) if text else ():
+            results[code][theme] += count
+    return results

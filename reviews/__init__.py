@@ -1,13 +1,13 @@
-"""The annual charter review: performance per commitment, what residents said, and the published pack."""
+"""The annual charter review: review cycles, the evidence for every commitment, and its pages and commands."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+bp = Blueprint("reviews", __name__, url_prefix="/reviews", cli_group="reviews")
 
 
 def init_app(app: Flask) -> None:
-    from reviews import models, views  # noqa: F401  its tables, and its routes join the blueprint
+    from reviews import commands, models, views  # noqa: F401  its tables; its routes and commands join the blueprint
 
     app.register_blueprint(bp)

@@ -20,6 +20,7 @@ from core.models import CharterStatus, Role
 from core.once import token_hash
 from core.outbox import queue_message
 from core.timesource import set_today
+from reviews.models import Review
 from surveys import intake
 from surveys.answering import start_open_response
 from surveys.models import Invitation, InvitationRule
@@ -87,6 +88,10 @@ def _records(staff: dict[str, object]) -> dict[str, object]:
     _response, response_token = start_open_response(live, "phone")
     target = make_staff(role=Role.CASE_HANDLER)
     codesign = codesign_records(staff[Role.POLICY_OFFICER])
+    # A review of the year the test charter is in force, so its commitments have evidence pages.
+    review = Review(council_slug=charter.council_slug, title="April 2026 to March 2027", starts_on=date(2026, 4, 1),
+                    ends_on=date(2027, 3, 31))
+    db.session.add(review)
     db.session.commit()
     return {
         **codesign,
@@ -96,10 +101,11 @@ def _records(staff: dict[str, object]) -> dict[str, object]:
         "reference": feedback.reference, "attachment_id": MISSING, "message_id": message.id,
         "closure_id": closure.id, "key_id": key.id, "survey_id": survey.id, "section_id": survey.sections[0].id,
         "question_id": survey.all_questions[0].id, "import_id": batch.id, "rule_id": rule.id, "page": 1,
-        "slug": live.slug, "channel": "phone",
+        "slug": live.slug, "channel": "phone", "code": charter.commitments[0].code,
         # Routes whose parameters mean something else there:
         "staff.edit_commitment": {"charter_id": draft.id, "commitment_id": draft.commitments[0].id},
         "staff.publish_charter": {"charter_id": draft.id},
+        "reviews.commitment_evidence": {"review_id": review.id},
         "feedback.track*": {"token": TRACKING_TOKEN},
         "complaints.resident_escalate": {"token": COMPLAINT_TOKEN},
         "surveys.invited": {"token": invitation_token}, "surveys.stop": {"token": invitation_token},

@@ -14,7 +14,9 @@ from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Role
 from core.timesource import set_today
 from feedback.retention import REMOVED, anonymise_past_retention, cutoffs
-from reviews.queries import charter_review
+from reviews.cycles import ReviewYear
+from reviews.evidence import evidence_for
+from reviews.models import Review
 from tests.complaints.conftest import ACKNOWLEDGED, acknowledge, respond, send
 from tests.helpers import make_charter, make_complaint, page
 
@@ -33,7 +35,7 @@ def closed_case(case, people):
     stage 1 in March 2026, and tagged to a charter commitment."""
     from core.once import token_hash
 
-    charter = make_charter()
+    charter = make_charter(effective_from=date(2025, 4, 1))
     item = case.feedback
     item.commitments = list(charter.commitments)
     item.description = "Water is coming through the ceiling at 4 Mill Lane; my son has asthma."
@@ -125,21 +127,26 @@ def test_the_case_history_says_what_happened_without_the_words(closed_case, db):
 
 
 def test_the_figures_and_the_review_are_the_same_after_anonymisation(closed_case, db, client, login_as):
-    period = (date(2026, 1, 1), date(2026, 12, 31))
+    year = ReviewYear("harrow", date(2025, 4, 1), date(2026, 3, 31))
+    review = Review(council_slug="harrow", title=year.title, starts_on=year.starts_on, ends_on=year.ends_on)
+    db.session.add(review)
+    db.session.commit()
 
     def figures():
-        review = charter_review("harrow", *period)
+        evidence = evidence_for(year)
         counts = queries.dashboard(queries.parse_filters({"state": "all"}), LATER).counts
-        return ([(row.commitment.code, row.feedback, row.on_time_share) for row in review.commitments],
-                [(a.id, a.description, a.what_we_changed) for a in review.learning], counts)
+        return ([(c.code, c.verdict, [(m.met, m.total) for m in c.measures], c.voice) for c in evidence.commitments],
+                counts)
 
     def review_page():
-        soup = page(client.get("/reviews/?start=2026-01-01&end=2026-12-31"))
-        return [table.get_text(" ", strip=True) for table in soup.select("main table")]
+        pages = [page(client.get(f"/reviews/{review.id}/evidence")),
+                 page(client.get(f"/reviews/{review.id}/evidence/T-01"))]
+        return [table.get_text(" ", strip=True) for soup in pages for table in soup.select("main table")]
 
     login_as(Role.POLICY_OFFICER)
     before, shown = figures(), review_page()
-    assert before[0][0][1].complaints == 1 and before[1] and before[2] == [("Closed after stage 1", 1)]
+    voice = before[0][0][3]
+    assert voice.feedback_total == 1 and voice.learning and before[1] == [("Closed after stage 1", 1)]
     run()
     db.session.expire_all()
     assert figures() == before

@@ -1,0 +1,162 @@
+"""Review cycles: opening a review for a charter and a review year, moving it through its stages, and the charter
+versions in force during its year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.audit import record_audit
+from core.errors import RuleError
+from core.extensions import db
+from core.models import Charter, CharterStatus, StaffUser
+from reviews.models import Review, ReviewStage
+
+
+class ReviewRuleError(RuleError):
+    """A change to a review that the rules refuse."""
+
+
+@dataclass(frozen=True)
+class ReviewYear:
+    """One council's charter over one review year, ``starts_on`` to ``ends_on`` inclusive (a review, opened or not)."""
+
+    council_slug: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def title(self) -> str:
+        return year_title(self.starts_on, self.ends_on)
+
+    def previous(self) -> ReviewYear:
+        """The same days a year earlier (a year starting on 29 February steps back to 1 March)."""
+        starts_on = _year_before(self.starts_on)
+        return ReviewYear(self.council_slug, starts_on, _year_before(self.ends_on + timedelta(days=1))
+                          - timedelta(days=1))
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return date(day.year - 1, 3, 1)
+
+
+def year_start() -> tuple[int, int]:
+    """The month and day each review year starts (``CHARTERLINE_REVIEW_YEAR_STARTS``, checked at start-up)."""
+    month, _, day = str(current_app.config["CHARTERLINE_REVIEW_YEAR_STARTS"]).partition("-")
+    return int(month), int(day)
+
+
+def review_year(council_slug: str, year: int) -> ReviewYear:
+    """The review year that starts in ``year``: 1 April ``year`` to 31 March the year after, by default."""
+    month, day = year_start()
+    starts_on = date(year, month, day)
+    return ReviewYear(council_slug, starts_on, date(year + 1, month, day) - timedelta(days=1))
+
+
+def year_title(starts_on: date, ends_on: date) -> str:
+    """'April 2025 to March 2026'; a calendar year is just '2026'."""
+    if (starts_on.month, starts_on.day, ends_on.month, ends_on.day) == (1, 1, 12, 31):
+        return str(starts_on.year)
+    return f"{starts_on:%B %Y} to {ends_on:%B %Y}"
+
+
+def year_of(review: Review) -> ReviewYear:
+    return ReviewYear(review.council_slug, review.starts_on, review.ends_on)
+
+
+def councils() -> list[tuple[str, str]]:
+    """Each loaded council with a published or past charter: (slug, name), by name."""
+    rows = db.session.execute(
+        select(Charter.council_slug, Charter.council_name)
+        .where(Charter.status != CharterStatus.DRAFT).order_by(Charter.council_slug, Charter.version)).all()
+    names = {slug: name for slug, name in rows}
+    return sorted(names.items(), key=lambda pair: pair[1])
+
+
+def open_review(council_slug: str, year: int, *, by: StaffUser) -> Review:
+    """Open the review of ``council_slug``'s charter for the review year starting in ``year``; once per year."""
+    if council_slug not in dict(councils()):
+        raise ReviewRuleError("Select a council whose charter is loaded", "council")
+    period = review_year(council_slug, year)
+    if _existing(council_slug, period.starts_on) is not None:
+        raise ReviewRuleError(f"A review of this charter for {period.title} is already open. Select a different year",
+                              "year")
+    review = Review(council_slug=council_slug, title=period.title, starts_on=period.starts_on,
+                    ends_on=period.ends_on, stage=ReviewStage.EVIDENCE, opened_by_id=by.id)
+    db.session.add(review)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        # Two officers opened the same year at once: the unique constraint keeps one.
+        db.session.rollback()
+        raise ReviewRuleError(f"A review of this charter for {period.title} is already open. Select a different "
+                              "year", "year") from exc
+    record_audit(review, "review.opened", by=by, after={"council": council_slug, "year": period.title},
+                 summary=f"Review opened for {period.title}")
+    db.session.commit()
+    return review
+
+
+def _existing(council_slug: str, starts_on: date) -> Review | None:
+    return db.session.scalar(select(Review).where(Review.council_slug == council_slug,
+                                                  Review.starts_on == starts_on))
+
+
+def move_stage(review: Review, direction: str, *, by: StaffUser) -> ReviewStage:
+    """Move the review to the next stage, or back one step to put a mistake right; audited."""
+    stages = list(ReviewStage)
+    current = review.stage_value
+    step = {"forward": 1, "back": -1}.get(direction)
+    if step is None:
+        raise ReviewRuleError("Choose whether to move the review forward or back")
+    position = current.position + step
+    if position >= len(stages):
+        raise ReviewRuleError("This review is adopted: it has no further stage")
+    if position < 0:
+        raise ReviewRuleError("This review is at its first stage: it cannot move back")
+    new = stages[position]
+    record_audit(review, "review.stage_changed", by=by, before={"stage": current.value},
+                 after={"stage": new.value}, summary=f"Stage changed from {current.label} to {new.label}")
+    review.stage = new.value
+    db.session.commit()
+    return new
+
+
+@dataclass(frozen=True)
+class VersionSpan:
+    """One charter version and the days of the review year it was in force (both ends included)."""
+
+    charter: Charter
+    starts_on: date
+    ends_on: date
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+def versions_in_force(period: ReviewYear | Review) -> list[VersionSpan]:
+    """The council's charter versions in force during the year, in order, each with the span it covered.
+
+    A version is in force from its ``effective_from`` until the day before the next version's; drafts never are.
+    Days before the first version took effect are covered by none.
+    """
+    charters = list(db.session.scalars(
+        select(Charter).where(Charter.council_slug == period.council_slug, Charter.status != CharterStatus.DRAFT,
+                              Charter.effective_from.is_not(None), Charter.effective_from <= period.ends_on)
+        .order_by(Charter.effective_from, Charter.version)))
+    spans = []
+    for i, charter in enumerate(charters):
+        following = charters[i + 1].effective_from if i + 1 < len(charters) else None
+        last = min(period.ends_on, following - timedelta(days=1)) if following else period.ends_on
+        first = max(period.starts_on, charter.effective_from)
+        if first <= last:
+            spans.append(VersionSpan(charter, first, last))
+    return spans

@@ -1,0 +1,64 @@
+"""What residents said about each commitment over a review year: survey satisfaction, feedback and its sentiment by
+month, the top themes and the learning raised; composed from the feedback, complaints and surveys queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from complaints.models import LearningStatus
+from complaints.queries import learning_by_commitment
+from feedback.queries import tagged_by_month, themes_by_commitment
+from reviews.evidence.results import LearningRaised, Link, MonthCount, ResidentsVoice
+from surveys.queries import Period, commitment_results
+
+#: Themes shown per commitment.
+TOP_THEMES = 5
+
+_KIND_FIELDS = {"compliment": "compliments", "comment": "comments", "complaint": "complaints",
+                "service_request": "service_requests"}
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of each month from start's to end's."""
+    months, month = [], date(start.year, start.month, 1)
+    while month <= end:
+        months.append(month)
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return months
+
+
+def residents_voice(codes: list[str], start: date, end: date) -> dict[str, ResidentsVoice]:
+    """For each code: a handful of grouped queries for all codes together, never one per commitment or month."""
+    results = commitment_results(period=Period(date(start.year, start.month, 1), end))
+    survey = {row.code: row.figures for row in results.commitments}
+    counts: dict[str, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for code, year, month, kind, sentiment, count in tagged_by_month(codes, start, end):
+        cell = counts[code][date(year, month, 1)]
+        cell[_KIND_FIELDS[kind]] += count
+        if sentiment in ("positive", "neutral", "negative"):
+            cell[sentiment] += count
+    themes = themes_by_commitment(codes, start, end)
+    learning: dict[str, list[LearningRaised]] = defaultdict(list)
+    for code, reference, description, status, due_on, completed_on in learning_by_commitment(codes, start, end):
+        learning[code].append(LearningRaised(reference, description, LearningStatus(status).label, due_on,
+                                             completed_on))
+    months = months_between(start, end)
+    return {
+        code: ResidentsVoice(
+            survey=survey.get(code), survey_minimum=results.minimum,
+            months=tuple(MonthCount(month, **counts[code][month]) for month in months),
+            themes=tuple(themes[code].most_common(TOP_THEMES)),
+            learning=tuple(learning[code]),
+            link=feedback_list_link(start, end, commitment=code),
+        )
+        for code in codes
+    }
+
+
+def feedback_list_link(start: date, end: date, **filters) -> Link:
+    """The staff feedback list narrowed to what was received from start to end, and any other filters."""
+    arguments = [(key, value) for key, value in filters.items() if value]
+    for name, day in (("received_from", start), ("received_to", end)):
+        arguments += [(name, day.day), (name, day.month), (name, day.year)]
+    return Link("feedback.inbox", tuple(arguments))
