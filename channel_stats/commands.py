@@ -1,4 +1,6 @@
-"""`flask channel-stats import FILE`: import a CSV of channel statistics with the same checks as the page."""
+"""`flask reviews import-channel-stats FILE`: import a CSV of channel statistics with the same checks as the page.
+
+The command belongs to the charter review's `reviews` group, which adds it (reviews/commands.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
-from channel_stats import bp
 from channel_stats.importing import import_csv
 from core.charters import published_charter
 
 
-@bp.cli.command("import")
+@click.command("import-channel-stats")
 @click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
 def import_channel_stats_command(file: str) -> None:
     """Import a CSV of channel statistics (the import page's template); with any problem, import nothing."""
     path = Path(file)

@@ -8,6 +8,7 @@ import sys
 import click
 from flask import current_app
 
+from channel_stats.commands import import_channel_stats_command
 from reviews import bp
 from reviews.cycles import councils, review_year
 from reviews.evidence import evidence_for
@@ -64,3 +65,6 @@ def evidence(year: int, slug: str | None, output: str) -> None:
     for line in table:
         click.echo("  ".join(cell.rjust(width) if i >= 2 else cell.ljust(width)
                              for i, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip())
+
+
+bp.cli.add_command(import_channel_stats_command)

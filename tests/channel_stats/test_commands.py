@@ -1,4 +1,4 @@
-"""`flask channel-stats import FILE`: the page's checks from the command line."""
+"""`flask reviews import-channel-stats FILE`: the page's checks from the command line."""
 
 from sqlalchemy import func, select
 
@@ -10,7 +10,7 @@ def test_a_file_with_problems_prints_each_and_exits_1(runner, charter, tmp_path)
     path = tmp_path / "april.csv"
     path.write_text("month,channel,service,calls_offered,calls_answered\n2026-04,phone,,100,lots\n"
                     "2026-09,phone,,100,90\n")
-    result = runner.invoke(args=["channel-stats", "import", str(path)])
+    result = runner.invoke(args=["reviews", "import-channel-stats", str(path)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{path}: row 2, calls_answered: enter a whole number, like 120",
@@ -24,7 +24,7 @@ def test_a_good_file_is_imported(runner, charter, tmp_path):
     path = tmp_path / "april.csv"
     path.write_text("month,channel,service,calls_offered,calls_answered\n2026-04,phone,,100,90\n"
                     "2026-03,phone,,80,70\n")
-    result = runner.invoke(args=["channel-stats", "import", str(path)])
+    result = runner.invoke(args=["reviews", "import-channel-stats", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Imported 2 rows for March 2026 and April 2026 (0 replaced).",
@@ -40,6 +40,6 @@ def test_a_good_file_is_imported(runner, charter, tmp_path):
 
 
 def test_a_missing_file_is_one_line_and_exit_1(runner, charter, tmp_path):
-    result = runner.invoke(args=["channel-stats", "import", str(tmp_path / "nope.csv")])
+    result = runner.invoke(args=["reviews", "import-channel-stats", str(tmp_path / "nope.csv")])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot read {tmp_path / 'nope.csv'}: ")
