@@ -18,6 +18,7 @@ from core.clocks.closures import calendar_for_app
 from core.models import Commitment
 from core.standards import Standard
 from core.timesource import today
+from feedback.queries import tagged_share
 from reviews.cycles import ReviewYear, VersionSpan, versions_in_force
 from reviews.evidence.channel_measures import channel_measure, channel_rows_link
 from reviews.evidence.records import channels_of, complaint_counts, feedback_counts, from_records
@@ -33,6 +34,7 @@ from reviews.evidence.results import (
     verdict_of,
 )
 from reviews.evidence.voice import feedback_list_link, residents_voice
+from surveys import comments
 
 __all__ = ["evidence_for", "ReviewEvidence", "CommitmentEvidence", "StandardMeasure", "Verdict"]
 
@@ -190,4 +192,5 @@ def evidence_for(review, *, only: str | None = None, voice: bool = True) -> Revi
     return ReviewEvidence(
         council_slug=period.council_slug, title=period.title, starts_on=period.starts_on, ends_on=period.ends_on,
         default_share=fallback, commitments=tuple(evidence),
-        expectations=tuple(final.expectations) if final else (), versions=tuple(this.spans))
+        expectations=tuple(final.expectations) if final else (), versions=tuple(this.spans),
+        tagged=tagged_share(period.starts_on, period.ends_on) + comments.tagged_share(period.starts_on, period.ends_on))

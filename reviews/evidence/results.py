@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from core.models import Commitment, Expectation
+from core.queries import TagShare
 from core.standards import Standard
 from surveys.stats import Figures, wilson_interval
 
@@ -186,6 +187,9 @@ class ReviewEvidence:
     commitments: tuple[CommitmentEvidence, ...]
     expectations: tuple[Expectation, ...] = ()
     versions: tuple = field(default=())
+    #: Feedback, complaints and survey comments of the year, and how many are tagged to a commitment: an item on no
+    #: commitment is in no commitment's figures, so the share says how complete the per-promise figures are.
+    tagged: TagShare = field(default_factory=TagShare)
 
     def for_code(self, code: str) -> CommitmentEvidence | None:
         return next((c for c in self.commitments if c.code == code), None)

@@ -105,3 +105,17 @@ def test_the_rows_behind_a_channel_statistics_figure_are_listed(client, login_as
     listed = page(client.get(link["href"]))
     assert [tr.select("th, td")[0].get_text(strip=True) for tr in listed.select("main tbody tr")] == [
         "June 2025", "July 2025"]
+
+
+def test_the_summary_says_how_much_of_the_year_is_tagged_to_a_commitment(client, login_as, db, charter, emails):
+    counted, others = emails
+    for item in counted[:3]:
+        item.commitments.append(charter.commitments[0])
+    db.session.commit()
+    year = [item for item in counted + others if YEAR.starts_on <= item.received_on <= YEAR.ends_on]
+    review = _review(db)
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.get(f"/reviews/{review.id}/evidence"))
+    share = " ".join(soup.select_one("#tagged-share").get_text().split())
+    assert f"{3 / len(year):.0%} of the year's feedback, complaints and survey comments (3 of {len(year)})" in share
+    assert soup.select_one("#tagged-share a")["href"] == "/staff/untagged"
