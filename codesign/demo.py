@@ -21,6 +21,7 @@ from core.charters import published_charter
 from core.extensions import db
 from core.models import Role, StaffUser
 from core.standards import Standard
+from reviews.cycles import ReviewYear, review_year_holding
 from reviews.models import Review
 from surveys.models import Answer
 
@@ -48,15 +49,12 @@ def _on(day: date) -> Iterator[None]:
         timesource.set_today(before)
 
 
-def _financial_year(day: date) -> date:
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
-def _review_for(council: str, starts_on: date) -> Review:
-    review = db.session.scalar(select(Review).where(Review.council_slug == council, Review.starts_on == starts_on))
+def _review_for(year: ReviewYear) -> Review:
+    review = db.session.scalar(select(Review).where(Review.council_slug == year.council_slug,
+                                                    Review.starts_on == year.starts_on))
     if review is None:
-        review = Review(council_slug=council, title=f"{starts_on.year} to {starts_on.year + 1}", starts_on=starts_on,
-                        ends_on=date(starts_on.year + 1, 3, 31))
+        review = Review(council_slug=year.council_slug, title=year.title, starts_on=year.starts_on,
+                        ends_on=year.ends_on)
         db.session.add(review)
         db.session.commit()
     return review
@@ -119,7 +117,7 @@ def _reply(rng: random.Random, proposals: list[Proposal], leaning: list[float], 
 
 
 def _closed_cycle(council: str, charter, officer: StaffUser, rng: random.Random, day: date) -> Consultation:
-    review = _review_for(council, _financial_year(day) - timedelta(days=365))
+    review = _review_for(review_year_holding(council, day).previous())
     opens, closes = day - timedelta(days=180), day - timedelta(days=150)
     with _on(opens - timedelta(days=60)):
         for name, kind in MEMBERS:
@@ -178,7 +176,7 @@ def _closed_cycle(council: str, charter, officer: StaffUser, rng: random.Random,
 
 
 def _open_cycle(council: str, charter, officer: StaffUser, rng: random.Random, day: date) -> Consultation:
-    review = _review_for(council, _financial_year(day))
+    review = _review_for(review_year_holding(council, day))
     opens, closes = day - timedelta(days=10), day + timedelta(days=25)
     reply = _commitment_code(charter, "respond to your online form", 4)
     with _on(opens - timedelta(days=20)):

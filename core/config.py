@@ -228,6 +228,19 @@ def finalise(config: dict, instance_path: Path) -> None:
         raise ConfigError(str(exc)) from exc
 
 
+def review_year_start(config) -> tuple[int, int]:
+    """The month and day each review year starts (``CHARTERLINE_REVIEW_YEAR_STARTS``, checked at start-up)."""
+    month, _, day = str(config.get("CHARTERLINE_REVIEW_YEAR_STARTS", DEFAULTS["CHARTERLINE_REVIEW_YEAR_STARTS"]))\
+        .partition("-")
+    return int(month), int(day)
+
+
+def review_year_of(config, day: date) -> int:
+    """The calendar year in which the review year holding ``day`` starts (2025 for 1 March 2026, by default)."""
+    month, start = review_year_start(config)
+    return day.year if (day.month, day.day) >= (month, start) else day.year - 1
+
+
 def check_review_settings(config: dict) -> None:
     """Refuse a review year start that is not a day of the year, or a default share outside 0 to 1."""
     starts = str(config.get("CHARTERLINE_REVIEW_YEAR_STARTS", DEFAULTS["CHARTERLINE_REVIEW_YEAR_STARTS"]))

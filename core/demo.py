@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.accounts import create_staff
 from core.charters import load_charter_file
+from core.config import review_year_of, review_year_start
 from core.extensions import db
 from core.models import Role, StaffUser
 
@@ -32,11 +33,8 @@ DEMO_STAFF = [
 def history_start(today: date) -> date:
     """The first day of the demo's history: the start of the review year two years before the current one, so
     two whole review years (each with the year before it to compare) and the current one so far have data."""
-    month, day = (int(part) for part in current_app.config.get("CHARTERLINE_REVIEW_YEAR_STARTS", "04-01").split("-"))
-    current = date(today.year, month, day)
-    if current > today:
-        current = date(today.year - 1, month, day)
-    return date(current.year - 2, month, day)
+    month, day = review_year_start(current_app.config)
+    return date(review_year_of(current_app.config, today) - 2, month, day)
 
 
 @dataclass

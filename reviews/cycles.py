@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record_audit
+from core.config import review_year_of, review_year_start
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Charter, CharterStatus, StaffUser
@@ -49,8 +50,12 @@ def _year_before(day: date) -> date:
 
 def year_start() -> tuple[int, int]:
     """The month and day each review year starts (``CHARTERLINE_REVIEW_YEAR_STARTS``, checked at start-up)."""
-    month, _, day = str(current_app.config["CHARTERLINE_REVIEW_YEAR_STARTS"]).partition("-")
-    return int(month), int(day)
+    return review_year_start(current_app.config)
+
+
+def review_year_holding(council_slug: str, day: date) -> ReviewYear:
+    """The review year that ``day`` falls in."""
+    return review_year(council_slug, review_year_of(current_app.config, day))
 
 
 def review_year(council_slug: str, year: int) -> ReviewYear:
