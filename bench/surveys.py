@@ -65,6 +65,15 @@ def _schema() -> tuple[list[Survey], list[Commitment]]:
     charter.commitments = [Commitment(code=f"B-{n:02d}", number=n, wording=f"Promise {n}", channel="any")
                            for n in range(1, COMMITMENTS + 1)]
     db.session.add(charter)
+    surveys = build_surveys(charter.commitments)
+    db.session.add(StaffUser(email="bench@example.gov.uk", name="Bench", role=Role.POLICY_OFFICER,
+                             password_hash="x"))
+    db.session.commit()
+    return surveys, list(charter.commitments)
+
+
+def build_surveys(commitments: list[Commitment]) -> list[Survey]:
+    """One live survey per channel, its questions of each type tagged to two of ``commitments``."""
     surveys = []
     for index, channel in enumerate(SURVEY_CHANNELS):
         survey = Survey(slug=f"bench-{channel}", version=1, title=f"How did we do ({channel})?", state="live")
@@ -72,15 +81,12 @@ def _schema() -> tuple[list[Survey], list[Commitment]]:
         db.session.add(survey)
         db.session.flush()
         for position, kind in enumerate(QUESTION_TYPES, start=1):
-            tags = [charter.commitments[(index * 5 + position) % COMMITMENTS],
-                    charter.commitments[(index * 5 + position + 7) % COMMITMENTS]]
+            tags = [commitments[(index * 5 + position) % len(commitments)],
+                    commitments[(index * 5 + position + 7) % len(commitments)]]
             survey.sections[0].questions.append(Question(survey_id=survey.id, position=position, type=kind,
                                                          text=f"Question {position}", commitments=tags))
         surveys.append(survey)
-    db.session.add(StaffUser(email="bench@example.gov.uk", name="Bench", role=Role.POLICY_OFFICER,
-                             password_hash="x"))
-    db.session.commit()
-    return surveys, list(charter.commitments)
+    return surveys
 
 
 def _choice(kind: str, mood: float, rng: random.Random) -> tuple:
@@ -128,17 +134,20 @@ INVITATION_COLUMNS = ["id", "survey_id", "contact_id", "status", "token_hash", "
                       "sent_month", "used_at"]
 
 
-def _generate(surveys: list[Survey]) -> tuple[int, int, int]:
+def generate(surveys: list[Survey], first: date = date(2025, 12, 1), commitment_ids: list[int] | None = None,
+             per_month: int = RESPONSES_PER_MONTH) -> tuple[int, int, int]:
+    """``per_month`` responses a month for MONTHS months from ``first``, with their answers, contacts (each
+    on one of ``commitment_ids``) and invitations, bulk loaded; returns (responses, answers, invitations)."""
+    commitment_ids = commitment_ids or list(range(1, COMMITMENTS + 1))
     rng = random.Random(7)
     loader = Loader()
     questions = {s.id: [(q.id, q.type) for q in s.all_questions] for s in surveys}
     answer_id = response_id = contact_id = invitation_id = 1
     answers: list[tuple] = []
-    first = date(2025, 12, 1)
     for m in range(MONTHS):
         month = date(first.year + (first.month - 1 + m) // 12, (first.month - 1 + m) % 12 + 1, 1)
         responses, contacts, links, invitations = [], [], [], []
-        for n in range(RESPONSES_PER_MONTH):
+        for n in range(per_month):
             survey = surveys[n % len(surveys)]
             channel = SURVEY_CHANNELS[n % len(surveys)]
             when = datetime(month.year, month.month, 1 + n % 27, 9 + n % 8)
@@ -147,7 +156,7 @@ def _generate(surveys: list[Survey]) -> tuple[int, int, int]:
                 # This response's invitation, plus the unanswered ones that go with a 40% response rate.
                 for k in range(round(1 / RESPONSE_RATE)):
                     contacts.append((contact_id, channel, when, "api", when))
-                    links.append((contact_id, 1 + (contact_id % COMMITMENTS)))
+                    links.append((contact_id, commitment_ids[contact_id % len(commitment_ids)]))
                     sent = when + timedelta(hours=24)
                     invitations.append((invitation_id, survey.id, contact_id, "sent", f"i{invitation_id}", channel,
                                         sent, sent, month, sent + timedelta(hours=6) if k == 0 else None))
@@ -208,7 +217,7 @@ def main() -> None:
         if "--reuse" not in sys.argv:
             surveys, _commitments = _schema()
             started = time.perf_counter()
-            responses, answers, invited = _generate(surveys)
+            responses, answers, invited = generate(surveys)
             print(f"Loaded {responses:,} responses, {answers:,} answers and {invited:,} invitations "
                   f"in {time.perf_counter() - started:.1f} s")
             _refresh_statistics()
