@@ -75,6 +75,9 @@ def _arguments() -> argparse.Namespace:
                         help="survey responses a month for 12 months (default 50,000: 2,000,000 answers)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each measurement (default 5)")
     parser.add_argument("--database-url", default=None, help="also run against this scratch PostgreSQL database")
+    parser.add_argument("--keep", default=None, help="SQLite: build the data in this file and keep it")
+    parser.add_argument("--reuse", action="store_true", help="time the data already built (with --keep or "
+                        "--database-url) rather than building it again")
     return parser.parse_args()
 
 
@@ -180,7 +183,11 @@ def _timed(run, repeat: int) -> list[float]:
 def run(url: str, label: str, args: argparse.Namespace) -> bool:
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "CHARTERLINE_COUNCIL": "bench", "RATELIMIT_ENABLED": False})
-    review_id = _load(app, args)
+    if args.reuse:
+        with app.app_context():
+            review_id = db.session.scalar(select(Review.id).where(Review.council_slug == "bench"))
+    else:
+        review_id = _load(app, args)
     with app.app_context():
         set_today(TODAY)
         review = db.session.get(Review, review_id)
@@ -223,8 +230,11 @@ def run(url: str, label: str, args: argparse.Namespace) -> bool:
 
 def main() -> None:
     args = _arguments()
-    with tempfile.TemporaryDirectory() as folder:
-        ok = run(f"sqlite:///{folder}/review.db", "SQLite", args)
+    if args.keep:
+        ok = run(f"sqlite:///{Path(args.keep).resolve()}", "SQLite", args)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            ok = run(f"sqlite:///{folder}/review.db", "SQLite", args)
     if args.database_url:
         ok = run(args.database_url, "PostgreSQL", args) and ok
     else:
