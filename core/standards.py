@@ -8,6 +8,7 @@ the order the charter gives them, and read as ``Standard`` values.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 #: What a standard can measure, with the words staff and residents see.
@@ -46,6 +47,31 @@ SUBJECTS = {
     "complaint-stage-2": "Complaints at stage 2",
 }
 
+#: Ways in that a standard on one channel also covers: charters promise "your email or web form", and a voicemail
+#: is a phone call. Intake (which standard an item's acknowledgement meets) and the review (which items a standard
+#: counts) both read it.
+CHANNEL_FAMILY = {
+    "web_form": ("web_form", "email"),
+    "email": ("email", "web_form"),
+    "voicemail": ("voicemail", "phone"),
+}
+
+#: Information-rights requests have statutory clocks of their own and are not feedback: a promise in these words is
+#: never measured from feedback items.
+INFORMATION_REQUESTS = ("freedom of information", "subject access", "environmental information")
+
+
+def channels_covered(channel: str) -> tuple[str, ...] | None:
+    """The ways in that a standard on ``channel`` covers; None for ``any`` (every way in)."""
+    if channel == "any":
+        return None
+    return CHANNEL_FAMILY.get(channel, (channel,))
+
+
+def about_information_requests(wording: str) -> bool:
+    return any(words in wording.lower() for words in INFORMATION_REQUESTS)
+
+
 #: Named deadline rules a standard may use directly (see core/clocks/rules.py).
 NAMED_RULES = {"foi", "foi-pit", "eir", "eir-extended", "sar", "sar-extended"}
 
@@ -74,6 +100,20 @@ class Standard:
     @property
     def metric_label(self) -> str:
         return METRICS.get(self.metric, self.metric)
+
+    @property
+    def day_rule(self) -> str | None:
+        """The deadline rule of a day-based standard: its own, or one from its unit ("within 24 hours" counts as one
+        calendar day); None when it is not day-based (seconds, minutes, rings)."""
+        if self.rule:
+            return self.rule
+        if self.unit == "working_days" and float(self.target).is_integer():
+            return f"working-days:{int(self.target)}"
+        if self.unit == "calendar_days" and float(self.target).is_integer():
+            return f"calendar-days:{int(self.target)}"
+        if self.unit == "hours" and self.target:
+            return f"calendar-days:{max(1, math.ceil(self.target / 24))}"
+        return None
 
     def seconds(self, seconds_per_ring: int | None) -> float | None:
         """The target as seconds on the clock, for seconds, rings, minutes and hours; None for day-based units."""

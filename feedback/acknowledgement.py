@@ -3,7 +3,6 @@ calendar, moving it when the calendar changes, and sending it."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from core.clocks.closures import calendar_for_app
 from core.extensions import db
 from core.models import Channel, Commitment, Regime, Resident
 from core.outbox import queue_message
+from core.standards import about_information_requests, channels_covered
 from core.timesource import now, today
 from feedback import integrations
 from feedback.models import (
@@ -27,18 +27,6 @@ from feedback.models import (
 
 #: Without a charter standard for the channel, acknowledge within the complaint codes' 5 working days (6.2).
 DEFAULT_ACKNOWLEDGEMENT_RULE = "working-days:5"
-
-#: Charter channels whose standards also cover another way in (charters promise "your email or web form").
-_CHANNEL_FAMILY = {
-    Channel.WEB_FORM: {Channel.WEB_FORM, Channel.EMAIL},
-    Channel.EMAIL: {Channel.EMAIL, Channel.WEB_FORM},
-    Channel.VOICEMAIL: {Channel.VOICEMAIL, Channel.PHONE},
-}
-
-#: Information-rights requests have statutory clocks of their own and are not feedback.
-_INFORMATION_REQUESTS = ("freedom of information", "subject access", "environmental information")
-
-
 
 def tracking_url(token: str) -> str:
     """The resident's private tracking link."""
@@ -52,10 +40,10 @@ def _charter_commitments() -> tuple[Commitment, ...]:
 
 def acknowledgement_standard(channel: str) -> Commitment | None:
     """The published charter's acknowledgement promise for this way of contacting us, if it makes one."""
-    channels = {c.value for c in _CHANNEL_FAMILY.get(Channel(channel), {Channel(channel)}) | {Channel.ANY}}
+    channels = {*(channels_covered(Channel(channel).value) or ()), Channel.ANY.value}
     for commitment in _charter_commitments():
         if (commitment.channel in channels and _rule_of(commitment)
-                and not any(words in commitment.wording.lower() for words in _INFORMATION_REQUESTS)):
+                and not about_information_requests(commitment.wording)):
             return db.session.merge(commitment, load=False)
     return None
 
@@ -74,10 +62,9 @@ def _rule_of(commitment: Commitment) -> str | None:
     for standard in commitment.standards:
         if standard.metric != "acknowledge" or standard.subject:  # a complaint stage's own timescale, not contacts'
             continue
-        if standard.rule and standard.rule.split(":")[0] in {"working-days", "calendar-days"}:
-            return standard.rule
-        if standard.unit == "hours" and standard.target:
-            return f"calendar-days:{max(1, math.ceil(standard.target / 24))}"
+        rule = standard.day_rule
+        if rule and rule.split(":")[0] in {"working-days", "calendar-days"}:
+            return rule
     return None
 
 

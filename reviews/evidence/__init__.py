@@ -15,7 +15,7 @@ from datetime import date
 from flask import current_app
 
 from core.clocks.closures import calendar_for_app
-from core.models import Commitment
+from core.models import Channel, Commitment
 from core.standards import Standard
 from core.timesource import today
 from feedback.queries import tagged_share
@@ -90,9 +90,9 @@ def _count(standard: Standard, commitment: Commitment, span: VersionSpan, year: 
            calendar) -> tuple[int, int | None, str | None]:
     """(met, counted, a note when nothing could be counted); counted is None when the standard cannot be."""
     channels = channels_of(commitment)
-    if from_records(standard) and standard.subject:
+    if from_records(standard, commitment) and standard.subject:
         measured = complaint_counts(standard, channels, span.starts_on, span.ends_on, as_of)
-    elif from_records(standard):
+    elif from_records(standard, commitment):
         measured = feedback_counts(standard, channels, span.starts_on, span.ends_on, as_of, calendar, year.cache)
         if not measured.countable:
             return 0, None, "Charterline cannot work out due dates for this rule"
@@ -114,7 +114,7 @@ def _link(covered: list[tuple[date, date, Commitment, Standard]]) -> Link | None
         return None
     start, end = covered[0][0], covered[-1][1]
     commitment, standard = covered[-1][2], covered[-1][3]
-    if not from_records(standard):
+    if not from_records(standard, commitment):
         return channel_rows_link(commitment.channel, start, end)
     if standard.subject:
         stage = standard.subject.rsplit("-", 1)[1]
@@ -143,12 +143,13 @@ def _measures(code: str, latest: Commitment, this: _Year, last: _Year, fallback:
 
 
 def _source(standard: Standard, commitment: Commitment) -> str:
-    if not from_records(standard):
+    if not from_records(standard, commitment):
         return "Channel statistics imported by the council"
     if standard.subject:
         stage = standard.subject.rsplit("-", 1)[1]
         return f"The complaint procedure's clocks at stage {stage}"
-    channel = "every channel" if channels_of(commitment) is None else commitment.channel_label.lower()
+    channels = channels_of(commitment)
+    channel = "every channel" if channels is None else " or ".join(Channel(c).label.lower() for c in channels)
     if standard.metric == "reply":
         # The list behind the figure shows withdrawn items too: nothing more was owed on them, so they are not
         # counted, and the page says so.

@@ -19,17 +19,16 @@ Which items a standard covers, and when each met it:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from complaints import deadlines
 from complaints.queries import clock_results
 from core.clocks.calendar import WorkingCalendar
 from core.clocks.deadline import compute
 from core.clocks.rules import ClockError
-from core.models import Channel, Commitment
-from core.standards import NAMED_RULES, Standard
+from core.models import Commitment
+from core.standards import NAMED_RULES, Standard, about_information_requests, channels_covered
 from feedback.queries import received_and_acknowledged, received_and_closed
 
 #: Metrics Charterline measures from feedback and complaints.
@@ -38,37 +37,27 @@ STAGES = {"complaint-stage-1": 1, "complaint-stage-2": 2}
 
 
 def channels_of(commitment: Commitment) -> list[str] | None:
-    """The channels a commitment's standards cover: its own, or None (every channel) for ``any``."""
-    return None if commitment.channel == Channel.ANY else [commitment.channel]
+    """The ways in a commitment's standards cover, as intake matches them (core.standards.channels_covered: "email"
+    covers the web form too); None (every channel) for ``any``."""
+    covered = channels_covered(commitment.channel)
+    return None if covered is None else list(covered)
 
 
-def from_records(standard: Standard) -> bool:
-    """Whether Charterline's own records measure this standard (rather than imported channel statistics)."""
+def from_records(standard: Standard, commitment: Commitment) -> bool:
+    """Whether Charterline's own records measure this standard (rather than imported channel statistics). A promise
+    about information-rights requests is never measured from feedback, which intake never measures against it."""
     if standard.metric not in RECORD_METRICS:
         return False
     if standard.subject in STAGES:
         return True
-    return standard.rule not in NAMED_RULES and day_rule(standard) is not None
-
-
-def day_rule(standard: Standard) -> str | None:
-    """The deadline rule of a day-based standard: its own, or one from its unit ("within 24 hours" counts as one
-    calendar day, as the acknowledgement of feedback does); None when it is not day-based."""
-    if standard.rule:
-        return standard.rule
-    amount = int(standard.target)
-    if standard.unit == "working_days":
-        return f"working-days:{amount}"
-    if standard.unit == "calendar_days":
-        return f"calendar-days:{amount}"
-    if standard.unit == "hours" and standard.target:
-        return f"calendar-days:{max(1, math.ceil(standard.target / 24))}"
-    return None
+    if about_information_requests(commitment.wording):
+        return False
+    return standard.rule not in NAMED_RULES and standard.day_rule is not None
 
 
 def due_dates(standard: Standard, calendar: WorkingCalendar) -> Callable[[date], date | None]:
     """The due date of each day received on, by the standard's rule, worked out once per day."""
-    rule = day_rule(standard)
+    rule = standard.day_rule
     known: dict[date, date | None] = {}
 
     def due(received: date) -> date | None:
@@ -80,14 +69,6 @@ def due_dates(standard: Standard, calendar: WorkingCalendar) -> Callable[[date],
 
 
 def _due(rule: str | None, received: date, calendar: WorkingCalendar) -> date | None:
-    if rule == "calendar-days:0":
-        return received
-    if rule == "working-days:0":
-        # "Immediately": the same day, or the next working day when it came in on a day the council is closed.
-        day = received
-        while not calendar.is_working_day(day):
-            day += timedelta(days=1)
-        return day
     try:
         return compute(rule, received, calendar).due
     except ClockError:
@@ -117,7 +98,7 @@ def feedback_counts(standard: Standard, channels: list[str] | None, start: date,
             by_day.setdefault(received, []).append((done, count))
         cache[key] = by_day
     by_day = cache[key]
-    due_on = cache.setdefault(("due", day_rule(standard)), due_dates(standard, calendar))
+    due_on = cache.setdefault(("due", standard.day_rule), due_dates(standard, calendar))
     met = total = 0
     for received in by_day:
         if not start <= received <= end:

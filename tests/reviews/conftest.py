@@ -49,7 +49,7 @@ def charter():
 
 @pytest.fixture
 def emails(charter):
-    """Ten emails received on Monday 2 June 2025: 7 acknowledged on time, 2 late and 1 never; plus one by web form
+    """Ten emails received on Monday 2 June 2025: 7 acknowledged on time, 2 late and 1 never; plus one by a visit
     and one by phone (other channels), and two the year before (one on time)."""
     items = [make_feedback(channel="email", kind="comment", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 3)))
              for _ in range(6)]
@@ -58,7 +58,7 @@ def emails(charter):
     items += [make_feedback(channel="email", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 5)))
               for _ in range(2)]
     items.append(make_feedback(channel="email", received_on=MONDAY))
-    others = [make_feedback(channel="web_form", received_on=MONDAY),
+    others = [make_feedback(channel="visit", received_on=MONDAY),
               make_feedback(channel="phone", received_on=MONDAY, acknowledged_at=at(MONDAY))]
     make_feedback(channel="email", received_on=date(2024, 6, 3), acknowledged_at=at(date(2024, 6, 4)))
     make_feedback(channel="email", received_on=date(2024, 6, 3), acknowledged_at=at(date(2024, 6, 10)))

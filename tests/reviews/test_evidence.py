@@ -147,3 +147,20 @@ def test_a_share_just_short_of_its_target_is_not_rounded_up_to_it():
 
     assert share_words(861 / 960, 0.9) == "89.7%"  # not "90%", which would read as met
     assert share_words(0.7, 0.9) == "70%" and share_words(0.9, 0.9) == "90%" and share_words(None, 0.9) == "–"
+
+
+def test_a_standard_counts_the_ways_in_intake_measures_against_it_and_never_information_requests(db, charter):
+    """Intake measures a web form's acknowledgement against the email promise ("your email or web form"), and never
+    measures anything against a promise about Freedom of Information requests: the review counts the same."""
+    make_charter(council_slug="harrow", version=2, effective_from=date(2025, 4, 1), commitments=[
+        {"code": "E-01", "wording": "We will acknowledge your email within 2 working days.", "channel": "email",
+         "standards": [Standard("acknowledge", 2, "working_days", 0.9, "working-days:2")]},
+        {"code": "F-01", "wording": "We will acknowledge your Freedom of Information request within 2 working days.",
+         "channel": "email", "standards": [Standard("acknowledge", 2, "working_days", 0.9, "working-days:2")]}])
+    make_feedback(channel="email", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 3)))
+    make_feedback(channel="web_form", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 9)))
+    make_feedback(channel="phone", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 3)))
+    result = evidence_for(YEAR)
+    email = result.for_code("E-01").measures[0]
+    assert (email.met, email.total) == (1, 2)
+    assert result.for_code("F-01").verdict.value == "no data"
