@@ -396,9 +396,11 @@ def restriction_reviews_due(on: date) -> int:
 def clock_measured(stage: int, kind: str, start: date | None, end: date | None, as_of: date) -> list:
     """The stage clocks a review counts: started in the period and either done (with a due date) or overdue by
     ``as_of``. A paused clock, or one still running within its time, is not yet a result either way."""
+    # A clock not done counts as missed only while its case is still open: a withdrawn or refused case stopped it.
+    missed = select(Complaint.id).where(Complaint.id == ComplaintClock.complaint_id, running()).exists()
     conditions = [ComplaintClock.stage == stage, ComplaintClock.kind == kind,
                   or_(and_(ComplaintClock.done_on.is_not(None), ComplaintClock.due_on.is_not(None)),
-                      and_(ComplaintClock.done_on.is_(None), ComplaintClock.due_on < as_of))]
+                      and_(ComplaintClock.done_on.is_(None), ComplaintClock.due_on < as_of, missed))]
     if start is not None:
         conditions.append(ComplaintClock.started_on >= start)
     if end is not None:

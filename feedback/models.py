@@ -68,7 +68,7 @@ class FeedbackItem(SentimentMixin, db.Model):
         # Items on no commitment in a period (the staff home, the charter review): counted from this index alone.
         Index("ix_feedback_item_received_tagged", "received_on", "tagged"),
         # The charter review's counts: each a pass over the index alone, already in the order it groups by.
-        Index("ix_feedback_item_acknowledged_day", "channel", "received_on", "acknowledged_on"),
+        Index("ix_feedback_item_acknowledged_day", "channel", "received_on", "acknowledged_on", "status"),
         Index("ix_feedback_item_closed_day", "channel", "received_on", "closed_on", "status"),
     )
 

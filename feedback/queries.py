@@ -297,7 +297,9 @@ def received_and_acknowledged(start: date, end: date, channels: list[str] | None
     """Feedback received in the period (through ``channels``, or any), counted by channel, the day it was received
     and the day it was acknowledged (None: not yet): some thousands of rows for a year, however many items, read
     from one index (``ix_feedback_item_acknowledged_day``) in the order it groups by."""
-    return _received_and(FeedbackItem.acknowledged_on, start, end, channels)
+    # An item withdrawn before it was acknowledged owed nothing more: not counted either way.
+    return _received_and(FeedbackItem.acknowledged_on, start, end, channels,
+                         or_(FeedbackItem.acknowledged_on.is_not(None), FeedbackItem.status != FeedbackStatus.WITHDRAWN))
 
 
 def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:

@@ -24,8 +24,8 @@ def upgrade():
         batch_op.add_column(sa.Column('closed_on', sa.Date(), sa.Computed('date(closed_at)', persisted=True),
                                       nullable=True))
     with op.batch_alter_table('feedback_item', schema=None) as batch_op:
-        batch_op.create_index('ix_feedback_item_acknowledged_day', ['channel', 'received_on', 'acknowledged_on'],
-                              unique=False)
+        batch_op.create_index('ix_feedback_item_acknowledged_day',
+                              ['channel', 'received_on', 'acknowledged_on', 'status'], unique=False)
         batch_op.create_index('ix_feedback_item_closed_day', ['channel', 'received_on', 'closed_on', 'status'],
                               unique=False)
 

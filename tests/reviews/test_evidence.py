@@ -164,3 +164,17 @@ def test_a_standard_counts_the_ways_in_intake_measures_against_it_and_never_info
     email = result.for_code("E-01").measures[0]
     assert (email.met, email.total) == (1, 2)
     assert result.for_code("F-01").verdict.value == "no data"
+
+
+def test_a_withdrawn_case_or_item_is_not_counted_as_a_missed_deadline(charter):
+    handler = make_staff(role=Role.CASE_HANDLER)
+    set_today(date(2026, 3, 2))
+    kept, withdrawn = (make_complaint(handler=handler, received_on=date(2026, 3, 2), channel="phone") for _ in range(2))
+    services.withdraw(withdrawn, reason="Sorted out by phone", by=handler, on=date(2026, 3, 3))
+    make_feedback(channel="email", received_on=MONDAY, status="withdrawn")
+    make_feedback(channel="email", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 3)))
+    set_today(date(2026, 4, 20))
+    acknowledged, _answered = evidence_for(YEAR).for_code("C-01").measures
+    assert (acknowledged.met, acknowledged.total) == (0, 1)  # the open case's acknowledgement is overdue
+    email = evidence_for(YEAR).for_code("E-01").measures[0]
+    assert (email.met, email.total) == (1, 1)
