@@ -15,9 +15,13 @@ def init_app(app: Flask) -> None:
     from codesign.demo import load_demo_codesign
     from codesign.diff import describe_standards
     from codesign.queries import open_consultation
+    from codesign.services.consultation import CONSULTATION_SLUG_PREFIX
     from core.demo import register_demo_step
+    from surveys.comments import register_non_comment_surveys
 
     register_demo_step("Charter co-design", load_demo_codesign)
+    # A consultation's comments are about its proposals, not the council's service: never in the tagging queue.
+    register_non_comment_surveys(CONSULTATION_SLUG_PREFIX)
     # The home page asks for this (templates/pages/home.html), so the link shows only while a consultation is open.
     app.add_template_global(open_consultation, "open_consultation")
     app.add_template_global(describe_standards, "describe_standards")

@@ -18,14 +18,41 @@ from core.errors import RuleError
 from core.extensions import db
 from core.models import Commitment, Role, StaffUser
 from core.queries import TagShare
-from surveys.models import Answer, Response, answer_commitment, question_commitment
+from surveys.models import (
+    Answer,
+    Question,
+    QuestionType,
+    Response,
+    Survey,
+    answer_commitment,
+    question_commitment,
+)
 
 #: Who may tag survey comments: the policy team, who own the charter review (administrators may too).
 TAGGERS = (Role.POLICY_OFFICER,)
 
 
+#: Slug prefixes of surveys whose free-text answers are not comments on the council's service (a charter
+#: consultation's comments are about its proposals): the package that makes them names them from its init_app.
+_NOT_COMMENTS: set[str] = set()
+
+
+def register_non_comment_surveys(slug_prefix: str) -> None:
+    _NOT_COMMENTS.add(slug_prefix)
+
+
+def _comment_questions():
+    """Free-text questions of the surveys whose answers are comments."""
+    questions = (select(Question.id).join(Survey, Survey.id == Question.survey_id)
+                 .where(Question.type == QuestionType.TEXT))
+    for prefix in sorted(_NOT_COMMENTS):
+        questions = questions.where(~Survey.slug.startswith(prefix, autoescape=True))
+    return questions
+
+
 def _is_comment():
-    return and_(Answer.text.is_not(None), Answer.text != "")
+    # By question first: the answers index starts with the question, so only free-text answers are read.
+    return and_(Answer.question_id.in_(_comment_questions()), Answer.text.is_not(None), Answer.text != "")
 
 
 def _is_tagged():

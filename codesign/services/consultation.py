@@ -37,6 +37,9 @@ from surveys.services import new_token
 
 EQUALITY_SECTION = "About you"
 
+#: Every consultation is answered through a survey of its own, its slug this prefix and the consultation id.
+CONSULTATION_SLUG_PREFIX = "charter-consultation-"
+
 
 class AlreadyResponded(CodesignRuleError):
     """This person has responded to the consultation already: nothing more is stored."""
@@ -85,7 +88,7 @@ def publish_consultation(consultation: Consultation, *, by: StaffUser) -> Survey
     proposals = proposals_of(consultation.review_id)
     if not proposals:
         raise CodesignRuleError("Add at least one proposal before publishing the consultation")
-    survey = Survey(slug=f"charter-consultation-{consultation.id}", version=1, title=consultation.title,
+    survey = Survey(slug=f"{CONSULTATION_SLUG_PREFIX}{consultation.id}", version=1, title=consultation.title,
                     description=consultation.summary, state=SurveyState.CLOSED, created_by_id=by.id,
                     live_at=now())
     section = Section(position=1, title="The proposals")

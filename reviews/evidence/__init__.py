@@ -16,6 +16,7 @@ from flask import current_app
 
 from core.clocks.closures import calendar_for_app
 from core.models import Channel, Commitment
+from core.queries import TagShare
 from core.standards import Standard
 from core.timesource import today
 from feedback.queries import tagged_share
@@ -194,4 +195,6 @@ def evidence_for(review, *, only: str | None = None, voice: bool = True) -> Revi
         council_slug=period.council_slug, title=period.title, starts_on=period.starts_on, ends_on=period.ends_on,
         default_share=fallback, commitments=tuple(evidence),
         expectations=tuple(final.expectations) if final else (), versions=tuple(this.spans),
-        tagged=tagged_share(period.starts_on, period.ends_on) + comments.tagged_share(period.starts_on, period.ends_on))
+        # The summary's figure; a page for one commitment does not show it.
+        tagged=(tagged_share(period.starts_on, period.ends_on) + comments.tagged_share(period.starts_on, period.ends_on)
+                if only is None else TagShare()))

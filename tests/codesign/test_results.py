@@ -86,3 +86,15 @@ def test_support_is_not_counted_as_satisfaction_in_the_surveys_figures():
     respond_online(consultation, "a", answers(proposals[0], 5))
     figures = commitment_results()
     assert figures.by_channel == [] and figures.by_month == [] and figures.commitments == []
+
+
+def test_consultation_comments_are_not_comments_waiting_to_be_tagged_to_a_promise():
+    """A consultation's comments are about its proposals: they are neither in the share of survey comments tagged
+    to a commitment nor in the queue of comments on none."""
+    from surveys import comments
+
+    consultation, proposals, _officer = published_consultation()
+    respond_online(consultation, "a", answers(proposals[0], 4, comment="Yes, answer the phone faster please."))
+    period = (date(2026, 1, 1), date(2026, 12, 31))
+    assert comments.tagged_share(*period).total == 0
+    assert comments.untagged_page(*period).total == 0
