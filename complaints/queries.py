@@ -101,9 +101,11 @@ def parse_filters(args, *, mine: int | None = None) -> Filters:
 def _month(value: str | None) -> date | None:
     """The first day of the month "YYYY-MM" names, or None."""
     try:
-        return datetime.strptime(value, "%Y-%m").date() if value else None
+        month = datetime.strptime(value, "%Y-%m").date() if value else None
     except ValueError:
         return None
+    # The month's last day is worked out from the next month's first: December 9999 has none.
+    return month if month is None or month.year < 9999 else None
 
 
 #: The stage clocks a list can be narrowed to.

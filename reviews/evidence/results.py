@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -202,7 +203,8 @@ def share_words(share: float | None, target: float | None) -> str:
     if share is None:
         return "–"
     if target is not None and share < target and round(share * 100) >= round(target * 100):
-        return f"{share:.1%}"
+        # Rounded down, so a share below its target never reads as the target (89.96% is "89.9%", not "90.0%").
+        return f"{math.floor(share * 1000) / 10:.1f}%"
     return f"{share:.0%}"
 
 

@@ -173,6 +173,12 @@ def test_dashboard_filters_in_other_digits_are_ignored(client, login_as):
     page(client.get("/complaints/?stage=\u00b2&handler=\u2460&page=\u00b3"))
 
 
+def test_a_breach_month_past_the_calendar_is_ignored(client, login_as):
+    login_as(Role.COMPLAINTS_OFFICER)
+    for month in ("9999-12", "0001-01", "2026-13"):
+        page(client.get(f"/complaints/?breached={month}"))
+
+
 def test_findings_remedies_and_the_response_letter(client, login_as):
     me = login_as(Role.CASE_HANDLER)
     complaint = _case_with(me)

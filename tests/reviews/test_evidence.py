@@ -147,6 +147,7 @@ def test_a_share_just_short_of_its_target_is_not_rounded_up_to_it():
 
     assert share_words(861 / 960, 0.9) == "89.7%"  # not "90%", which would read as met
     assert share_words(0.7, 0.9) == "70%" and share_words(0.9, 0.9) == "90%" and share_words(None, 0.9) == "–"
+    assert share_words(0.8996, 0.9) == "89.9%"  # rounded down: never the target itself
 
 
 def test_a_standard_counts_the_ways_in_intake_measures_against_it_and_never_information_requests(db, charter):
