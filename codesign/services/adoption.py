@@ -83,6 +83,9 @@ def _check_ready(consultation: Consultation, effective_from: date) -> None:
     if effective_from <= consultation.closes_on:
         raise CodesignRuleError(f"The new version must come into force after the consultation closed on "
                                 f"{govuk_date(consultation.closes_on)}", "effective_from")
+    if effective_from < today():
+        # A version in force from a past day would change the evidence already measured against the old one.
+        raise CodesignRuleError("The new version cannot come into force on a day that has passed", "effective_from")
     _charter_to_change(consultation.review.council_slug)
 
 

@@ -145,6 +145,14 @@ def _check_change(review: Review, kind: str, code: str, current: Commitment | No
         _check_new_code(review, code, channel, proposal)
     elif current is None:
         raise CodesignRuleError("Select a commitment in the published charter", "commitment_code")
+    else:
+        # One proposal per commitment: two changes to one promise could not both be adopted.
+        other = db.session.scalar(select(Proposal.number).where(
+            Proposal.review_id == review.id, Proposal.kind != ProposalKind.NEW, Proposal.commitment_code == code,
+            Proposal.id != (proposal.id if proposal is not None else -1)))
+        if other is not None:
+            raise CodesignRuleError(f"Proposal {other} already changes commitment {code}; change that proposal "
+                                    "instead", "commitment_code")
     if kind in (ProposalKind.NEW, ProposalKind.REWORDED) and not proposed:
         raise CodesignRuleError("Enter the proposed wording", "proposed_text")
     if proposed is not None and len(proposed) > 1000:

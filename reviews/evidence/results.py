@@ -203,8 +203,11 @@ def share_words(share: float | None, target: float | None) -> str:
     if share is None:
         return "–"
     if target is not None and share < target and round(share * 100) >= round(target * 100):
-        # Rounded down, so a share below its target never reads as the target (89.96% is "89.9%", not "90.0%").
-        return f"{math.floor(share * 1000) / 10:.1f}%"
+        # One decimal place, rounded down where rounding would reach the target: a share below its target never
+        # reads as the target (89.96% is "89.9%", not "90.0%").
+        if round(share * 1000) >= round(target * 1000):
+            return f"{math.floor(share * 1000) / 10:.1f}%"
+        return f"{share:.1%}"
     return f"{share:.0%}"
 
 

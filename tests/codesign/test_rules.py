@@ -41,6 +41,18 @@ def test_a_proposal_without_a_reason_is_refused():
              "Enter the reason for the proposal", "reason")
 
 
+def test_a_commitment_can_have_only_one_proposal_in_a_review():
+    """Two changes to one promise could not both be adopted (retiring it twice failed the adoption)."""
+    officer = make_staff(role=Role.POLICY_OFFICER)
+    charter_of_three()
+    review = make_review()
+    first = services.save_proposal(review, kind="retired", commitment_code="T-03", proposed_text=None,
+                                   proposed_standards=None, reason="No longer measured", by=officer)
+    _refused(lambda: services.save_proposal(review, kind="retired", commitment_code="T-03", proposed_text=None,
+                                            proposed_standards=None, reason="Again", by=officer),
+             f"Proposal {first.number} already changes commitment T-03", "commitment_code")
+
+
 def test_a_new_commitment_cannot_take_a_code_any_version_has_used():
     officer = make_staff(role=Role.POLICY_OFFICER)
     charter_of_three()
@@ -171,6 +183,9 @@ def test_adoption_waits_for_every_decision_and_comes_into_force_after_the_close(
     _decide_all(proposals, officer)
     _refused(lambda: services.adopt_decisions(consultation, effective_from=date(2026, 6, 30), by=officer),
              "The new version must come into force after the consultation closed on 30 June 2026", "effective_from")
+    set_today(date(2026, 8, 1))
+    _refused(lambda: services.adopt_decisions(consultation, effective_from=date(2026, 7, 15), by=officer),
+             "The new version cannot come into force on a day that has passed", "effective_from")
 
 
 def test_an_adopted_version_cannot_be_edited_or_adopted_again_only_superseded():
