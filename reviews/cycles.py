@@ -77,10 +77,14 @@ def year_of(review: Review) -> ReviewYear:
 
 
 def councils() -> list[tuple[str, str]]:
-    """Each loaded council with a published or past charter: (slug, name), by name."""
+    """The council this Charterline serves (``CHARTERLINE_COUNCIL``), when its charter is loaded: (slug, name).
+
+    Only its charter can be reviewed: the feedback, cases and statistics held here are its own, so measuring them
+    against another loaded charter (an example file) would give figures that mean nothing."""
     rows = db.session.execute(
         select(Charter.council_slug, Charter.council_name)
-        .where(Charter.status != CharterStatus.DRAFT).order_by(Charter.council_slug, Charter.version)).all()
+        .where(Charter.status != CharterStatus.DRAFT, Charter.council_slug == current_app.config["CHARTERLINE_COUNCIL"])
+        .order_by(Charter.council_slug, Charter.version)).all()
     names = {slug: name for slug, name in rows}
     return sorted(names.items(), key=lambda pair: pair[1])
 

@@ -59,6 +59,19 @@ def test_an_unknown_council_is_refused_on_the_form(client, login_as):
     assert "Select a council whose charter is loaded" in soup.select_one(".govuk-error-summary").get_text()
 
 
+def test_only_this_councils_charter_can_be_reviewed(client, login_as):
+    """The records held here are this council's: another loaded charter (an example file) is not offered."""
+    from tests.helpers import make_charter
+
+    make_charter()  # this council's
+    make_charter(council_slug="barnet", council_name="Barnet Council")
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.get("/reviews/"))
+    assert "Barnet Council" not in soup.get_text()
+    soup = page(client.post("/reviews/", data={"council": "barnet", "year": "2025"}))
+    assert "Select a council whose charter is loaded" in soup.select_one(".govuk-error-summary").get_text()
+
+
 def test_only_policy_officers_open_reviews(client, login_as):
     make_charter()
     login_as(Role.VIEWER)
