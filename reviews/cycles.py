@@ -151,21 +151,29 @@ class VersionSpan:
         return (self.ends_on - self.starts_on).days + 1
 
 
+def _in_force_from(charter: Charter) -> date | None:
+    if charter.effective_from is not None:
+        return charter.effective_from
+    return charter.published_at.date() if charter.published_at is not None else None
+
+
 def versions_in_force(period: ReviewYear | Review) -> list[VersionSpan]:
     """The council's charter versions in force during the year, in order, each with the span it covered.
 
-    A version is in force from its ``effective_from`` until the day before the next version's; drafts never are.
-    Days before the first version took effect are covered by none.
+    A version is in force from its ``effective_from`` (or, when its file gave none, the day it was published)
+    until the day before the next version's; drafts never are. Days before the first version took effect are
+    covered by none.
     """
-    charters = list(db.session.scalars(
-        select(Charter).where(Charter.council_slug == period.council_slug, Charter.status != CharterStatus.DRAFT,
-                              Charter.effective_from.is_not(None), Charter.effective_from <= period.ends_on)
-        .order_by(Charter.effective_from, Charter.version)))
+    loaded = db.session.scalars(select(Charter).where(Charter.council_slug == period.council_slug,
+                                                      Charter.status != CharterStatus.DRAFT)).all()
+    dated = sorted(((_in_force_from(c), c.version, c) for c in loaded if _in_force_from(c) is not None),
+                   key=lambda row: row[:2])
+    charters = [(day, charter) for day, _version, charter in dated if day <= period.ends_on]
     spans = []
-    for i, charter in enumerate(charters):
-        following = charters[i + 1].effective_from if i + 1 < len(charters) else None
+    for i, (starts, charter) in enumerate(charters):
+        following = charters[i + 1][0] if i + 1 < len(charters) else None
         last = min(period.ends_on, following - timedelta(days=1)) if following else period.ends_on
-        first = max(period.starts_on, charter.effective_from)
+        first = max(period.starts_on, starts)
         if first <= last:
             spans.append(VersionSpan(charter, first, last))
     return spans

@@ -109,3 +109,14 @@ def test_a_review_cannot_move_past_its_last_stage_or_before_its_first(db):
     with pytest.raises(ReviewRuleError, match="no further stage"):
         move_stage(review, "forward", by=officer)
     assert db.session.scalar(select(Review.stage)) == "adopted"
+
+
+def test_a_version_whose_file_gave_no_date_is_in_force_from_the_day_it_was_published(db):
+    from datetime import datetime
+
+    from reviews.cycles import ReviewYear, versions_in_force
+    from tests.helpers import make_charter
+
+    charter = make_charter(effective_from=None, published_at=datetime(2025, 9, 1, 10, 0))
+    [span] = versions_in_force(ReviewYear("harrow", date(2025, 4, 1), date(2026, 3, 31)))
+    assert (span.charter, span.starts_on, span.ends_on) == (charter, date(2025, 9, 1), date(2026, 3, 31))
