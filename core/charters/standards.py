@@ -72,6 +72,16 @@ def _shorthand(row: dict, at: At, problems: Problems, seconds_per_ring: int | No
     return [standard] if standard is not None and given else []
 
 
+#: The Complaint Handling Codes' timescales in working days, which a standard with a ``subject`` repeats: the
+#: complaint's stage clocks measure them, extensions included. Stage 1: acknowledge within 5 (s.6.2) and reply within
+#: 10 of the acknowledgement (s.6.3); stage 2: acknowledge within 5 of the escalation (s.6.11), reply within 20 of
+#: that acknowledgement.
+CODE_TIMESCALES = {
+    "complaint-stage-1": {("acknowledge", "working_days"): 5, ("reply", "working_days"): 10},
+    "complaint-stage-2": {("acknowledge", "working_days"): 5, ("reply", "working_days"): 20},
+}
+
+
 def _standard(table: dict, at: At, problems: Problems, seconds_per_ring: int | None) -> Standard | None:
     """One standard's values, each checked; the Standard when they are all good."""
     before = len(problems)
@@ -88,6 +98,15 @@ def _standard(table: dict, at: At, problems: Problems, seconds_per_ring: int | N
         problems.append((at("share"), "'share' must be a fraction above 0 and at most 1, like 0.9 for 90%"))
     if subject is not None and (not isinstance(subject, str) or subject not in SUBJECTS):
         problems.append((at("subject"), f"'subject' must be one of: {', '.join(SUBJECTS)}"))
+    elif subject is not None and (metric, unit) in CODE_TIMESCALES[subject]:
+        expected = CODE_TIMESCALES[subject][(metric, unit)]
+        if target != expected:
+            problems.append((at("target"), f"a standard about {SUBJECTS[subject].lower()} repeats the Complaint "
+                                           f"Handling Code's timescale, which the case's own clock measures: "
+                                           f"target = {expected}"))
+    elif subject is not None and metric is not None and unit is not None:
+        problems.append((at("subject"), "a standard about complaints at a stage is 'acknowledge' or 'reply' in "
+                                        "working_days, as the Complaint Handling Code sets them"))
     rule = _rule_for(table.get("rule"), target, unit, at, problems)
     if len(problems) > before or metric is None or target is None or unit is None:
         return None

@@ -195,6 +195,10 @@ def _problems(text: str) -> list[str]:
     (('subject = "complaint-stage-1"\n\n[[commitments.standards]]\nmetric = "reply"',
       'subject = "complaint-stage-3"\n\n[[commitments.standards]]\nmetric = "reply"'),
      "bad.toml:87: 'subject' must be one of: complaint-stage-1, complaint-stage-2"),
+    (('target = 10\nunit = "working_days"\nsubject = "complaint-stage-1"',
+      'target = 7\nunit = "working_days"\nsubject = "complaint-stage-1"'),
+     "bad.toml:91: a standard about complaints at stage 1 repeats the Complaint Handling Code's timescale, which "
+     "the case's own clock measures: target = 10"),
     (('wording = "We will acknowledge your email within 2 working days and reply within 5."',
       'wording = "We will acknowledge your email within 2 working days and reply within 5."\nmetric = "reply"'),
      "bad.toml:67: write a commitment's standard either as keys on the commitment or as [[commitments.standards]] "
