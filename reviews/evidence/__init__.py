@@ -129,7 +129,7 @@ def _link(covered: list[tuple[date, date, Commitment, Standard]]) -> Link | None
 def _measures(code: str, latest: Commitment, this: _Year, last: _Year, fallback: float) -> list[StandardMeasure]:
     as_of, calendar = today(), calendar_for_app()
     measures = []
-    for standard in latest.standards:
+    for standard in _standards_in_year(code, latest, this):
         key = standard_key(standard)
         tally, used_default, link, note = _measure_year(this, code, key, as_of, calendar, fallback)
         before, _, _, _ = _measure_year(last, code, key, as_of, calendar, fallback)
@@ -141,6 +141,17 @@ def _measures(code: str, latest: Commitment, this: _Year, last: _Year, fallback:
             last_year_share=before.share, last_year_total=before.total, link=link if tally.total else None,
             note=None if tally.total else note))
     return measures
+
+
+def _standards_in_year(code: str, latest: Commitment, year: _Year) -> list[Standard]:
+    """Every standard the commitment had during the year: the latest version's, then any only an earlier version
+    had (measured over the days it was in force), each once."""
+    standards = {standard_key(s): s for s in latest.standards}
+    for span in reversed(year.spans):
+        commitment = _span_commitment(span, code)
+        for standard in commitment.standards if commitment else ():
+            standards.setdefault(standard_key(standard), standard)
+    return list(standards.values())
 
 
 def _source(standard: Standard, commitment: Commitment) -> str:
@@ -188,7 +199,7 @@ def evidence_for(review, *, only: str | None = None, voice: bool = True) -> Revi
     for commitment in commitments:
         measures = _measures(commitment.code, commitment, this, last, fallback)
         versions = tuple(span.charter.version for span in this.spans if _span_commitment(span, commitment.code))
-        evidence.append(CommitmentEvidence(commitment, overall_verdict(len(commitment.standards), measures),
+        evidence.append(CommitmentEvidence(commitment, overall_verdict(len(measures), measures),
                                            tuple(measures), voices.get(commitment.code), versions))
     final = this.spans[-1].charter if this.spans else None
     return ReviewEvidence(

@@ -179,3 +179,18 @@ def test_a_withdrawn_case_or_item_is_not_counted_as_a_missed_deadline(charter):
     assert (acknowledged.met, acknowledged.total) == (0, 1)  # the open case's acknowledgement is overdue
     email = evidence_for(YEAR).for_code("E-01").measures[0]
     assert (email.met, email.total) == (1, 1)
+
+
+def test_a_standard_only_an_earlier_version_had_is_measured_over_the_days_it_was_in_force():
+    set_today(date(2026, 4, 20))
+    make_charter(version=1, effective_from=date(2025, 4, 1), status=CharterStatus.RETIRED, commitments=[
+        {"code": "E-01", "wording": "We will acknowledge emails within 2 working days and reply within 5.",
+         "channel": "email", "standards": [Standard("acknowledge", 2, "working_days", 0.9, "working-days:2"),
+                                           Standard("reply", 5, "working_days", 0.9, "working-days:5")]}])
+    make_charter(version=2, effective_from=date(2025, 10, 1), commitments=[
+        {"code": "E-01", "wording": "We will acknowledge emails within 2 working days.", "channel": "email",
+         "standards": [Standard("acknowledge", 2, "working_days", 0.9, "working-days:2")]}])
+    make_feedback(channel="email", received_on=MONDAY, acknowledged_at=at(date(2025, 6, 3)),
+                  closed_at=at(date(2025, 6, 5)), status="closed")
+    acknowledged, replied = evidence_for(YEAR).for_code("E-01").measures
+    assert replied.standard.metric == "reply" and (replied.met, replied.total) == (1, 1)
