@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from flask import current_app, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.charters import published_charter
 from core.errors import RuleError
@@ -138,8 +140,13 @@ def tag(user: StaffUser, source: str, item_ids: list[int], commitment_id: int | 
             changed = tag_items(found, commitment, by=user)
         else:
             changed = survey_comments.tag_comments(found, commitment, by=user)
+        db.session.commit()
     except RuleError:
         db.session.rollback()
         raise
-    db.session.commit()
+    except (IntegrityError, StaleDataError):
+        # Someone else tagged some of these items at the same moment: theirs stands, and nothing of this is saved.
+        db.session.rollback()
+        raise RuleError("Someone else tagged some of these items at the same moment. Check the list and select "
+                        "them again.", "items") from None
     return changed

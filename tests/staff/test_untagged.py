@@ -203,3 +203,19 @@ def test_made_up_ids_are_refused_plainly(client, login_as, charter, data):
     response = client.post("/staff/untagged", data=data)
     assert response.status_code in (200, 302)
     assert db.session.query(AuditEvent).filter_by(action="feedback.tagged").count() == 0
+
+
+def test_items_tagged_by_someone_else_at_the_same_moment_are_explained_not_an_error(charter, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from staff import tagging
+
+    officer = make_staff(role="policy_officer")
+    item = make_feedback(kind="comment", received_on=date(2026, 6, 1))
+
+    def tagged_meanwhile(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'feedback_item' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(tagging, "tag_items", tagged_meanwhile)
+    with pytest.raises(RuleError, match="Someone else tagged some of these items at the same moment"):
+        tagging.tag(officer, tagging.FEEDBACK, [item.id], _code(charter, "BINS").id)
