@@ -17,8 +17,8 @@ depends_on = None
 
 
 def upgrade():
-    # Plain ALTER TABLE, not a batch: on SQLite a batch copies feedback_item into a new table and drops the old one,
-    # and with foreign keys enforced dropping it deletes every tag (feedback_commitment cascades).
+    # A plain ALTER TABLE is enough here (no rebuild). Where a migration must rebuild a table on SQLite (batch mode),
+    # migrations/env.py turns foreign keys off first, so dropping the old copy deletes no row that refers to it.
     op.add_column('feedback_item', sa.Column('tagged', sa.Boolean(), server_default=sa.false(), nullable=False))
     # Items already tagged to a commitment say so.
     op.execute("UPDATE feedback_item SET tagged = EXISTS "
