@@ -183,10 +183,12 @@ def _timed(run, repeat: int) -> list[float]:
 def run(url: str, label: str, args: argparse.Namespace) -> bool:
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "CHARTERLINE_COUNCIL": "bench", "RATELIMIT_ENABLED": False})
+    review_id = None
     if args.reuse:
         with app.app_context():
+            db.create_all()
             review_id = db.session.scalar(select(Review.id).where(Review.council_slug == "bench"))
-    else:
+    if review_id is None:
         review_id = _load(app, args)
     with app.app_context():
         set_today(TODAY)
