@@ -365,3 +365,44 @@ def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, 
         for theme in json.loads(text) if text else ():
             results[code][theme] += count
     return results
+
+
+# --- The annual pack: every item received in the year, by channel, service or month -------------------------
+
+#: What ``counts_by`` can group by.
+DIMENSIONS = ("channel", "service", "month")
+
+
+def counts_by(dimension: str, start: date, end: date) -> list[tuple]:
+    """Items received from ``start`` to ``end`` counted in one grouped query by ``dimension`` (channel, service
+    name or month), kind and sentiment: rows of (key, kind, sentiment label or None, count). A month's key is the
+    month's first day; an item on no service has the key None."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    sentiment = effective_sentiment()
+    if dimension == "month":
+        keys = (func.extract("year", FeedbackItem.received_on), func.extract("month", FeedbackItem.received_on))
+    elif dimension == "service":
+        keys = (ServiceArea.name,)
+    else:
+        keys = (FeedbackItem.channel,)
+    statement = select(*keys, FeedbackItem.kind, sentiment, func.count()).where(*_received_within(start, end))
+    if dimension == "service":
+        statement = statement.outerjoin(ServiceArea, ServiceArea.id == FeedbackItem.service_area_id)
+    rows = db.session.execute(statement.group_by(*keys, FeedbackItem.kind, sentiment)).all()
+    if dimension == "month":
+        return [(date(int(year), int(month), 1), kind, label, count) for year, month, kind, label, count in rows]
+    return [tuple(row) for row in rows]
+
+
+def themes_in(start: date, end: date) -> Counter:
+    """How often each theme came up in the comments, complaints and service requests received in the period,
+    counted in SQL by each item's list of themes."""
+    listed = cast(FeedbackItem.themes, Text)
+    themes: Counter = Counter()
+    for text, count in db.session.execute(
+            select(listed, func.count()).where(*_received_within(start, end), FeedbackItem.kind != "compliment")
+            .group_by(listed)):
+        for theme in json.loads(text) if text else ():
+            themes[theme] += count
+    return themes
