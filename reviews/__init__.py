@@ -9,5 +9,6 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews", cli_group="reviews")
 
 def init_app(app: Flask) -> None:
     from reviews import commands, models, views  # noqa: F401  its tables; its routes and commands join the blueprint
+    from reviews.pack import views as pack_views  # noqa: F401  the pack's page and files
 
     app.register_blueprint(bp)

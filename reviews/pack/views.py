@@ -1,0 +1,42 @@
+"""The pack's staff page and its downloads: the CSV zip and the spreadsheet of the same ``ReviewPack``."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+
+from core.auth import role_required
+from core.extensions import db
+from reviews import bp
+from reviews.models import Review
+from reviews.pack.builder import build_pack
+from reviews.pack.charts import plotly_chart
+from reviews.pack.files import csv_zip, file_stem, xlsx
+from reviews.pack.model import format_cell
+from reviews.views import READERS
+
+#: Each download: (format, link text, media type, file extension).
+FILES = {
+    "csv": ("The figures as CSV files (zip)", "application/zip", "zip", csv_zip),
+    "xlsx": ("The figures as a spreadsheet (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "xlsx", xlsx),
+}
+
+
+@bp.get("/<int:review_id>/pack")
+@role_required(*READERS)
+def pack(review_id: int):
+    review = db.get_or_404(Review, review_id)
+    return render_template("reviews/pack.html", review=review, pack=build_pack(review), chart=plotly_chart,
+                           cell=format_cell, downloads=[(key, value[0]) for key, value in FILES.items()])
+
+
+@bp.get("/<int:review_id>/pack/<format>")
+@role_required(*READERS)
+def pack_file(review_id: int, format: str):
+    review = db.get_or_404(Review, review_id)
+    if format not in FILES:
+        abort(404)
+    _label, media_type, extension, render = FILES[format]
+    built = build_pack(review)
+    return Response(render(built), mimetype=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{file_stem(built)}.{extension}"'})
