@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, flash, redirect, render_template, url_for
 
 from core.auth import role_required
 from core.extensions import db
@@ -11,7 +11,8 @@ from reviews.models import Review
 from reviews.pack.builder import build_pack
 from reviews.pack.charts import plotly_chart
 from reviews.pack.files import csv_zip, file_stem, xlsx
-from reviews.pack.model import format_cell
+from reviews.pack.model import ReviewPack, format_cell
+from reviews.pack.printing import PrintError, pdf
 from reviews.views import READERS
 
 #: Each download: (format, link text, media type, file extension).
@@ -19,6 +20,7 @@ FILES = {
     "csv": ("The figures as CSV files (zip)", "application/zip", "zip", csv_zip),
     "xlsx": ("The figures as a spreadsheet (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "xlsx", xlsx),
+    "pdf": ("The pack to print (PDF)", "application/pdf", "pdf", pdf),
 }
 
 
@@ -37,6 +39,11 @@ def pack_file(review_id: int, format: str):
     if format not in FILES:
         abort(404)
     _label, media_type, extension, render = FILES[format]
-    built = build_pack(review)
-    return Response(render(built), mimetype=media_type, headers={
+    built: ReviewPack = build_pack(review)
+    try:
+        content = render(built)
+    except PrintError as exc:
+        flash(f"{exc}. The web page and the data files have the same figures.", "error")
+        return redirect(url_for("reviews.pack", review_id=review.id))
+    return Response(content, mimetype=media_type, headers={
         "Content-Disposition": f'attachment; filename="{file_stem(built)}.{extension}"'})
