@@ -64,14 +64,15 @@ def test_the_pack_page_shows_every_section_with_its_tables_and_links_the_files(c
     soup = page(client.get(f"/reviews/{review.id}/pack"))
     contents = [a.get_text(strip=True) for a in soup.select("nav.app-pack-contents a")]
     assert contents == ["Summary", "Performance against every commitment", "Feedback", "Complaints", "Satisfaction",
-                        "What residents said", "Learning from complaints",
+                        "What residents said", "Learning from complaints", "Co-design of the charter with residents",
+                        "Equalities: who took part in the consultation",
                         "Complaint Handling Code self-assessment (draft)"]
     assert "No data for this year" in soup.select_one("#section-complaints").find_parent("section").get_text()
     e01 = soup.select_one("#performance tbody tr")
     assert [c.get_text(strip=True) for c in e01.select("th, td")][3:8] == ["Not met", "70%", "90%", "7", "10"]
     assert soup.select_one(".app-chart[role=img]") is not None
     links = [a["href"] for a in soup.select("#downloads a")]
-    assert links == [f"/reviews/{review.id}/pack/csv", f"/reviews/{review.id}/pack/xlsx"]
+    assert links == [f"/reviews/{review.id}/pack/{format}" for format in ("csv", "xlsx", "pdf")]
 
 
 def test_the_same_figure_is_on_the_page_in_the_csv_and_in_the_spreadsheet(client, login_as, db, emails):
