@@ -127,3 +127,40 @@ def test_a_year_with_no_data_says_so_in_every_section(app, charter):
     assert pack.section("summary").text == (f"No commitment could be measured this year. {NO_DATA}.",)
     # The commitments in force are still listed, each with no data.
     assert {row[3] for row in pack.table("performance").rows} == {"No data", "Not measurable"}
+
+
+def test_satisfaction_by_channel_and_commitment_with_suppression(app, charter):
+    from tests.surveys.factories import make_response, make_survey
+
+    survey = make_survey([{"type": "good_average_poor", "text": "How did we do?",
+                           "commitments": [charter.commitments[0]]}])
+    # Phone: 7 good, 2 average, 1 poor -> 70% satisfied, net (7 - 1) / 10 = +0.60. Email: 3 answers, below 10.
+    for value in ["good"] * 7 + ["average"] * 2 + ["poor"]:
+        make_response(survey, [value], channel="phone", month=date(2025, 6, 1))
+    for _ in range(3):
+        make_response(survey, ["good"], channel="email", month=date(2025, 7, 1))
+    make_response(survey, ["poor"], channel="phone", month=date(2025, 3, 1))  # the year before
+    pack = build_pack(YEAR)
+    channels = _rows(pack, "satisfaction-by-channel")
+    assert channels["Email"] == (3, None, None, None, None, "Fewer than 10 responses")
+    phone = channels["Phone"]
+    assert phone[0:2] == (10, 0.7) and phone[4:] == (0.6, None)
+    assert phone[2] == pytest.approx(0.3968, abs=1e-4) and phone[3] == pytest.approx(0.8922, abs=1e-4)
+    # E-01 is asked about in both channels: 13 answers, 10 good.
+    assert _rows(pack, "satisfaction-by-commitment")["E-01"][:2] == (13, 10 / 13)
+
+
+def test_what_residents_said_by_month_and_service_with_the_top_themes(app, emails):
+    counted, _others = emails
+    for item in counted[:3]:
+        item.sentiment_override_label = "negative"
+    counted[-1].themes = ["missed bin", "rude staff"]
+    db.session.commit()
+    pack = build_pack(YEAR)
+    # 11 comments and complaints in June 2025 (the compliment is left out): 3 read as negative; the first three are
+    # comments, one of them changed from neutral.
+    months = _rows(pack, "sentiment-by-month")
+    assert months == {"June 2025": (0, 8, 3, 0)}
+    assert dict(pack.table("top-themes").rows) == {"missed bin": 11, "rude staff": 1}
+    assert pack.section("residents-said").text == (
+        "3 of the 11 comments, complaints and service requests read as negative.",)
