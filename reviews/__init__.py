@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews", cli_group="reviews")
+#: Residents' pages: the published pack ("How we did").
+public_bp = Blueprint("reviews_public", __name__)
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +14,4 @@ def init_app(app: Flask) -> None:
     from reviews.pack import views as pack_views  # noqa: F401  the pack's page and files
 
     app.register_blueprint(bp)
+    app.register_blueprint(public_bp)

@@ -1,15 +1,17 @@
-"""The pack's staff page and its downloads: the CSV zip and the spreadsheet of the same ``ReviewPack``."""
+"""The pack's staff page and its downloads (the CSV zip, the spreadsheet and the PDF of the same ``ReviewPack``),
+and the residents' page of the published pack, "How we did"."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
 from core.auth import role_required
 from core.extensions import db
-from reviews import bp
+from reviews import bp, public_bp
+from reviews.cycles import published_review
 from reviews.models import Review
 from reviews.pack.builder import build_pack
-from reviews.pack.charts import plotly_chart
+from reviews.pack.charts import plotly_chart, svg_chart
 from reviews.pack.files import csv_zip, file_stem, xlsx
 from reviews.pack.model import ReviewPack, format_cell
 from reviews.pack.printing import PrintError, pdf
@@ -47,3 +49,13 @@ def pack_file(review_id: int, format: str):
         return redirect(url_for("reviews.pack", review_id=review.id))
     return Response(content, mimetype=media_type, headers={
         "Content-Disposition": f'attachment; filename="{file_stem(built)}.{extension}"'})
+
+
+@public_bp.get("/our-charter/how-we-did")
+def how_we_did():
+    """The published pack for residents: the same sections, charts drawn as SVG (no plotly.js on residents' pages)."""
+    review = published_review(current_app.config["CHARTERLINE_COUNCIL"])
+    if review is None:
+        abort(404)
+    built = build_pack(review)
+    return render_template("reviews/how_we_did.html", review=review, pack=built, chart=svg_chart, cell=format_cell)

@@ -107,3 +107,21 @@ def test_an_unknown_file_format_is_not_found(client, login_as, db, charter):
     review = _review(db)
     login_as(Role.POLICY_OFFICER)
     assert client.get(f"/reviews/{review.id}/pack/docx").status_code == 404
+
+
+def test_residents_see_the_latest_adopted_pack_linked_from_the_charter_page(client, db, emails):
+    assert client.get("/our-charter/how-we-did").status_code == 404
+    assert page(client.get("/our-charter")).select_one("#how-we-did") is None
+    review = _review(db)
+    review.stage = "adopted"
+    db.session.commit()
+    charter_page = page(client.get("/our-charter"))
+    assert charter_page.select_one("#how-we-did")["href"] == "/our-charter/how-we-did"
+    response = client.get("/our-charter/how-we-did")
+    soup = page(response)
+    assert soup.select_one("h1").get_text(strip=True) == "How we did: April 2025 to March 2026"
+    # The same figures as the staff page, charts drawn without plotly.js.
+    e01 = soup.select_one("#performance tbody tr")
+    assert [c.get_text(strip=True) for c in e01.select("th, td")][3:8] == ["Not met", "70%", "90%", "7", "10"]
+    assert "plotly" not in response.get_data(as_text=True) and soup.select_one("figure svg") is not None
+    assert len(response.data) < 150_000
