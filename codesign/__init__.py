@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
 
     register_demo_step("Charter co-design", load_demo_codesign)
     register_pack_section(app, "learning", codesign_section)
-    register_pack_section(app, "codesign", equalities_section)
+    register_pack_section(app, "equalities", equalities_section)
     # The home page asks for this (templates/pages/home.html), so the link shows only while a consultation is open.
     app.add_template_global(open_consultation, "open_consultation")
     app.add_template_global(describe_standards, "describe_standards")

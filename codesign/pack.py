@@ -99,11 +99,11 @@ def equalities_section(review, _evidence) -> Section:
                  for found in (results.proposals if results else []) for question, groups in found.by_equality.items()
                  for support in groups)
     if not rows:
-        return empty_section("equalities", EQUALITIES)
+        return empty_section("equalities-consultation", EQUALITIES)
     masked = tuple((*r[:3], None if r[5] else r[3], *r[4:]) for r in rows)
-    table = Table("equalities", "Support for each proposal by equality group", (
+    table = Table("equalities-consultation", "Support for each proposal by equality group", (
         Column("Proposal", Kind.COUNT), Column("Question"), Column("Answer"), Column("Answered", Kind.COUNT),
         Column("Supported", Kind.SHARE), Column("Note")), masked)
     text = (f"Groups with {suppression_note(results.minimum)} are shown without figures, so nobody can be "
-            "identified. The council does not record the equality details of people who complain.",)
-    return Section("equalities", EQUALITIES, text, (table,))
+            "identified.",)
+    return Section("equalities-consultation", EQUALITIES, text, (table,))

@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, ServiceArea, StaffUser
 from core.queries import TagShare
-from feedback.models import FeedbackItem, FeedbackStatus, feedback_commitment
+from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackStatus, feedback_commitment
+from feedback.rules import EQUALITY_QUESTIONS
 
 #: Items on one page of the inbox.
 PER_PAGE = 50
@@ -406,3 +407,17 @@ def themes_in(start: date, end: date) -> Counter:
         for theme in json.loads(text) if text else ():
             themes[theme] += count
     return themes
+
+
+def equality_counts(start: date, end: date) -> list[tuple[str, str, int]]:
+    """The equality monitoring answers given from ``start`` to ``end``: rows of (question, answer, count) in the
+    questions' and answers' own order, one grouped query per question (unanswered questions are not counted)."""
+    rows = []
+    for name, (question, options) in EQUALITY_QUESTIONS.items():
+        column = getattr(EqualityMonitoring, name)
+        counted = dict(db.session.execute(
+            select(column, func.count()).where(EqualityMonitoring.submitted_on >= start,
+                                               EqualityMonitoring.submitted_on <= end, column.is_not(None))
+            .group_by(column)).all())
+        rows += [(question, label, counted[value]) for value, label in options if value in counted]
+    return rows

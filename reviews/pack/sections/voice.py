@@ -92,3 +92,20 @@ def learning(actions: list) -> Section:
         Column("Commitments"), Column("What we learned"), Column("What we changed"), Column("Completed on", Kind.DATE)),
         rows)
     return Section("learning", title, (f"{len(rows)} changes were made after complaints this year.",), (table,))
+
+
+def equalities(answers: list[tuple[str, str, int]], minimum: int) -> Section:
+    """Who gave feedback, from the optional equality monitoring answers (never linked to an item, so they describe
+    everyone who answered, complaints included); an answer given by fewer than the surveys' minimum is shown
+    without its count, so nobody can be identified."""
+    title = "Equalities: who gave feedback"
+    if not answers:
+        return empty_section("equalities", title)
+    small = suppression_note(minimum).capitalize()
+    rows = tuple((question, answer, None if count < minimum else count, small if count < minimum else None)
+                 for question, answer, count in answers)
+    table = Table("equalities-feedback", "Equality monitoring answers from people who gave feedback", (
+        Column("Question"), Column("Answer"), Column("People", Kind.COUNT), Column("Note")), rows)
+    text = ("Residents may answer equality questions when they give feedback or complain. The answers are kept "
+            f"apart from what they told us. Answers from {suppression_note(minimum)} are not counted here.",)
+    return Section("equalities", title, text, (table,))

@@ -33,6 +33,7 @@ def test_who_took_part_and_the_results_per_proposal(consulted):
     keys = [section.key for section in pack.sections]
     assert keys.index("codesign") == keys.index("learning") + 1
     assert keys.index("equalities") == keys.index("codesign") + 1
+    assert keys.index("equalities-consultation") == keys.index("equalities") + 1
     taking_part = dict(pack.table("codesign-taking-part").rows)
     assert taking_part["Consultation responses online"] == 4
     assert taking_part["Consultation responses on paper"] == 2
@@ -45,7 +46,7 @@ def test_who_took_part_and_the_results_per_proposal(consulted):
 
 
 def test_equality_groups_below_the_minimum_show_no_figures(consulted):
-    rows = {row[2]: row for row in build_pack(consulted.review).table("equalities").rows}
+    rows = {row[2]: row for row in build_pack(consulted.review).table("equalities-consultation").rows}
     # Female: 4 answered, 3 supported; Male: 1 answered, below the minimum of 3.
     assert rows["Female"][3:] == (4, 0.75, None)
     assert rows["Male"][3:] == (None, None, "Fewer than 3 responses")

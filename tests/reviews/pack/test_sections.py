@@ -164,3 +164,20 @@ def test_what_residents_said_by_month_and_service_with_the_top_themes(app, email
     assert dict(pack.table("top-themes").rows) == {"missed bin": 11, "rude staff": 1}
     assert pack.section("residents-said").text == (
         "3 of the 11 comments, complaints and service requests read as negative.",)
+
+
+def test_equality_answers_below_the_minimum_are_not_counted(app, charter, monkeypatch):
+    from feedback.models import EqualityMonitoring
+
+    monkeypatch.setitem(app.config, "CHARTERLINE_SURVEY_MIN_RESPONSES", 3)
+    given = [("female", "yes")] * 3 + [("male", None)] * 2
+    db.session.add_all([EqualityMonitoring(submitted_on=date(2025, 7, 1), sex=sex, disability=disability)
+                        for sex, disability in given])
+    db.session.add(EqualityMonitoring(submitted_on=date(2025, 3, 1), sex="male"))  # the year before
+    db.session.commit()
+    rows = {(row[0], row[1]): row[2:] for row in build_pack(YEAR).table("equalities-feedback").rows}
+    assert rows == {
+        ("What is your sex?", "Female"): (3, None),
+        ("What is your sex?", "Male"): (None, "Fewer than 3 responses"),
+        ("Do you consider yourself to have a disability or long-term health condition?", "Yes"): (3, None),
+    }
