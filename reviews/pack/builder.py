@@ -46,7 +46,10 @@ def build_pack(review) -> ReviewPack:
     for _channel, kind, _sentiment, count in by_channel:
         received[kind] += count
     in_numbers = [(f"{heading} received", received[kind]) for kind, heading in KINDS]
-    in_numbers += [("Stage 2 complaints", year.stages[1].received),
+    # Feedback is counted by its kind; the procedure counts the cases opened on it, which may include items first
+    # recorded as comments or service requests.
+    in_numbers += [("Complaints taken into the procedure at stage 1", year.stages[0].received),
+                   ("Complaints escalated to stage 2", year.stages[1].received),
                    ("Survey answers on satisfaction", sum(f.tally.scored for f in surveys.by_channel)),
                    ("Changes made after complaints", len(actions))]
     sections = [

@@ -4,6 +4,7 @@ SVG for print, so the PDF needs no JavaScript. Each is a picture of a table the 
 from __future__ import annotations
 
 import itertools
+import math
 
 import plotly.graph_objects as go
 from flask import g
@@ -41,10 +42,18 @@ def plotly_chart(chart: Chart, table: Table) -> Markup:
     return Markup(f'<div class="app-chart" role="img" aria-label="{escape(chart.summary)}">{html}</div>')
 
 
+def _nice_top(largest: float) -> float:
+    """The axis's top: four steps of 1, 1.5, 2, 2.5, 3 or 5 times a power of ten, reaching the largest value."""
+    step = max(largest, 1) / 4
+    power = 10 ** math.floor(math.log10(step))
+    nice = next(m * power for m in (1, 1.5, 2, 2.5, 3, 5, 10) if m * power >= step)
+    return nice * 4
+
+
 def svg_chart(chart: Chart, table: Table, width: int = 640, height: int = 240) -> Markup:
     """The chart as a static SVG (vectors in the PDF): grouped bars or lines, a value axis from 0 and a legend."""
     labels, series = _series(chart, table)
-    top = max([value for _, values in series for value in values] + [1])
+    top = _nice_top(max([value for _, values in series for value in values] + [1]))
     left, bottom, right, head = 48, 40, 10, 24
     plot_w, plot_h = width - left - right, height - bottom - head
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -54,7 +63,8 @@ def svg_chart(chart: Chart, table: Table, width: int = 640, height: int = 240) -
         y = head + plot_h - plot_h * step / 4
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
                      'stroke-width="0.5"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{value:,.0f}</text>')
+        tick = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     slot = plot_w / max(len(labels), 1)
     for index, label in enumerate(labels):
         x = left + slot * (index + 0.5)
