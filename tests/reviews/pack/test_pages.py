@@ -125,3 +125,13 @@ def test_residents_see_the_latest_adopted_pack_linked_from_the_charter_page(clie
     assert [c.get_text(strip=True) for c in e01.select("th, td")][3:8] == ["Not met", "70%", "90%", "7", "10"]
     assert "plotly" not in response.get_data(as_text=True) and soup.select_one("figure svg") is not None
     assert len(response.data) < 150_000
+
+
+def test_a_pdf_that_cannot_be_printed_is_explained_on_the_pack_page(client, login_as, db, charter, monkeypatch):
+    monkeypatch.setattr("reviews.pack.printing.CHROMIUM", "/nonexistent/chromium")
+    review = _review(db)
+    login_as(Role.POLICY_OFFICER)
+    response = client.get(f"/reviews/{review.id}/pack/pdf")
+    assert response.status_code == 302 and response.headers["Location"] == f"/reviews/{review.id}/pack"
+    soup = page(client.get(response.headers["Location"]))
+    assert "Chromium is not installed, so the PDF cannot be printed." in soup.get_text(" ")
