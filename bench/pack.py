@@ -7,7 +7,7 @@ commitments carry standards, then prints the time and peak Python memory to buil
 500 MB) and to print the PDF (target: under 30 s and 5 MB). A smaller run: --feedback 100000 --complaints 10000
 --answers 200000.
 
-    python bench/pack.py [--feedback N] [--complaints N] [--answers N] [--database-url URL]
+    python bench/pack.py [--feedback N] [--complaints N] [--answers N] [--database-url URL [--skip-sqlite]]
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--complaints", type=int, default=100_000, help="of which complaints (default 100,000)")
     parser.add_argument("--answers", type=int, default=2_000_000, help="scored survey answers (default 2,000,000)")
     parser.add_argument("--database-url", default=None, help="also run against this scratch PostgreSQL database")
+    parser.add_argument("--skip-sqlite", action="store_true", help="run against PostgreSQL only")
     return parser.parse_args()
 
 
@@ -165,8 +166,9 @@ def main() -> None:
     if not 0 < args.complaints <= args.feedback:
         sys.exit("--complaints must be at least 1 and no more than --feedback")
     ok = True
-    with tempfile.TemporaryDirectory() as scratch:
-        ok &= run(f"sqlite:///{Path(scratch) / 'pack.db'}", "SQLite", args)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as scratch:
+            ok &= run(f"sqlite:///{Path(scratch) / 'pack.db'}", "SQLite", args)
     if args.database_url:
         from core.config import normalise_database_url
 
