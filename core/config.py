@@ -87,6 +87,9 @@ DEFAULTS: dict[str, object] = {
     # and the share of cases a standard must meet when the charter gives no share of its own (0 to 1).
     "CHARTERLINE_REVIEW_YEAR_STARTS": "04-01",
     "CHARTERLINE_REVIEW_DEFAULT_SHARE": 0.9,
+    # Homes the council lets as a landlord, for the Tenant Satisfaction Measure CH01 (complaints per 1,000 homes)
+    # in the annual pack; 0 leaves CH01 out.
+    "CHARTERLINE_HOMES": 0,
     # Days an invitation link works for.
     "CHARTERLINE_SURVEY_INVITATION_DAYS": 28,
     # Nobody is invited to a survey twice within this many days, whatever they contact us about.
@@ -253,6 +256,9 @@ def check_review_settings(config: dict) -> None:
     share = config.get("CHARTERLINE_REVIEW_DEFAULT_SHARE", DEFAULTS["CHARTERLINE_REVIEW_DEFAULT_SHARE"])
     if not isinstance(share, int | float) or not 0 < share <= 1:
         raise ConfigError("CHARTERLINE_REVIEW_DEFAULT_SHARE must be a number above 0 and at most 1, like 0.9.")
+    homes = config.get("CHARTERLINE_HOMES", DEFAULTS["CHARTERLINE_HOMES"])
+    if not isinstance(homes, int) or isinstance(homes, bool) or homes < 0:
+        raise ConfigError("CHARTERLINE_HOMES must be a whole number of homes, 0 or more, like 5200.")
 
 
 OUTBOX_BACKENDS = ("log", "smtp", "notify")

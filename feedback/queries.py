@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, ServiceArea, StaffUser
 from core.queries import TagShare
-from feedback.models import FeedbackItem, FeedbackStatus, feedback_commitment
+from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackStatus, feedback_commitment
+from feedback.rules import EQUALITY_QUESTIONS
 
 #: Items on one page of the inbox.
 PER_PAGE = 50
@@ -367,3 +368,58 @@ def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, 
         for theme in json.loads(text) if text else ():
             results[code][theme] += count
     return results
+
+
+# --- The annual pack: every item received in the year, by channel, service or month -------------------------
+
+#: What ``counts_by`` can group by.
+DIMENSIONS = ("channel", "service", "month")
+
+
+def counts_by(dimension: str, start: date, end: date) -> list[tuple]:
+    """Items received from ``start`` to ``end`` counted in one grouped query by ``dimension`` (channel, service
+    name or month), kind and sentiment: rows of (key, kind, sentiment label or None, count). A month's key is the
+    month's first day; an item on no service has the key None."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    sentiment = effective_sentiment()
+    if dimension == "month":
+        keys = (func.extract("year", FeedbackItem.received_on), func.extract("month", FeedbackItem.received_on))
+    elif dimension == "service":
+        keys = (ServiceArea.name,)
+    else:
+        keys = (FeedbackItem.channel,)
+    statement = select(*keys, FeedbackItem.kind, sentiment, func.count()).where(*_received_within(start, end))
+    if dimension == "service":
+        statement = statement.outerjoin(ServiceArea, ServiceArea.id == FeedbackItem.service_area_id)
+    rows = db.session.execute(statement.group_by(*keys, FeedbackItem.kind, sentiment)).all()
+    if dimension == "month":
+        return [(date(int(year), int(month), 1), kind, label, count) for year, month, kind, label, count in rows]
+    return [tuple(row) for row in rows]
+
+
+def themes_in(start: date, end: date) -> Counter:
+    """How often each theme came up in the comments, complaints and service requests received in the period,
+    counted in SQL by each item's list of themes."""
+    listed = cast(FeedbackItem.themes, Text)
+    themes: Counter = Counter()
+    for text, count in db.session.execute(
+            select(listed, func.count()).where(*_received_within(start, end), FeedbackItem.kind != "compliment")
+            .group_by(listed)):
+        for theme in json.loads(text) if text else ():
+            themes[theme] += count
+    return themes
+
+
+def equality_counts(start: date, end: date) -> list[tuple[str, str, int]]:
+    """The equality monitoring answers given from ``start`` to ``end``: rows of (question, answer, count) in the
+    questions' and answers' own order, one grouped query per question (unanswered questions are not counted)."""
+    rows = []
+    for name, (question, options) in EQUALITY_QUESTIONS.items():
+        column = getattr(EqualityMonitoring, name)
+        counted = dict(db.session.execute(
+            select(column, func.count()).where(EqualityMonitoring.submitted_on >= start,
+                                               EqualityMonitoring.submitted_on <= end, column.is_not(None))
+            .group_by(column)).all())
+        rows += [(question, label, counted[value]) for value, label in options if value in counted]
+    return rows

@@ -177,3 +177,10 @@ def versions_in_force(period: ReviewYear | Review) -> list[VersionSpan]:
         if first <= last:
             spans.append(VersionSpan(charter, first, last))
     return spans
+
+
+def published_review(council_slug: str) -> Review | None:
+    """The latest review of the council's charter whose decisions were adopted: the pack residents see."""
+    return db.session.scalar(select(Review).where(Review.council_slug == council_slug,
+                                                  Review.stage == ReviewStage.ADOPTED)
+                             .order_by(Review.starts_on.desc()).limit(1))

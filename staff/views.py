@@ -26,6 +26,7 @@ from core.extensions import db, limiter
 from core.models import Charter, CharterStatus, Commitment, OutboxMessage, OutboxStatus, Role, StaffUser
 from core.outbox import can_post_by_notify, mark_posted, post_by_notify
 from core.timesource import today
+from reviews.cycles import published_review
 from staff import home as staff_home
 from staff.forms import (
     ChangeRoleForm,
@@ -56,7 +57,8 @@ def public_charter():
     charter = published_charter(current_app.config["CHARTERLINE_COUNCIL"])
     if charter is None:
         abort(404)
-    return render_template("pages/charter.html", charter=charter)
+    return render_template("pages/charter.html", charter=charter,
+                           how_we_did=published_review(current_app.config["CHARTERLINE_COUNCIL"]))
 
 
 @bp.get("/accessibility")

@@ -106,6 +106,7 @@ def _records(staff: dict[str, object]) -> dict[str, object]:
         "staff.edit_commitment": {"charter_id": draft.id, "commitment_id": draft.commitments[0].id},
         "staff.publish_charter": {"charter_id": draft.id},
         "reviews.commitment_evidence": {"review_id": review.id},
+        "reviews.pack_file": {"review_id": review.id, "format": "csv"},
         "feedback.track*": {"token": TRACKING_TOKEN},
         "complaints.resident_escalate": {"token": COMPLAINT_TOKEN},
         "surveys.invited": {"token": invitation_token}, "surveys.stop": {"token": invitation_token},

@@ -28,3 +28,14 @@ def test_the_settings_are_read_from_the_environment():
     _finalise(**settings)
     with pytest.raises(ConfigError, match="CHARTERLINE_REVIEW_DEFAULT_SHARE is not valid: 'most' is not a number"):
         from_environment({"CHARTERLINE_REVIEW_DEFAULT_SHARE": "most"})
+
+
+@pytest.mark.parametrize("homes", [-1, 2.5, True])
+def test_a_number_of_homes_that_is_not_a_whole_number_of_0_or_more_is_refused(homes):
+    with pytest.raises(ConfigError, match="CHARTERLINE_HOMES must be a whole number of homes, 0 or more"):
+        _finalise(CHARTERLINE_HOMES=homes)
+
+
+def test_the_number_of_homes_is_read_from_the_environment():
+    assert from_environment({"CHARTERLINE_HOMES": "5200"}) == {"CHARTERLINE_HOMES": 5200}
+    _finalise(CHARTERLINE_HOMES=5200)

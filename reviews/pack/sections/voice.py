@@ -1,0 +1,111 @@
+"""The pack's satisfaction section (per channel and per commitment, with intervals and suppression), what
+residents said (sentiment by month and by service, the top themes) and the learning from complaints."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from reviews.evidence.results import ReviewEvidence
+from reviews.pack.model import Cell, Chart, Column, Kind, Section, Table, empty_section
+from reviews.pack.sections.records import NO_SERVICE, month_label
+from surveys.stats import Figures, suppression_note
+
+#: Themes the pack lists.
+TOP_THEMES = 10
+SENTIMENTS = (("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative"))
+
+_FIGURE_COLUMNS = (Column("Satisfaction answers", Kind.COUNT), Column("Satisfied", Kind.SHARE),
+                   Column("Interval from", Kind.SHARE), Column("Interval to", Kind.SHARE),
+                   Column("Net satisfaction", Kind.DECIMAL), Column("Note"))
+
+
+def _figure_cells(figures: Figures) -> tuple[Cell, ...]:
+    """A group's satisfaction with its interval and net satisfaction; a group below the surveys' minimum shows
+    its count only (surveys.stats.figures suppresses the rest)."""
+    satisfied = figures.satisfaction
+    note = suppression_note(figures.minimum).capitalize() if figures.satisfaction_suppressed else None
+    return (figures.tally.scored, satisfied.value if satisfied else None, satisfied.low if satisfied else None,
+            satisfied.high if satisfied else None, None if figures.net is None else float(figures.net), note)
+
+
+def satisfaction(evidence: ReviewEvidence, by_channel: list[Figures], minimum: int) -> Section:
+    title = "Satisfaction"
+    channels = [f for f in by_channel if f.tally.scored]
+    commitments = [(item.code, item.voice.survey) for item in evidence.commitments
+                   if item.voice and item.voice.survey and item.voice.survey.tally.scored]
+    if not channels and not commitments:
+        return empty_section("satisfaction", title)
+    tables = (
+        Table("satisfaction-by-channel", "Satisfaction by channel",
+              (Column("Channel"), *_FIGURE_COLUMNS), tuple((f.label, *_figure_cells(f)) for f in channels)),
+        Table("satisfaction-by-commitment", "Satisfaction by commitment",
+              (Column("Code"), *_FIGURE_COLUMNS), tuple((code, *_figure_cells(f)) for code, f in commitments)),
+    )
+    text = (f"Satisfied is the share of survey answers rating the service good, with its 95% interval; net "
+            f"satisfaction runs from -1 (all poor) to +1 (all good). Figures from {suppression_note(minimum)} are "
+            "not shown.",)
+    return Section("satisfaction", title, text, tuple(t for t in tables if t.rows))
+
+
+def _sentiment_table(key: str, name: str, first: str, rows: list[tuple], label) -> Table:
+    counts: dict[object, Counter] = defaultdict(Counter)
+    for value, kind, sentiment, count in rows:
+        if kind != "compliment":
+            counts[value][sentiment or "not_scored"] += count
+    ordered = sorted(counts, key=lambda value: (value is None, str(value) if value is not None else ""))
+    if first == "Month":
+        ordered = sorted(counts)
+    body = tuple((label(value), *(counts[value][s] for s, _ in SENTIMENTS), counts[value]["not_scored"])
+                 for value in ordered)
+    return Table(key, name, (Column(first), *(Column(h, Kind.COUNT) for _, h in SENTIMENTS),
+                             Column("Not scored", Kind.COUNT)), body)
+
+
+def residents_said(by_month: list[tuple], by_service: list[tuple], themes: Counter) -> Section:
+    """The sentiment of the comments, complaints and service requests received (compliments are praise by
+    definition and left out), by month and by service, and the themes that came up most."""
+    title = "What residents said"
+    months = _sentiment_table("sentiment-by-month", "Sentiment by month", "Month", by_month, month_label)
+    if not months.rows:
+        return empty_section("residents-said", title)
+    services = _sentiment_table("sentiment-by-service", "Sentiment by service", "Service", by_service,
+                                lambda name: name or NO_SERVICE)
+    top = Table("top-themes", "Top themes", (Column("Theme"), Column("Items", Kind.COUNT)),
+                tuple(themes.most_common(TOP_THEMES)))
+    negative = sum(row[3] for row in months.rows)
+    total = sum(sum(row[1:]) for row in months.rows)
+    text = (f"{negative:,} of the {total:,} comments, complaints and service requests read as negative.",)
+    chart = Chart("sentiment-by-month", "Sentiment by month", "line", tuple(h for _, h in SENTIMENTS),
+                  f"Across the year {negative:,} of {total:,} items read as negative"
+                  + (f"; the theme that came up most was {top.rows[0][0]}." if top.rows else "."))
+    return Section("residents-said", title, text, tuple(t for t in (months, services, top) if t.rows), (chart,))
+
+
+def learning(actions: list) -> Section:
+    """You said, we did: the learning actions from complaints completed in the year."""
+    title = "Learning from complaints"
+    if not actions:
+        return empty_section("learning", title)
+    rows = tuple((", ".join(c.code for c in action.commitments) or None, action.description,
+                  action.what_we_changed, action.completed_on) for action in actions)
+    table = Table("you-said-we-did", "You said, we did", (
+        Column("Commitments"), Column("What we learned"), Column("What we changed"), Column("Completed on", Kind.DATE)),
+        rows)
+    return Section("learning", title, (f"{len(rows)} changes were made after complaints this year.",), (table,))
+
+
+def equalities(answers: list[tuple[str, str, int]], minimum: int) -> Section:
+    """Who gave feedback, from the optional equality monitoring answers (never linked to an item, so they describe
+    everyone who answered, complaints included); an answer given by fewer than the surveys' minimum is shown
+    without its count, so nobody can be identified."""
+    title = "Equalities: who gave feedback"
+    if not answers:
+        return empty_section("equalities", title)
+    small = suppression_note(minimum).capitalize()
+    rows = tuple((question, answer, None if count < minimum else count, small if count < minimum else None)
+                 for question, answer, count in answers)
+    table = Table("equalities-feedback", "Equality monitoring answers from people who gave feedback", (
+        Column("Question"), Column("Answer"), Column("People", Kind.COUNT), Column("Note")), rows)
+    text = ("Residents may answer equality questions when they give feedback or complain. The answers are kept "
+            f"apart from what they told us. Answers from {suppression_note(minimum)} are not counted here.",)
+    return Section("equalities", title, text, (table,))
