@@ -300,7 +300,8 @@ def received_and_acknowledged(start: date, end: date, channels: list[str] | None
     from one index (``ix_feedback_item_acknowledged_day``) in the order it groups by."""
     # An item withdrawn before it was acknowledged owed nothing more: not counted either way.
     return _received_and(FeedbackItem.acknowledged_on, start, end, channels,
-                         or_(FeedbackItem.acknowledged_on.is_not(None), FeedbackItem.status != FeedbackStatus.WITHDRAWN))
+                         or_(FeedbackItem.acknowledged_on.is_not(None),
+                             FeedbackItem.status != FeedbackStatus.WITHDRAWN))
 
 
 def received_and_closed(start: date, end: date, channels: list[str] | None = None) -> list[tuple]:
