@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -93,6 +94,13 @@ def axe_violations(tab) -> list[dict]:
     return tab.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", WCAG_TAGS
     )
+
+
+def assert_title_starts(tab, text: str) -> None:
+    """The page's title starts with ``text``, waiting for the page a click asked for to arrive."""
+    from playwright.sync_api import expect
+
+    expect(tab).to_have_title(re.compile("^" + re.escape(text)))
 
 
 def assert_accessible(tab) -> None:

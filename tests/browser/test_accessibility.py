@@ -10,7 +10,7 @@ from core.models import Charter, Role
 from core.outbox import queue_message
 from core.timesource import set_today
 from feedback.retention import anonymise_past_retention, cutoffs
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 from tests.complaints.conftest import acknowledge, respond
 from tests.helpers import make_complaint, make_feedback, make_staff
 
@@ -32,7 +32,7 @@ def test_form_errors_are_accessible_and_focused(page, live_server):
     page.click("button:has-text('Sign in')")
     summary = page.locator(".govuk-error-summary")
     summary.wait_for(state="visible", timeout=10000)
-    assert page.title().startswith("Error: Sign in")
+    assert_title_starts(page, "Error: Sign in")
     # GOV.UK Frontend moves focus to the error summary so screen readers announce it.
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5000)
     assert_accessible(page)

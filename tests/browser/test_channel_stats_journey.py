@@ -10,7 +10,7 @@ from core.extensions import db
 from core.models import Role
 from core.standards import Standard
 from core.timesource import set_today
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 from tests.helpers import make_charter
 
 BAD = b"month,channel,service,calls_offered,calls_answered,answered_within_20s\n2026-04,phone,,1000,1200,850\n"
@@ -30,7 +30,7 @@ def test_a_policy_officer_imports_call_statistics(page, live_server, sign_in):
     assert_accessible(page)
     page.set_input_files("#file", files=[{"name": "april.csv", "mimeType": "text/csv", "buffer": BAD}])
     page.click("button:has-text('Import')")
-    assert page.title().startswith("Error: Import channel statistics")
+    assert_title_starts(page, "Error: Import channel statistics")
     assert "1,200 is more than calls_offered (1,000)" in page.locator("#problems").inner_text()
     assert_accessible(page)
     assert db.session.scalar(select(func.count(ChannelMonth.id))) == 0

@@ -5,7 +5,7 @@ from datetime import date
 from core.clocks.models import ClosureDate
 from core.extensions import db
 from core.models import Role
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 
 
 def test_closure_pages_are_accessible_and_work(page, live_server, sign_in):
@@ -14,7 +14,7 @@ def test_closure_pages_are_accessible_and_work(page, live_server, sign_in):
     assert_accessible(page)
     page.click("a:has-text('Add a closure date')")
     page.click("button:has-text('Add closure date')")
-    assert page.title().startswith("Error: Add a closure date")
+    assert_title_starts(page, "Error: Add a closure date")
     assert_accessible(page)
     page.fill("#day-day", "24")
     page.fill("#day-month", "12")

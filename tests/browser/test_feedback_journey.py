@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.charters import load_charter_file
 from core.extensions import db
 from feedback.models import Attachment, FeedbackItem
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -129,7 +129,7 @@ def test_journey_without_javascript(no_js_page, live_server, kind_label, contact
 def test_errors_are_announced_and_accessible(page, live_server):
     page.goto(live_server + "/feedback/type")
     continue_(page)
-    assert page.title().startswith("Error: What would you like to do?")
+    assert_title_starts(page, "Error: What would you like to do?")
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5000)
     assert_accessible(page)
     page.get_by_label("Make a complaint").check()

@@ -9,7 +9,7 @@ from core.charters import load_charter_file
 from core.extensions import db
 from core.models import Role
 from feedback.models import FeedbackItem
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 from tests.helpers import make_feedback
 
 HARROW = Path(__file__).resolve().parents[2] / "charters" / "harrow.toml"
@@ -23,7 +23,7 @@ def test_officer_records_phone_feedback_and_works_on_it(page, live_server, sign_
     assert_accessible(page)
     page.get_by_role("link", name="Record feedback for a resident").click()
     page.get_by_role("button", name="Record feedback").click()
-    assert page.title().startswith("Error: Record feedback for a resident")
+    assert_title_starts(page, "Error: Record feedback for a resident")
     assert_accessible(page)
     page.locator("input[name=channel][value=phone]").check()
     page.locator("#received_on-day").fill("2")

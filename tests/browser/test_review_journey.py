@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from playwright.sync_api import expect
+
 from core.models import Role
 from core.timesource import set_today
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 from tests.helpers import make_charter, make_feedback
 from tests.reviews.conftest import COMMITMENTS, MONDAY, at
 
@@ -25,7 +27,7 @@ def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_serve
     assert_accessible(page)
     page.fill("#year", "twenty")
     page.click("button:has-text('Open the review')")
-    assert page.title().startswith("Error: Charter reviews")
+    assert_title_starts(page, "Error: Charter reviews")
     assert_accessible(page)
     page.fill("#year", "2025")
     page.click("button:has-text('Open the review')")
@@ -38,7 +40,7 @@ def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_serve
     page.click("a:has-text('Import channel statistics')")
     page.set_input_files("#file", files=[{"name": "june.csv", "mimeType": "text/csv", "buffer": BAD}])
     page.click("button:has-text('Import')")
-    assert page.title().startswith("Error: Import channel statistics")
+    assert_title_starts(page, "Error: Import channel statistics")
     cells = page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
     assert cells == ["2", "answered_within_150s", "Enter a whole number, like 120"]
     assert_accessible(page)
@@ -53,7 +55,7 @@ def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_serve
     assert "Not met" in row.inner_text() and "67%" in row.inner_text()
     assert_accessible(page)
     page.click("#evidence a:has-text('E-01')")
-    assert page.locator("h1").inner_text().startswith("E-01: evidence for April 2025 to March 2026")
+    expect(page.locator("h1")).to_contain_text("E-01: evidence for April 2025 to March 2026")
     assert_accessible(page)
     page.click("#measure-1 + dl a:has-text('3')")
-    assert page.locator("main tbody tr").count() == 3
+    expect(page.locator("main tbody tr")).to_have_count(3)

@@ -7,6 +7,8 @@ The test saves a screenshot of each role's staff home (docs/screenshots/staff-ho
 from datetime import date
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from core.charters import load_charter_file
 from core.extensions import db
 from core.models import OutboxMessage
@@ -74,10 +76,10 @@ def test_each_role_sees_what_needs_doing_and_tags_items_to_a_promise(browser, li
         if role == "case_handler":
             assert tab.locator(".app-figure--urgent .app-figure__label").all_inner_texts() == ["Overdue"]
             tab.get_by_role("link", name="Due in the next 2 working days").click()
-            assert tab.locator("tbody tr").count() == 2
+            expect(tab.locator("tbody tr")).to_have_count(2)
         if role == "policy_officer":
             tab.get_by_role("link", name="Items on no commitment").click()
-            assert tab.locator("h1").inner_text() == "Items on no commitment"
+            expect(tab.locator("h1")).to_have_text("Items on no commitment")
             assert_accessible(tab)
             tab.screenshot(path=str(SCREENSHOTS / "items-on-no-commitment.png"), full_page=True)
             # The phone call is suggested the phone promise first; accept it, then tag the rest in bulk.
