@@ -77,15 +77,14 @@ def at_once(send, clients) -> list:
     return answers
 
 
-@pytest.fixture
-def recordings(monkeypatch):
-    """Hold every sending at submit_feedback until all of them have got that far, so they really write at the same
-    moment (past every check the page makes first); note which ones the database refused."""
+def hold_at_once(monkeypatch, module, name: str) -> list[IntegrityError]:
+    """Hold every call of ``module.name`` until all AT_ONCE sendings have got that far, so they really write at the
+    same moment (past every check the page makes first); returns the refusals the database gives, as they come."""
     refused: list[IntegrityError] = []
     ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = views.submit_feedback
+    real = getattr(module, name)
 
-    def recording(*args, **kwargs):
+    def held(*args, **kwargs):
         ready.wait()
         try:
             return real(*args, **kwargs)
@@ -93,8 +92,14 @@ def recordings(monkeypatch):
             refused.append(exc)
             raise
 
-    monkeypatch.setattr(views, "submit_feedback", recording)
+    monkeypatch.setattr(module, name, held)
     return refused
+
+
+@pytest.fixture
+def recordings(monkeypatch):
+    """The resident's form held at submit_feedback until every sending has got there; the refusals noted."""
+    return hold_at_once(monkeypatch, views, "submit_feedback")
 
 
 @pytest.fixture(autouse=True)
@@ -179,19 +184,7 @@ def test_a_message_sent_again_is_added_once(client, db):
 def test_a_message_sent_at_once_is_added_once(app, client, db, monkeypatch):
     make_feedback(token=TOKEN)
     form = message_form(client, "It happened again today.")
-    refused = []
-    ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = tracking_views.add_resident_message
-
-    def adding(*args, **kwargs):
-        ready.wait()
-        try:
-            return real(*args, **kwargs)
-        except IntegrityError as exc:
-            refused.append(exc)
-            raise
-
-    monkeypatch.setattr(tracking_views, "add_resident_message", adding)
+    refused = hold_at_once(monkeypatch, tracking_views, "add_resident_message")
     db.session.rollback()
     answers = at_once(lambda browser: browser.post(f"/track/{TOKEN}/message", data=form),
                       [app.test_client() for _ in range(AT_ONCE)])
@@ -243,19 +236,7 @@ def test_a_complaint_from_the_tracking_page_sent_again_is_recorded_once(client, 
 def test_a_complaint_from_the_tracking_page_sent_at_once_is_recorded_once(app, client, db, monkeypatch):
     make_feedback(token=TOKEN, kind="service_request")
     form = complaint_form(client, "Nobody has come after 3 weeks.")
-    refused = []
-    ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = tracking_views.complain_about
-
-    def complaining(*args, **kwargs):
-        ready.wait()
-        try:
-            return real(*args, **kwargs)
-        except IntegrityError as exc:
-            refused.append(exc)
-            raise
-
-    monkeypatch.setattr(tracking_views, "complain_about", complaining)
+    refused = hold_at_once(monkeypatch, tracking_views, "complain_about")
     db.session.rollback()
     answers = at_once(lambda browser: browser.post(f"/track/{TOKEN}/complaint", data=form),
                       [app.test_client() for _ in range(AT_ONCE)])
@@ -314,19 +295,7 @@ def test_the_recording_form_sent_again_records_one_item(client, db, login_as, ch
 def test_the_recording_form_sent_at_once_records_one_item(app, client, db, login_as, charter, monkeypatch):
     login_as(Role.CASE_HANDLER)
     form = staff_form(client)
-    refused = []
-    ready = threading.Barrier(AT_ONCE, timeout=30)
-    real = staff_views.submit_feedback
-
-    def recording(*args, **kwargs):
-        ready.wait()
-        try:
-            return real(*args, **kwargs)
-        except IntegrityError as exc:
-            refused.append(exc)
-            raise
-
-    monkeypatch.setattr(staff_views, "submit_feedback", recording)
+    refused = hold_at_once(monkeypatch, staff_views, "submit_feedback")
     db.session.rollback()
     browsers = same_browser(app, client, AT_ONCE)
     answers = at_once(lambda browser: browser.post("/staff/feedback/new", data=form), browsers)
