@@ -16,7 +16,6 @@ import argparse
 import random
 import secrets
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime
@@ -30,6 +29,7 @@ from sqlalchemy import select  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.synthetic.complaints import BATCH, load_complaints, load_people_and_places  # noqa: E402
 from bench.synthetic.feedback import insert_rows, load_clocks, load_feedback, progress  # noqa: E402
+from bench.synthetic.runner import on_each_database  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Charter, Commitment  # noqa: E402
 from core.standards import Standard  # noqa: E402
@@ -165,17 +165,8 @@ def main() -> None:
     args = _arguments()
     if not 0 < args.complaints <= args.feedback:
         sys.exit("--complaints must be at least 1 and no more than --feedback")
-    ok = True
-    if not args.skip_sqlite:
-        with tempfile.TemporaryDirectory() as scratch:
-            ok &= run(f"sqlite:///{Path(scratch) / 'pack.db'}", "SQLite", args)
-    if args.database_url:
-        from core.config import normalise_database_url
-
-        ok &= run(normalise_database_url(args.database_url), "PostgreSQL", args)
-    else:
-        print("\nPostgreSQL: skipped (give --database-url a scratch database to include it)")
-    sys.exit(0 if ok else 1)
+    on_each_database(lambda url, label: run(url, label, args), "pack.db", args.database_url,
+                     skip_sqlite=args.skip_sqlite)
 
 
 if __name__ == "__main__":

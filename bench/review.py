@@ -20,7 +20,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +33,7 @@ from app import create_app  # noqa: E402
 from bench.surveys import build_surveys, generate  # noqa: E402
 from bench.synthetic.complaints import load_complaints, load_people_and_places  # noqa: E402
 from bench.synthetic.feedback import load_clocks, load_feedback, progress  # noqa: E402
+from bench.synthetic.runner import on_each_database  # noqa: E402
 from channel_stats.models import ChannelMonth, ChannelThreshold  # noqa: E402
 from core.auth import SEEN_AT, SIGNED_IN_AT  # noqa: E402
 from core.extensions import db  # noqa: E402
@@ -232,16 +232,8 @@ def run(url: str, label: str, args: argparse.Namespace) -> bool:
 
 def main() -> None:
     args = _arguments()
-    if args.keep:
-        ok = run(f"sqlite:///{Path(args.keep).resolve()}", "SQLite", args)
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            ok = run(f"sqlite:///{folder}/review.db", "SQLite", args)
-    if args.database_url:
-        ok = run(args.database_url, "PostgreSQL", args) and ok
-    else:
-        print("\nPostgreSQL: skipped (give --database-url a scratch database to include it)")
-    sys.exit(0 if ok else 1)
+    on_each_database(lambda url, label: run(url, label, args), "review.db", args.database_url,
+                     sqlite_path=args.keep)
 
 
 if __name__ == "__main__":

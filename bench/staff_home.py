@@ -16,7 +16,6 @@ import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from sqlalchemy import select, update  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.synthetic.complaints import BATCH, BENCH_PASSWORD, load_complaints, load_people_and_places  # noqa: E402
 from bench.synthetic.feedback import TEXTS, insert_rows, load_clocks, load_feedback, progress  # noqa: E402
+from bench.synthetic.runner import on_each_database  # noqa: E402
 from complaints.models import Restriction  # noqa: E402
 from core.auth import hash_password  # noqa: E402
 from core.contacts import ContactRecord  # noqa: E402
@@ -208,16 +208,7 @@ def main() -> None:
     args = _arguments()
     if not 0 < args.complaints <= args.feedback:
         sys.exit("--complaints must be at least 1 and no more than --feedback")
-    ok = True
-    with tempfile.TemporaryDirectory() as scratch:
-        ok &= run(f"sqlite:///{Path(scratch) / 'staff_home.db'}", "SQLite", args)
-    if args.database_url:
-        from core.config import normalise_database_url
-
-        ok &= run(normalise_database_url(args.database_url), "PostgreSQL", args)
-    else:
-        print("\nPostgreSQL: skipped (give --database-url a scratch database to include it)")
-    sys.exit(0 if ok else 1)
+    on_each_database(lambda url, label: run(url, label, args), "staff_home.db", args.database_url)
 
 
 if __name__ == "__main__":
