@@ -12,6 +12,7 @@ from core.openapi import (
     error_response,
     idempotency_key_parameter,
     json_response,
+    key_responses,
     ref,
     replayed_header,
     scoped,
@@ -82,7 +83,6 @@ def _imported_schema() -> dict:
 
 
 def describe_channel_stats_api() -> ApiSection:
-    bearer = {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}}
     return ApiSection(
         tag="Channel statistics",
         description="Telephony, web chat and queue systems send monthly figures for the charter's standards that "
@@ -101,14 +101,11 @@ def describe_channel_stats_api() -> ApiSection:
                 "201": {**json_response("ChannelStatisticsImported", "Imported"), "headers": replayed_header()},
                 "400": error_response("The body is not a JSON array, or the Idempotency-Key header is not a usable "
                                       "key"),
-                "401": {**error_response("No API key, or one that is not valid or has been revoked"),
-                        "headers": bearer},
-                "403": error_response(f"The API key may not use {CHANNEL_STATS_SCOPE}"),
                 "409": error_response("Another import of the same months finished at the same moment: send again"),
                 "422": json_response("ChannelStatisticsProblems", "The rows have problems: every one, with its row "
                                                                   "and column, and nothing was stored; or the "
                                                                   "Idempotency-Key was used for a different request"),
-                "429": error_response("Too many requests for this key; try again in a minute"),
+                **key_responses(CHANNEL_STATS_SCOPE),
             },
         }}},
         schemas={"ChannelStatisticsRow": _row_schema(), "ChannelStatisticsImported": _imported_schema(),

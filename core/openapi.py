@@ -51,6 +51,17 @@ def error_response(description: str) -> dict:
     return json_response(ERRORS, description)
 
 
+def key_responses(scope: str) -> dict:
+    """The answers every operation behind an API key can give: no usable key (401, with the scheme to use), a key
+    without ``scope`` (403), and too many requests (429)."""
+    bearer = {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}}
+    return {
+        "401": {**error_response("No API key, or one that is not valid or has been revoked"), "headers": bearer},
+        "403": error_response(f"The API key may not use {scope}"),
+        "429": error_response("Too many requests for this key; try again in a minute"),
+    }
+
+
 def idempotency_key_parameter() -> dict:
     """The optional Idempotency-Key header of an operation that stores something (core.idempotency)."""
     hours = int(LIFETIME.total_seconds() // 3600)

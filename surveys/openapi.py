@@ -11,6 +11,7 @@ from core.openapi import (
     error_response,
     idempotency_key_parameter,
     json_response,
+    key_responses,
     ref,
     replayed_header,
     scoped,
@@ -104,7 +105,6 @@ def _problems_schema() -> dict:
 
 
 def describe_contacts_api() -> ApiSection:
-    bearer = {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}}
     return ApiSection(
         tag="Contacts",
         description="Telephony and CRM systems log residents' contacts, so residents are invited to the survey "
@@ -122,12 +122,9 @@ def describe_contacts_api() -> ApiSection:
                                                    "contact"), "headers": replayed_header()},
                 "400": error_response("The body is not a JSON object, or the Idempotency-Key header is not a usable "
                                       "key"),
-                "401": {**error_response("No API key, or one that is not valid or has been revoked"),
-                        "headers": bearer},
-                "403": error_response(f"The API key may not use {CONTACTS_SCOPE}"),
                 "422": json_response("ContactProblems", "The contact has problems: every one, with its field; or "
                                                         "its Idempotency-Key was used for a different request"),
-                "429": error_response("Too many requests for this key; try again in a minute"),
+                **key_responses(CONTACTS_SCOPE),
             },
         }}},
         schemas={"ContactSubmission": _submission_schema(), "Contact": _contact_schema(),
