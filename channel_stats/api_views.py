@@ -30,12 +30,9 @@ def import_channel_stats():
     payload = request.get_json(silent=True)
     if not isinstance(payload, list):
         return {"errors": [{"message": "Send a JSON array of rows with Content-Type: application/json"}]}, 400
-    once, refused = idempotency.from_request(g.api_key.id, payload)
-    if refused:
-        return refused
-    kept = once.earlier() if once else None
-    if kept is not None:
-        return once.answer(kept)
+    once, answered = idempotency.begin(g.api_key.id, payload)
+    if answered is not None:
+        return answered
     charter = published_charter(current_app.config["CHARTERLINE_COUNCIL"])
     rows, problems = check_records(payload, charter)
     if problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -131,6 +132,20 @@ def from_request(api_key_id: int, data: object) -> tuple[Idempotent | None, obje
         return None, error(400, f"The {HEADER} header must be 1 to {MAX_LENGTH} printable ASCII characters, "
                                 "such as a UUID")
     return Idempotent(api_key_id=api_key_id, key=key, request_hash=_fingerprint(data)), None
+
+
+def begin(api_key_id: int, data: object, replay: Callable[[Idempotent, IdempotencyKey], object] | None = None
+          ) -> tuple[Idempotent | None, object | None]:
+    """The request's Idempotency-Key, and the answer to give now when the request needs no more work: a 400 for a
+    key that is not usable, or the answer kept for the same request sent before (``replay`` rebuilds it; by default
+    it is given as kept)."""
+    once, refused = from_request(api_key_id, data)
+    if refused is not None:
+        return None, refused
+    kept = once.earlier() if once else None
+    if kept is None:
+        return once, None
+    return once, (replay(once, kept) if replay else once.answer(kept))
 
 
 def purge_expired() -> int:

@@ -243,12 +243,9 @@ def api_create():
     data = request.get_json(silent=True)
     if data is None:
         return _error(400, "Send the feedback as a JSON object with the Content-Type application/json")
-    once, refused = idempotency.from_request(key.id, data)
-    if refused:
-        return refused
-    kept = once.earlier() if once else None
-    if kept is not None:
-        return _answer_again(once, kept)
+    once, answered = idempotency.begin(key.id, data, replay=_answer_again)
+    if answered is not None:
+        return answered
     submission, channel, received_on, problems = read_submission(data)
     if problems:
         return jsonify({"errors": [{"field": p.field, "message": p.message} for p in problems]}), 422

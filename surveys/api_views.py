@@ -35,12 +35,9 @@ def create_contact():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return {"errors": [{"message": "Send a JSON object with Content-Type: application/json"}]}, 400
-    once, refused = idempotency.from_request(g.api_key.id, payload)
-    if refused:
-        return refused
-    kept = once.earlier() if once else None
-    if kept is not None:
-        return once.answer(kept)
+    once, answered = idempotency.begin(g.api_key.id, payload)
+    if answered is not None:
+        return answered
     data, problems = check_contact(payload, Lookups.load())
     if problems:
         return {"errors": [{"field": field, "message": message} for field, message in problems]}, 422
