@@ -28,7 +28,7 @@ from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.synthetic.complaints import BATCH, load_complaints, load_people_and_places  # noqa: E402
-from bench.synthetic.feedback import insert_rows, load_clocks, load_feedback, progress  # noqa: E402
+from bench.synthetic.feedback import count_tagged_months, insert_rows, load_clocks, load_feedback, progress  # noqa: E402
 from bench.synthetic.runner import on_each_database  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Charter, Commitment  # noqa: E402
@@ -121,6 +121,7 @@ def _load(app, args: argparse.Namespace) -> None:
         load_feedback(args.complaints + 1, args.feedback - args.complaints, commitments, rng, TODAY, 3 * 365)
         print(file=sys.stderr)
         _answers(args.answers, commitments, rng)
+        count_tagged_months()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
         print(f"  loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -32,7 +32,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.surveys import build_surveys, generate  # noqa: E402
 from bench.synthetic.complaints import load_complaints, load_people_and_places  # noqa: E402
-from bench.synthetic.feedback import load_clocks, load_feedback, progress  # noqa: E402
+from bench.synthetic.feedback import count_tagged_months, load_clocks, load_feedback, progress  # noqa: E402
 from bench.synthetic.runner import on_each_database  # noqa: E402
 from channel_stats.models import ChannelMonth, ChannelThreshold  # noqa: E402
 from core.auth import SEEN_AT, SIGNED_IN_AT  # noqa: E402
@@ -41,6 +41,7 @@ from core.models import Channel, Charter, CharterStatus, Commitment, Role, Staff
 from core.standards import Standard  # noqa: E402
 from core.timesource import set_today  # noqa: E402
 from feedback.models import FeedbackItem  # noqa: E402
+from feedback.tallies import TaggedMonth  # noqa: E402
 from reviews.cycles import review_year  # noqa: E402
 from reviews.evidence import evidence_for  # noqa: E402
 from reviews.models import Review  # noqa: E402
@@ -164,6 +165,7 @@ def _load(app, args: argparse.Namespace) -> int:
         review = Review(council_slug="bench", title=year.title, starts_on=year.starts_on, ends_on=year.ends_on)
         db.session.add(review)
         db.session.commit()
+        count_tagged_months()
         # Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE (SQLite) would give.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
@@ -188,6 +190,8 @@ def run(url: str, label: str, args: argparse.Namespace) -> bool:
         with app.app_context():
             db.create_all()
             review_id = db.session.scalar(select(Review.id).where(Review.council_slug == "bench"))
+            if review_id is not None and db.session.scalar(select(TaggedMonth.month).limit(1)) is None:
+                count_tagged_months()  # data kept from before the counts existed
     if review_id is None:
         review_id = _load(app, args)
     with app.app_context():

@@ -50,6 +50,10 @@ complaint_withdrawn = _signals.signal("complaint-withdrawn")
 #: words naming the change, e.g. "closure date added: Thursday 24 December 2026 (Christmas closure)"), which each
 #: moved deadline's history quotes.
 calendar_changed = _signals.signal("calendar-changed")
+#: Sent by core's sentiment rescoring after each batch it writes straight to a table, inside that batch's
+#: transaction and before it commits: receivers add to the session and never commit. Sender: None. Keyword
+#: arguments: model (the registered model class) and keys (the primary keys of the rows rescored).
+records_rescored = _signals.signal("records-rescored")
 
 #: Functions that add a section to a resident's tracking page: f(feedback_item) -> Markup or None.
 TRACKING_SECTIONS: list[Callable] = []

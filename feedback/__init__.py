@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from sqlalchemy.orm import Session
 
     from core.demo import register_demo_step
-    from core.events import calendar_changed
+    from core.events import calendar_changed, records_rescored
     from core.openapi import register_api_section
     from core.sentiment.registry import register_scored_text
     from feedback import api, commands, staff_views, tracking_views, views  # noqa: F401  their routes join the blueprint
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from feedback.demo import load_demo_feedback
     from feedback.models import FeedbackItem, keep_tagged_flag
     from feedback.openapi import describe_feedback_api
+    from feedback.tallies import mark_rescored, mark_stale_months
 
     # Scored for sentiment and themes whenever the resident's description is written; once anonymised, the
     # description is a placeholder and the stored score stands.
@@ -32,4 +33,8 @@ def init_app(app: Flask) -> None:
     # Every session keeps each item's "tagged" flag in step with its commitments (once, however many apps).
     if not event.contains(Session, "before_flush", keep_tagged_flag):
         event.listen(Session, "before_flush", keep_tagged_flag)
+    # ... and marks the months whose counts for the charter review a flush changes (feedback.tallies).
+    if not event.contains(Session, "before_flush", mark_stale_months):
+        event.listen(Session, "before_flush", mark_stale_months)
+    records_rescored.connect(mark_rescored)
     app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core import idempotency
 from core.extensions import db
 from core.timesource import now, today
-from feedback import bp
+from feedback import bp, tallies
 from feedback.models import Attachment, FeedbackDraft
 from feedback.retention import anonymise_past_retention, count_past_retention, cutoffs
 from feedback.uploads import delete_stored, upload_dir
@@ -83,3 +83,23 @@ def anonymise(dry_run: bool, before: str | None) -> None:
         sys.exit(1)
     for line in report.summary():
         click.echo(line)
+
+
+@bp.cli.command("tallies")
+@click.option("--check", "mode", flag_value="check", default=True,
+              help="Compare the monthly counts the charter review reads with a count from the items (default).")
+@click.option("--rebuild", "mode", flag_value="rebuild", help="Recount every month from the items.")
+def tallies_command(mode: str) -> None:
+    """Check or rebuild the monthly counts of tagged feedback behind the charter review's "what residents said"."""
+    if mode == "rebuild":
+        started = time.perf_counter()
+        months = tallies.rebuild()
+        click.echo(f"Recounted {months} months in {time.perf_counter() - started:.1f} s.")
+        return
+    problems = tallies.differences()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo("Run `flask feedback tallies --rebuild` to recount them.", err=True)
+        sys.exit(1)
+    click.echo("The monthly counts agree with the items.")

@@ -80,8 +80,9 @@ class FeedbackItem(SentimentMixin, db.Model):
     #: How it reached us: web_form, phone, email, letter, visit, web_chat, social_media ...
     channel: Mapped[str] = mapped_column(String(20))
     service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"), index=True)
-    #: The day the council received it: day 0 of every clock.
-    received_on: Mapped[date]
+    #: The day the council received it: day 0 of every clock. A correction keeps the day it replaced in the
+    #: change's history (active_history), so the month it left is recounted too (feedback.tallies).
+    received_on: Mapped[date] = mapped_column(active_history=True)
     received_at: Mapped[datetime] = mapped_column(default=now)
     #: What happened, in the resident's words.
     description: Mapped[str] = mapped_column(Text)

@@ -164,69 +164,6 @@ def service_areas() -> list[ServiceArea]:
     return list(db.session.scalars(select(ServiceArea).order_by(ServiceArea.name)))
 
 
-@dataclass
-class CommitmentFeedback:
-    """What residents said about one commitment (by its code, across charter versions) in a period."""
-
-    code: str
-    compliments: int = 0
-    comments: int = 0
-    complaints: int = 0
-    service_requests: int = 0
-    negative: int = 0
-    acknowledged: int = 0
-    acknowledged_on_time: int = 0
-    #: How often each theme came up in comments, complaints and service requests about the commitment.
-    themes: Counter = field(default_factory=Counter)
-
-    def top_themes(self, n: int = 3) -> list[tuple[str, int]]:
-        return self.themes.most_common(n)
-
-    @property
-    def total(self) -> int:
-        return self.compliments + self.comments + self.complaints + self.service_requests
-
-
-_KIND_FIELDS = {"compliment": "compliments", "comment": "comments", "complaint": "complaints",
-                "service_request": "service_requests"}
-
-
-def feedback_by_commitment(start: date, end: date) -> dict[str, CommitmentFeedback]:
-    """Feedback tagged to each commitment code, by kind, with how many were negative, counted in SQL."""
-    period = (FeedbackItem.received_on >= start, FeedbackItem.received_on <= end)
-    results: dict[str, CommitmentFeedback] = {}
-    tagged = (
-        select(Commitment.code, FeedbackItem.kind, func.count(),
-               func.sum(func.cast(effective_sentiment() == "negative", db.Integer)))
-        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
-        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(*period).group_by(Commitment.code, FeedbackItem.kind)
-    )
-    for code, kind, count, negative in db.session.execute(tagged):
-        row = results.setdefault(code, CommitmentFeedback(code))
-        setattr(row, _KIND_FIELDS[kind], getattr(row, _KIND_FIELDS[kind]) + count)
-        row.negative += negative or 0
-    # Themes are stored per item as a list: the rows are fetched in SQL and tallied here, per commitment.
-    themed = (
-        select(Commitment.code, FeedbackItem.themes)
-        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
-        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(*period, FeedbackItem.kind != "compliment")
-    )
-    for code, themes in db.session.execute(themed):
-        results[code].themes.update(themes or [])
-    # Acknowledgements measured against the commitment whose standard they answer to.
-    acknowledged = (
-        select(Commitment.code, func.count(), func.sum(func.cast(FeedbackItem.acknowledgement_met, db.Integer)))
-        .join(FeedbackItem, FeedbackItem.acknowledgement_commitment_id == Commitment.id)
-        .where(*period, FeedbackItem.acknowledgement_met.is_not(None)).group_by(Commitment.code)
-    )
-    for code, count, met in db.session.execute(acknowledged):
-        row = results.setdefault(code, CommitmentFeedback(code))
-        row.acknowledged, row.acknowledged_on_time = count, met or 0
-    return results
-
-
 # --- Items on no promise --------------------------------------------------------------------------------------
 
 
@@ -330,45 +267,6 @@ def _received_and(done, start: date, end: date, channels: list[str] | None, *ext
 
     return [(channel, as_date(day_received), as_date(day_done), count)
             for channel, day_received, day_done, count in db.session.execute(statement)]
-
-
-def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
-    """Feedback tagged to each commitment code, by month, kind and sentiment, counted in SQL:
-    rows of (code, year, month, kind, sentiment label or None, count)."""
-    if not codes:
-        return []
-    year, month = func.extract("year", FeedbackItem.received_on), func.extract("month", FeedbackItem.received_on)
-    sentiment = effective_sentiment()
-    statement = (
-        select(Commitment.code, year, month, FeedbackItem.kind, sentiment, func.count())
-        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
-        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(Commitment.code.in_(codes), *_received_within(start, end))
-        .group_by(Commitment.code, year, month, FeedbackItem.kind, sentiment))
-    rows = db.session.execute(statement)
-    return [(code, int(y), int(m), kind, label, count) for code, y, m, kind, label, count in rows]
-
-
-def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
-    """How often each theme came up in comments, complaints and service requests tagged to each code.
-
-    Items are counted in SQL by their list of themes (as text), so each distinct list is read once however many
-    items share it."""
-    results: dict[str, Counter] = {code: Counter() for code in codes}
-    if not codes:
-        return results
-    listed = cast(FeedbackItem.themes, Text)
-    themed = (
-        select(Commitment.code, listed, func.count())
-        .join(feedback_commitment, feedback_commitment.c.commitment_id == Commitment.id)
-        .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-        .where(Commitment.code.in_(codes), *_received_within(start, end), FeedbackItem.kind != "compliment")
-        .group_by(Commitment.code, listed)
-    )
-    for code, text, count in db.session.execute(themed):
-        for theme in json.loads(text) if text else ():
-            results[code][theme] += count
-    return results
 
 
 # --- The annual pack: every item received in the year, by channel, service or month -------------------------

@@ -337,6 +337,28 @@ def _latest_commitments() -> dict[str, Commitment]:
     return latest
 
 
+def _tagged_questions(codes: list[str] | None) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """The commitment codes each question, and each survey, asks about (only ``codes`` when given)."""
+    code_of = dict(db.session.execute(select(Commitment.id, Commitment.code)).all())
+    question_codes: dict[int, set[str]] = defaultdict(set)
+    survey_codes: dict[int, set[str]] = defaultdict(set)
+    for question_id, survey_id, commitment_id in db.session.execute(
+            select(question_commitment.c.question_id, Question.survey_id, question_commitment.c.commitment_id)
+            .join(Question, Question.id == question_commitment.c.question_id)):
+        if codes is None or code_of[commitment_id] in codes:
+            question_codes[question_id].add(code_of[commitment_id])
+            survey_codes[survey_id].add(code_of[commitment_id])
+    return question_codes, survey_codes
+
+
+def _invited(period: Period, survey_ids: list[int] | None) -> Select:
+    statement = (select(Invitation.survey_id, Invitation.sent_month, Invitation.channel, func.count(),
+                        func.count(Invitation.used_at))
+                 .where(Invitation.status == InvitationStatus.SENT, *period.where(Invitation.sent_month))
+                 .group_by(Invitation.survey_id, Invitation.sent_month, Invitation.channel))
+    return statement if survey_ids is None else statement.where(Invitation.survey_id.in_(survey_ids))
+
+
 def commitment_results(*, period: Period = Period()) -> CommitmentResults:
     """Satisfaction, net satisfaction, NPS and response rate per commitment, per channel and per month.
 
@@ -344,14 +366,7 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
     answers make up its satisfaction figure.
     """
     minimum = minimum_responses()
-    code_of = dict(db.session.execute(select(Commitment.id, Commitment.code)).all())
-    question_codes: dict[int, set[str]] = defaultdict(set)
-    survey_codes: dict[int, set[str]] = defaultdict(set)
-    for question_id, survey_id, commitment_id in db.session.execute(
-            select(question_commitment.c.question_id, Question.survey_id, question_commitment.c.commitment_id)
-            .join(Question, Question.id == question_commitment.c.question_id)):
-        question_codes[question_id].add(code_of[commitment_id])
-        survey_codes[survey_id].add(code_of[commitment_id])
+    question_codes, survey_codes = _tagged_questions(None)
     per_code: dict[str, Tally] = defaultdict(Tally)
     by_channel: dict[str, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
@@ -364,11 +379,7 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
             per_code[code] += tally
         by_channel[answer_channel] += tally
         by_month[month] += tally
-    invited = (select(Invitation.survey_id, Invitation.sent_month, Invitation.channel, func.count(),
-                      func.count(Invitation.used_at))
-               .where(Invitation.status == InvitationStatus.SENT, *period.where(Invitation.sent_month))
-               .group_by(Invitation.survey_id, Invitation.sent_month, Invitation.channel))
-    for survey_id, month, invite_channel, sent, used in db.session.execute(invited):
+    for survey_id, month, invite_channel, sent, used in db.session.execute(_invited(period, None)):
         tally = Tally(invited=sent, responded=used)
         by_channel[invite_channel] += tally
         by_month[month] += tally
@@ -383,6 +394,26 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
         by_channel=[figures(channel_label(c), by_channel[c], minimum) for c in sorted(by_channel)],
         by_month=[figures(f"{m:%B %Y}", by_month[m], minimum) for m in sorted(k for k in by_month if k)],
     )
+
+
+def figures_for_commitments(codes: list[str], *, period: Period = Period()) -> dict[str, Figures]:
+    """The same figures as ``commitment_results`` gives each commitment, for ``codes`` only: only the answers to
+    the questions tagged to them are read, so one commitment's page does not count every answer of the year."""
+    question_codes, survey_codes = _tagged_questions(set(codes))
+    per_code: dict[str, Tally] = defaultdict(Tally)
+    if question_codes:
+        for question_id, _month, _channel, satisfied, net, nps, kept, count in db.session.execute(
+                _scored_counts(period).where(Answer.question_id.in_(list(question_codes)))):
+            tally = _score_tally(satisfied, net, nps, kept, count)
+            if tally == Tally():
+                continue
+            for code in question_codes[question_id]:
+                per_code[code] += tally
+        for survey_id, _month, _channel, sent, used in db.session.execute(_invited(period, list(survey_codes))):
+            for code in survey_codes[survey_id]:
+                per_code[code] += Tally(invited=sent, responded=used)
+    minimum = minimum_responses()
+    return {code: figures(code, per_code[code], minimum) for code in codes if code in per_code}
 
 
 # --- Raw answers for export -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
@@ -102,3 +103,15 @@ def load_clocks(rng: random.Random) -> None:
     db.session.commit()
     step(len(rows) // 2)
     print(file=sys.stderr)
+
+
+def count_tagged_months() -> float:
+    """Build the monthly counts the charter review reads (feedback.tallies) for items loaded straight into the
+    tables, as a council would after an import (``flask feedback tallies --rebuild``); returns the seconds taken."""
+    from feedback.tallies import rebuild
+
+    started = time.perf_counter()
+    months = rebuild()
+    taken = time.perf_counter() - started
+    print(f"  monthly counts of tagged feedback: {months} months recounted in {taken:.1f} s", file=sys.stderr)
+    return taken

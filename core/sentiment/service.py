@@ -12,6 +12,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.audit import record_audit
 from core.errors import RuleError
+from core.events import records_rescored
 from core.exports import safe_cell
 from core.extensions import db
 from core.models import StaffUser
@@ -95,6 +96,7 @@ def _rescore_model(entry: ScoredText, batch_size: int, progress: Callable[[int],
         if not rows:
             return done
         db.session.execute(statement, [_new_values(entry, row_key, row_text) for row_key, row_text in rows])
+        records_rescored.send(None, model=entry.model, keys=[row_key for row_key, _ in rows])
         db.session.commit()
         done, last = done + len(rows), rows[-1][0]
         if progress is not None:

@@ -8,9 +8,9 @@ from datetime import date
 
 from complaints.models import LearningStatus
 from complaints.queries import learning_by_commitment
-from feedback.queries import tagged_by_month, themes_by_commitment
+from feedback.tallies import tagged_by_month, themes_by_commitment
 from reviews.evidence.results import LearningRaised, Link, MonthCount, ResidentsVoice
-from surveys.queries import Period, commitment_results
+from surveys.queries import Period, figures_for_commitments, minimum_responses
 
 #: Themes shown per commitment.
 TOP_THEMES = 5
@@ -30,11 +30,10 @@ def months_between(start: date, end: date) -> list[date]:
 
 def residents_voice(codes: list[str], start: date, end: date) -> dict[str, ResidentsVoice]:
     """For each code: a handful of grouped queries for all codes together, never one per commitment or month."""
-    results = commitment_results(period=Period(date(start.year, start.month, 1), end))
-    survey = {row.code: row.figures for row in results.commitments}
+    survey = figures_for_commitments(codes, period=Period(date(start.year, start.month, 1), end))
     counts: dict[str, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for code, year, month, kind, sentiment, count in tagged_by_month(codes, start, end):
-        cell = counts[code][date(year, month, 1)]
+    for code, month, kind, sentiment, count in tagged_by_month(codes, start, end):
+        cell = counts[code][month]
         cell[_KIND_FIELDS[kind]] += count
         if sentiment in ("positive", "neutral", "negative"):
             cell[sentiment] += count
@@ -46,7 +45,7 @@ def residents_voice(codes: list[str], start: date, end: date) -> dict[str, Resid
     months = months_between(start, end)
     return {
         code: ResidentsVoice(
-            survey=survey.get(code), survey_minimum=results.minimum,
+            survey=survey.get(code), survey_minimum=minimum_responses(),
             months=tuple(MonthCount(month, **counts[code][month]) for month in months),
             themes=tuple(themes[code].most_common(TOP_THEMES)),
             learning=tuple(learning[code]),

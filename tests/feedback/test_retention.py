@@ -14,9 +14,9 @@ from core.outbox import deliver
 from core.sentiment.service import count_stale, export_corrections
 from core.timesource import set_today
 from feedback.models import Attachment, FeedbackItem
-from feedback.queries import feedback_by_commitment
 from feedback.retention import REMOVED, Cutoffs, anonymise_past_retention, count_past_retention, cutoffs
 from feedback.services import add_resident_message, reclassify, send_staff_message, update_status
+from feedback.tallies import tagged_by_month, themes_by_commitment
 from feedback.uploads import path_of
 from surveys import invitations
 from surveys.models import Invitation
@@ -148,11 +148,17 @@ def test_the_figures_by_commitment_are_the_same_after_anonymisation(db):
                                    "Nobody answered the phone"][n],
                       acknowledged_at=at(date(2027, 2, 3)), acknowledgement_met=n % 2 == 0,
                       acknowledgement_commitment=charter.commitments[0])
-    figures = feedback_by_commitment(date(2027, 1, 1), date(2027, 12, 31))
-    assert figures["T-01"].total == 4
+    db.session.commit()
+
+    def figures():
+        year = (["T-01", "T-02"], date(2027, 1, 1), date(2027, 12, 31))
+        return sorted(tagged_by_month(*year)), themes_by_commitment(*year)
+
+    before = figures()
+    assert sum(row[-1] for row in before[0] if row[0] == "T-01") == 4
     assert run().items == 3  # the complaint is still open
     db.session.expire_all()
-    assert feedback_by_commitment(date(2027, 1, 1), date(2027, 12, 31)) == figures
+    assert figures() == before
 
 
 # Complaints and service requests: six years from closure, never while open

@@ -153,6 +153,8 @@ def test_commitment_figures_follow_a_code_across_surveys_and_charter_versions(ch
     assert (t02.figures.response_rate.successes, t02.figures.response_rate.n) == (20, 50)
     assert [f.label for f in results.by_channel] == ["Email", "Phone", "Visit to our offices"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Charter)) == 2
+    # One commitment's figures, read from its own questions' answers only, are the same.
+    assert queries.figures_for_commitments(["T-02", "T-99"]) == {"T-02": t02.figures}
 
 
 def test_commitment_figures_filter_by_period(survey):
@@ -160,6 +162,7 @@ def test_commitment_figures_filter_by_period(survey):
     [t02] = results.commitments
     assert t02.figures.tally.scored == 3
     assert t02.figures.satisfaction is None and t02.figures.satisfaction_suppressed
+    assert queries.figures_for_commitments(["T-02"], period=queries.Period(NOV, None)) == {"T-02": t02.figures}
 
 
 def test_answer_months_run_from_first_to_last_response(survey):

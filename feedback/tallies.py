@@ -1,0 +1,243 @@
+"""Feedback tagged to each commitment, counted by month: what the charter review reads for "what residents said".
+
+A year of a large council's tagged feedback is hundreds of thousands of item-and-commitment pairs; the review reads
+them as a few hundred counted rows instead (``docs/performance.md`` has the figures). Two tables hold the counts:
+
+- ``feedback_tagged_month``: items per commitment, month received, kind and sentiment (the officer's correction
+  winning over the score; "" when not scored);
+- ``feedback_theme_month``: how often each theme came up per commitment and month, in comments, complaints and
+  service requests (compliments are praise, not themes to act on).
+
+How they stay true: a flush that adds or deletes an item, or changes its date, kind, words, sentiment, themes or
+tags, marks the months it touches as stale (``mark_stale_months``, connected by ``feedback.init_app``), and so does
+a batch of rescoring (``core.events.records_rescored``). Marking a month too often only costs a recount. Reading a
+period first recounts its stale months from the items, one grouped query per table and month, then removes the
+marks it read (a mark added meanwhile stays, so a change made during a recount is counted next time).
+
+``flask feedback tallies --check`` compares every month with a count from the items; ``--rebuild`` recounts them all
+(after loading items straight into the tables, as the benchmarks do).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, cast, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import get_history
+
+from core.extensions import db
+from core.models import Commitment
+from feedback.models import FeedbackItem, feedback_commitment
+
+#: Attributes whose change can move an item's counts (its words: a new text gets a new score and themes).
+_COUNTED = ("received_on", "kind", "description", "sentiment_label", "sentiment_override_label", "themes",
+            "commitments")
+
+
+class TaggedMonth(db.Model):
+    """Items tagged to a commitment, received in a month, by kind and sentiment."""
+
+    __tablename__ = "feedback_tagged_month"
+
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True)
+    #: The first day of the month.
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: The effective sentiment label, or "" when the item has not been scored.
+    sentiment: Mapped[str] = mapped_column(String(10), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class ThemeMonth(db.Model):
+    """How often a theme came up in the comments, complaints and service requests tagged to a commitment in a
+    month."""
+
+    __tablename__ = "feedback_theme_month"
+
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    theme: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class StaleMonth(db.Model):
+    """A month whose counts must be recounted before they are read; one row per marking flush."""
+
+    __tablename__ = "feedback_tally_stale"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _months_touched(item: FeedbackItem) -> set[date]:
+    """The month it was received in, and the one before if its date was corrected."""
+    days = [item.received_on, *get_history(item, "received_on").deleted]
+    return {month_of(day) for day in days if isinstance(day, date)}
+
+
+def mark_stale_months(session: Session, _context, _instances) -> None:
+    """Before each flush, mark the months of items added, deleted or changed in a way that moves the counts."""
+    months: set[date] = set()
+    for item in session.new:
+        if isinstance(item, FeedbackItem):
+            months |= _months_touched(item)
+    for item in session.deleted:
+        if isinstance(item, FeedbackItem):
+            months |= _months_touched(item)
+    for item in session.dirty:
+        if isinstance(item, FeedbackItem) and any(get_history(item, name).has_changes() for name in _COUNTED):
+            months |= _months_touched(item)
+    session.add_all(StaleMonth(month=month) for month in sorted(months))
+
+
+def mark_rescored(_sender, *, model=None, keys=(), **_extra) -> None:
+    """A rescoring batch changed items' sentiment and themes straight in the table: mark their months stale."""
+    if model is not FeedbackItem or not keys:
+        return
+    days = db.session.scalars(select(FeedbackItem.received_on).where(FeedbackItem.id.in_(list(keys))).distinct())
+    db.session.add_all(StaleMonth(month=month) for month in sorted({month_of(day) for day in days}))
+
+
+def mark_every_month() -> int:
+    """Mark every month that has items as stale; returns how many months."""
+    days = db.session.scalars(select(FeedbackItem.received_on).distinct())
+    months = sorted({month_of(day) for day in days})
+    db.session.add_all(StaleMonth(month=month) for month in months)
+    return len(months)
+
+
+# --- Counting a month from the items --------------------------------------------------------------------------
+
+
+def _effective_sentiment():
+    return func.coalesce(FeedbackItem.sentiment_override_label, FeedbackItem.sentiment_label, "")
+
+
+def _tagged_in(month: date):
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return (select().select_from(feedback_commitment)
+            .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+            .where(FeedbackItem.received_on >= month, FeedbackItem.received_on < following))
+
+
+def counted_month(month: date) -> tuple[list[dict], list[dict]]:
+    """The rows both tables should hold for ``month``, counted from the items in SQL."""
+    sentiment = _effective_sentiment()
+    tagged = db.session.execute(
+        _tagged_in(month).add_columns(feedback_commitment.c.commitment_id, FeedbackItem.kind, sentiment,
+                                      func.count())
+        .group_by(feedback_commitment.c.commitment_id, FeedbackItem.kind, sentiment))
+    kinds = [{"commitment_id": commitment_id, "month": month, "kind": kind, "sentiment": label, "count": count}
+             for commitment_id, kind, label, count in tagged]
+    # Themes are stored per item as a list: each distinct list is read once, however many items share it.
+    listed = cast(FeedbackItem.themes, Text)
+    themes: Counter = Counter()
+    for commitment_id, text, count in db.session.execute(
+            _tagged_in(month).add_columns(feedback_commitment.c.commitment_id, listed, func.count())
+            .where(FeedbackItem.kind != "compliment").group_by(feedback_commitment.c.commitment_id, listed)):
+        for theme in json.loads(text) if text else ():
+            themes[commitment_id, theme] += count
+    return kinds, [{"commitment_id": commitment_id, "month": month, "theme": theme, "count": count}
+                   for (commitment_id, theme), count in themes.items()]
+
+
+def _recount(month: date) -> None:
+    kinds, themes = counted_month(month)
+    try:
+        with db.session.begin_nested():
+            for table in (TaggedMonth, ThemeMonth):
+                db.session.execute(delete(table).where(table.month == month))
+            for table, rows in ((TaggedMonth, kinds), (ThemeMonth, themes)):
+                if rows:
+                    db.session.execute(insert(table), rows)
+    except IntegrityError:
+        # Another request recounted the same month at the same moment and committed first: its rows stand.
+        pass
+
+
+def refresh(first: date, last: date) -> int:
+    """Recount the stale months from ``first``'s to ``last``'s, and commit if any were; returns how many.
+
+    It commits: call it where the session holds no other change (the review's pages, the pack, commands)."""
+    marks = db.session.execute(select(StaleMonth.id, StaleMonth.month).where(
+        StaleMonth.month >= month_of(first), StaleMonth.month <= last)).all()
+    if not marks:
+        return 0
+    months = sorted({month for _, month in marks})
+    for month in months:
+        _recount(month)
+    db.session.execute(delete(StaleMonth).where(StaleMonth.id.in_([mark_id for mark_id, _ in marks])))
+    db.session.commit()
+    return len(months)
+
+
+def rebuild() -> int:
+    """Recount every month that has items (and empty the months that have none any more); returns how many."""
+    db.session.execute(delete(TaggedMonth))
+    db.session.execute(delete(ThemeMonth))
+    count = mark_every_month()
+    db.session.flush()
+    refresh(date.min, date.max)
+    return count
+
+
+def differences() -> list[str]:
+    """Months whose stored counts differ from a count from the items, in words (none when all agree)."""
+    refresh(date.min, date.max)
+    kept_months = set(db.session.scalars(select(TaggedMonth.month).distinct())) | set(
+        db.session.scalars(select(ThemeMonth.month).distinct()))
+    item_months = {month_of(day) for day in db.session.scalars(select(FeedbackItem.received_on).distinct())}
+    problems = []
+    for month in sorted(kept_months | item_months):
+        kinds, themes = counted_month(month)
+        for table, rows, key in ((TaggedMonth, kinds, ("commitment_id", "kind", "sentiment")),
+                                 (ThemeMonth, themes, ("commitment_id", "theme"))):
+            expected = {tuple(row[k] for k in key): row["count"] for row in rows}
+            stored = {tuple(row[:-1]): row[-1] for row in db.session.execute(
+                select(*(getattr(table, k) for k in key), table.count).where(table.month == month))}
+            if stored != expected:
+                problems.append(f"{month:%B %Y}: {table.__tablename__} holds {sum(stored.values())} "
+                                f"where the items give {sum(expected.values())}")
+    return problems
+
+
+# --- Reading ---------------------------------------------------------------------------------------------------
+
+
+def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
+    """Feedback tagged to each commitment code (any charter version), by month, kind and sentiment, for the whole
+    months from ``start``'s to ``end``'s: rows of (code, month's first day, kind, sentiment label or None, count)."""
+    if not codes:
+        return []
+    refresh(start, end)
+    rows = db.session.execute(
+        select(Commitment.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment,
+               func.sum(TaggedMonth.count))
+        .join(Commitment, Commitment.id == TaggedMonth.commitment_id)
+        .where(Commitment.code.in_(codes), TaggedMonth.month >= month_of(start), TaggedMonth.month <= end)
+        .group_by(Commitment.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment))
+    return [(code, month, kind, sentiment or None, int(count)) for code, month, kind, sentiment, count in rows]
+
+
+def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
+    """How often each theme came up in the comments, complaints and service requests tagged to each code, over the
+    whole months from ``start``'s to ``end``'s."""
+    results: dict[str, Counter] = {code: Counter() for code in codes}
+    if not codes:
+        return results
+    refresh(start, end)
+    for code, theme, count in db.session.execute(
+            select(Commitment.code, ThemeMonth.theme, func.sum(ThemeMonth.count))
+            .join(Commitment, Commitment.id == ThemeMonth.commitment_id)
+            .where(Commitment.code.in_(codes), ThemeMonth.month >= month_of(start), ThemeMonth.month <= end)
+            .group_by(Commitment.code, ThemeMonth.theme)):
+        results[code][theme] += int(count)
+    return results
