@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from channel_stats.columns import Measurement, measurement_for
 from channel_stats.models import ChannelMonth, ChannelThreshold
@@ -23,14 +23,24 @@ class ChannelMeasure:
 
 
 def _months_in(channel: str, start: date, end: date, service_area_id: int | None) -> list:
-    return [ChannelMonth.channel == channel, ChannelMonth.month >= start, ChannelMonth.month <= end,
-            ChannelMonth.area_key == (service_area_id or 0)]
+    within = [ChannelMonth.channel == channel, ChannelMonth.month >= start, ChannelMonth.month <= end]
+    if service_area_id is not None:
+        return [*within, ChannelMonth.area_key == service_area_id]
+    return [*within, whole_council()]
+
+
+def whole_council():
+    """The rows that stand for the whole council in a month: the council's own row, or, for a month imported only
+    per service, every service's row (added up by the measure). A month never counts both."""
+    council = aliased(ChannelMonth)
+    return or_(ChannelMonth.area_key == 0, ~exists().where(
+        council.channel == ChannelMonth.channel, council.month == ChannelMonth.month, council.area_key == 0))
 
 
 def measure(channel: str, standard: Standard, seconds_per_ring: int | None, start: date, end: date,
             service_area_id: int | None = None) -> ChannelMeasure | None:
     """How the imported figures measure `standard` on `channel` over the months whose first day is in [start, end],
-    for one service area or (None) the rows for the whole council.
+    for one service area or (None) the whole council (``whole_council``).
 
     None when channel statistics do not measure the standard (see channel_stats.columns.measurement_for); a
     measure with total 0 when they could but nothing was imported. A month without the base count, or without
@@ -42,14 +52,16 @@ def measure(channel: str, standard: Standard, seconds_per_ring: int | None, star
     where = [*_months_in(channel, start, end, service_area_id), base.is_not(None)]
     if how.threshold is not None:
         met = ChannelThreshold.count
-        query = select(func.coalesce(func.sum(met), 0), func.coalesce(func.sum(base), 0), func.count(ChannelMonth.id)
-                       ).join(ChannelThreshold, and_(ChannelThreshold.channel_month_id == ChannelMonth.id,
-                                                     ChannelThreshold.measure == how.threshold.measure,
-                                                     ChannelThreshold.seconds == how.threshold.seconds))
+        on_threshold = and_(ChannelThreshold.channel_month_id == ChannelMonth.id,
+                            ChannelThreshold.measure == how.threshold.measure,
+                            ChannelThreshold.seconds == how.threshold.seconds)
+        query = select(func.coalesce(func.sum(met), 0), func.coalesce(func.sum(base), 0),
+                       func.count(ChannelMonth.month.distinct())).join(ChannelThreshold, on_threshold)
     else:
         met = getattr(ChannelMonth, how.met_column)
         where.append(met.is_not(None))
-        query = select(func.coalesce(func.sum(met), 0), func.coalesce(func.sum(base), 0), func.count(ChannelMonth.id))
+        query = select(func.coalesce(func.sum(met), 0), func.coalesce(func.sum(base), 0),
+                       func.count(ChannelMonth.month.distinct()))
     met_total, total, months = db.session.execute(query.where(*where)).one()
     return ChannelMeasure(met=int(met_total), total=int(total), months=int(months))
 
@@ -73,22 +85,17 @@ def missing_threshold_months(channel: str, standard: Standard, seconds_per_ring:
     if how is None:
         return []
     query = (select(ChannelMonth.month).where(*_months_in(channel, start, end, service_area_id), _left_out(how))
-             .order_by(ChannelMonth.month))
+             .distinct().order_by(ChannelMonth.month))
     return list(db.session.scalars(query))
 
 
-def rows_behind(channel: str, standard: Standard | None, start: date, end: date,
-                service_area_id: int | None = None) -> list[ChannelMonth]:
-    """The imported rows of a channel in the period, oldest first, with their thresholds, so staff can check a
-    figure: those of one service area, or (None) of the whole council. Months the measure leaves out are listed
-    too, so `standard` does not filter them."""
-    del standard
-    return listed_rows(channel, start, end, area_key=service_area_id or 0)
-
-
-def listed_rows(channel: str | None, start: date, end: date, *, area_key: int | None = None) -> list[ChannelMonth]:
+def listed_rows(channel: str | None, start: date, end: date, *, area_key: int | None = None,
+                council: bool = False) -> list[ChannelMonth]:
     """Imported rows whose month starts in [start, end], for one channel (None: every channel) and one area key
-    (None: every service and the whole council), oldest first, with their thresholds and service areas."""
+    (None: every service and the whole council), oldest first, with their thresholds and service areas.
+
+    ``council`` lists only the rows a whole-council figure counts (``whole_council``): the rows behind it, so staff
+    can check the figure; the months the measure leaves out for a missing threshold are among them."""
     query = (select(ChannelMonth)
              .options(selectinload(ChannelMonth.thresholds), selectinload(ChannelMonth.service_area))
              .where(ChannelMonth.month >= start, ChannelMonth.month <= end))
@@ -96,6 +103,8 @@ def listed_rows(channel: str | None, start: date, end: date, *, area_key: int | 
         query = query.where(ChannelMonth.channel == channel)
     if area_key is not None:
         query = query.where(ChannelMonth.area_key == area_key)
+    if council:
+        query = query.where(whole_council())
     return list(db.session.scalars(query.order_by(ChannelMonth.month, ChannelMonth.channel, ChannelMonth.area_key)))
 
 

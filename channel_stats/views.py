@@ -125,7 +125,9 @@ def rows():
     if channel and channel not in {c.value for c in Channel}:
         errors.append(("channel", "Select a channel from the list"))
         channel = ""
-    found = [] if errors else listed_rows(channel or None, start, end)
+    # The rows behind a whole-council figure of the charter review (the link from its evidence says so).
+    council = request.args.get("scope") == "council"
+    found = [] if errors else listed_rows(channel or None, start, end, council=council)
     counts = [name for name in COUNT_COLUMNS if any(getattr(row, name) is not None for row in found)]
     thresholds = sorted({(t.measure, t.seconds) for row in found for t in row.thresholds},
                         key=lambda t: (list(MEASURES).index(t[0]), t[1]))
@@ -133,6 +135,6 @@ def rows():
              *({"text": name.replace("_", " ").capitalize(), "numeric": True} for name in counts),
              *({"text": threshold_words(*key), "numeric": True} for key in thresholds), "Imported from"]
     return render_template("channel_stats/rows.html", rows=found, counts=counts, thresholds=thresholds, heads=heads,
-                           channel=channel, start=start, end=end, errors=errors,
+                           channel=channel, start=start, end=end, errors=errors, council=council,
                            channels=[c for c in Channel if c != Channel.ANY] + [Channel.ANY])
 

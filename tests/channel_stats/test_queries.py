@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from channel_stats.importing import import_csv
-from channel_stats.queries import ChannelMeasure, measure, missing_threshold_months, rows_behind
+from channel_stats.queries import ChannelMeasure, listed_rows, measure, missing_threshold_months
 from core.extensions import db
 from core.models import ServiceArea
 from core.standards import Standard
+from tests.helpers import make_service_area
 
 FILE = """month,channel,service,calls_offered,calls_answered,calls_queued,callbacks_promised,callbacks_made,\
 answered_within_20s,answered_within_30s,put_through_within_60s,visitors_without_appointment,seen_within_15m,\
@@ -35,10 +36,10 @@ def imported(charter):
 
 
 def test_answered_within_rings_is_answered_within_the_seconds_they_last_out_of_calls_offered(imported):
-    # 4 rings of 5 seconds: answered_within_20s. January 850 of 1,000 offered, February 700 of 800; March is
-    # council tax's own row, April is outside the period.
-    assert measure("phone", Standard("answer", 4, "rings", 0.85), 5, *Q1) == ChannelMeasure(met=1550, total=1800,
-                                                                                          months=2)
+    # 4 rings of 5 seconds: answered_within_20s. January 850 of 1,000 offered, February 700 of 800; March was
+    # imported only for council tax, so its row stands for the council (80 of 100); April is outside the period.
+    assert measure("phone", Standard("answer", 4, "rings", 0.85), 5, *Q1) == ChannelMeasure(met=1630, total=1900,
+                                                                                          months=3)
     # Without the length of a ring, rings cannot be measured.
     assert measure("phone", Standard("answer", 4, "rings", 0.85), None, *Q1) is None
 
@@ -46,10 +47,10 @@ def test_answered_within_rings_is_answered_within_the_seconds_they_last_out_of_c
 def test_a_month_without_the_threshold_the_standard_names_is_left_out_and_listed(imported):
     thirty = Standard("answer", 30, "seconds", 0.9)
     assert measure("phone", thirty, None, *Q1) == ChannelMeasure(met=720, total=800, months=1)
-    assert missing_threshold_months("phone", thirty, None, *Q1) == [date(2026, 1, 1)]
+    assert missing_threshold_months("phone", thirty, None, *Q1) == [date(2026, 1, 1), date(2026, 3, 1)]
     queue = Standard("put_through", 60, "seconds", 0.9)
     assert measure("phone", queue, None, *Q1) == ChannelMeasure(met=540, total=600, months=1)
-    assert missing_threshold_months("phone", queue, None, *Q1) == [date(2026, 2, 1)]
+    assert missing_threshold_months("phone", queue, None, *Q1) == [date(2026, 2, 1), date(2026, 3, 1)]
 
 
 def test_call_backs_made_out_of_call_backs_promised(imported):
@@ -61,7 +62,8 @@ def test_one_service_area_and_the_period_by_each_months_first_day(imported):
     area = db.session.scalar(select(ServiceArea).where(ServiceArea.code == "council-tax"))
     twenty = Standard("answer", 20, "seconds", 0.9)
     assert measure("phone", twenty, None, *Q1, service_area_id=area.id) == ChannelMeasure(80, 100, 1)
-    assert measure("phone", twenty, None, date(2026, 2, 1), date(2026, 4, 30)) == ChannelMeasure(1150, 1300, 2)
+    # February 700 of 800, March (council tax's row only) 80 of 100, April 450 of 500.
+    assert measure("phone", twenty, None, date(2026, 2, 1), date(2026, 4, 30)) == ChannelMeasure(1230, 1400, 3)
     # January's first day is before 15 January, so January does not count.
     assert measure("phone", twenty, None, date(2026, 1, 15), date(2026, 2, 28)) == ChannelMeasure(700, 800, 1)
 
@@ -90,5 +92,27 @@ def test_no_rows_is_a_measure_of_nothing(charter):
 
 
 def test_the_rows_behind_a_figure(imported):
-    rows = rows_behind("phone", Standard("answer", 20, "seconds"), *Q1)
-    assert [(row.month, row.calls_offered) for row in rows] == [(date(2026, 1, 1), 1000), (date(2026, 2, 1), 800)]
+    rows = listed_rows("phone", *Q1, council=True)
+    assert [(row.month, row.calls_offered) for row in rows] == [(date(2026, 1, 1), 1000), (date(2026, 2, 1), 800),
+                                                                (date(2026, 3, 1), 100)]
+
+
+SERVICES = """month,channel,service,calls_offered,calls_answered,answered_within_20s
+2026-01,phone,,1000,950,850
+2026-01,phone,council-tax,400,380,300
+2026-02,phone,council-tax,300,290,270
+2026-02,phone,housing,200,150,100
+"""
+
+
+def test_a_month_imported_only_per_service_is_its_services_added_up_and_never_counted_twice(charter):
+    make_service_area(code="housing", name="Housing")
+    result, problems = import_csv(SERVICES, charter, by=None, source="services.csv")
+    assert problems == [] and result.imported == 4
+    twenty = Standard("answer", 20, "seconds", 0.9)
+    # January: the council's own row (850 of 1,000), not council tax's as well; February: both services,
+    # 270 + 100 of 300 + 200.
+    assert measure("phone", twenty, None, date(2026, 1, 1), date(2026, 2, 28)) == ChannelMeasure(1220, 1500, 2)
+    rows = listed_rows("phone", date(2026, 1, 1), date(2026, 2, 28), council=True)
+    assert [(row.month.month, row.calls_offered) for row in rows] == [(1, 1000), (2, 300), (2, 200)]
+    assert len(listed_rows("phone", date(2026, 1, 1), date(2026, 2, 28))) == 4

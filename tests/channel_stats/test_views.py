@@ -86,6 +86,12 @@ def test_the_rows_page_filters_by_channel_and_period(client, login_as, charter):
     assert [row[:5] for row in rows] == [["April 2026", "Phone", "Whole council", "1,000", "950"],
                                          ["April 2026", "Phone", "Council tax", "200", "190"]]
     assert "Calls answered within 20 seconds" in soup.select_one("#rows thead").get_text()
+    # The rows behind a whole-council figure: the council's own row for April, not council tax's as well.
+    soup = page(client.get("/channel-statistics/rows?channel=phone&from=2026-04&to=2026-04-30&scope=council"))
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("#rows tbody tr")]
+    assert [row[:3] for row in rows] == [["April 2026", "Phone", "Whole council"]]
+    assert soup.select_one("input[name=scope]")["value"] == "council"
+    assert "Show every row, services included" in soup.get_text()
     soup = page(client.get("/channel-statistics/rows?channel=web_chat&from=2026-04&to=2026-04-30"))
     assert soup.select("#rows") == [] and "No channel statistics are imported" in soup.get_text()
     soup = page(client.get("/channel-statistics/rows?from=2026-13"))

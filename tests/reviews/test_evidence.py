@@ -139,7 +139,8 @@ def test_call_answering_is_measured_from_imported_channel_statistics(charter):
     assert answered.source == "Channel statistics imported by the council" and answered.note is None
     assert (answered.last_year_share, answered.last_year_total) == (0.5, 100)
     assert answered.link.endpoint == "channel_stats.rows"
-    assert answered.link.as_dict() == {"channel": ["phone"], "from": ["2025-04-01"], "to": ["2026-03-31"]}
+    assert answered.link.as_dict() == {"channel": ["phone"], "from": ["2025-04-01"], "to": ["2026-03-31"],
+                                      "scope": ["council"]}
 
 
 def test_a_share_just_short_of_its_target_is_not_rounded_up_to_it():
