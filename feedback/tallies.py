@@ -10,9 +10,13 @@ them as a few hundred counted rows instead (``docs/performance.md`` has the figu
 
 How they stay true: a flush that adds or deletes an item, or changes its date, kind, words, sentiment, themes or
 tags, marks the months it touches as stale (``mark_stale_months``, connected by ``feedback.init_app``), and so does
-a batch of rescoring (``core.events.records_rescored``). Marking a month too often only costs a recount. Reading a
-period first recounts its stale months from the items, one grouped query per table and month, then removes the
-marks it read (a mark added meanwhile stays, so a change made during a recount is counted next time).
+a batch of rescoring (``core.events.records_rescored``). A mark is one row per month whose number of changes goes
+up by one at each marking, in the writer's transaction. Marking a month too often only costs a recount. Reading a
+period first recounts its stale months from the items, one grouped query per table and month, then removes each
+month's mark only if its number is still the one it read: a change committed during the recount keeps the month
+stale, so it is counted next time. On PostgreSQL the marking writer holds the month's row until it commits, which
+a recount's removal waits for; intake already takes its reference number from one row per year, so this adds no
+waiting of its own.
 
 ``flask feedback tallies --check`` compares every month with a count from the items; ``--rebuild`` recounts them all
 (after loading items straight into the tables, as the benchmarks do).
@@ -25,6 +29,7 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, cast, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import get_history
@@ -65,16 +70,34 @@ class ThemeMonth(db.Model):
 
 
 class StaleMonth(db.Model):
-    """A month whose counts must be recounted before they are read; one row per marking flush."""
+    """A month whose counts must be recounted before they are read."""
 
     __tablename__ = "feedback_tally_stale"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(Date, index=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: How many times it was marked since it was last counted: a recount removes the mark only if this is unchanged.
+    changes: Mapped[int] = mapped_column(Integer)
 
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
+
+
+#: The statement that marks a month, built once per database dialect.
+_MARK: dict[str, object] = {}
+
+
+def _mark(connection, months) -> None:
+    """Mark each month stale in the connection's transaction, counting one more change if it already is."""
+    if not months:
+        return
+    dialect = connection.dialect.name
+    if dialect not in _MARK:
+        table = StaleMonth.__table__
+        _MARK[dialect] = ((postgresql if dialect == "postgresql" else sqlite).insert(table)
+                          .on_conflict_do_update(index_elements=[table.c.month],
+                                                 set_={"changes": table.c.changes + 1}))
+    connection.execute(_MARK[dialect], [{"month": month, "changes": 1} for month in sorted(months)])
 
 
 def _months_touched(item: FeedbackItem) -> set[date]:
@@ -95,7 +118,8 @@ def mark_stale_months(session: Session, _context, _instances) -> None:
     for item in session.dirty:
         if isinstance(item, FeedbackItem) and any(get_history(item, name).has_changes() for name in _COUNTED):
             months |= _months_touched(item)
-    session.add_all(StaleMonth(month=month) for month in sorted(months))
+    # On the session's connection: the flush under way writes the items, the mark goes in the same transaction.
+    _mark(session.connection(), months)
 
 
 def mark_rescored(_sender, *, model=None, keys=(), **_extra) -> None:
@@ -103,14 +127,13 @@ def mark_rescored(_sender, *, model=None, keys=(), **_extra) -> None:
     if model is not FeedbackItem or not keys:
         return
     days = db.session.scalars(select(FeedbackItem.received_on).where(FeedbackItem.id.in_(list(keys))).distinct())
-    db.session.add_all(StaleMonth(month=month) for month in sorted({month_of(day) for day in days}))
+    _mark(db.session.connection(), {month_of(day) for day in days})
 
 
 def mark_every_month() -> int:
     """Mark every month that has items as stale; returns how many months."""
-    days = db.session.scalars(select(FeedbackItem.received_on).distinct())
-    months = sorted({month_of(day) for day in days})
-    db.session.add_all(StaleMonth(month=month) for month in months)
+    months = {month_of(day) for day in db.session.scalars(select(FeedbackItem.received_on).distinct())}
+    _mark(db.session.connection(), months)
     return len(months)
 
 
@@ -167,16 +190,15 @@ def refresh(first: date, last: date) -> int:
     """Recount the stale months from ``first``'s to ``last``'s, and commit if any were; returns how many.
 
     It commits: call it where the session holds no other change (the review's pages, the pack, commands)."""
-    marks = db.session.execute(select(StaleMonth.id, StaleMonth.month).where(
-        StaleMonth.month >= month_of(first), StaleMonth.month <= last)).all()
+    marks = db.session.execute(select(StaleMonth.month, StaleMonth.changes).where(
+        StaleMonth.month >= month_of(first), StaleMonth.month <= last).order_by(StaleMonth.month)).all()
     if not marks:
         return 0
-    months = sorted({month for _, month in marks})
-    for month in months:
+    for month, changes in marks:
         _recount(month)
-    db.session.execute(delete(StaleMonth).where(StaleMonth.id.in_([mark_id for mark_id, _ in marks])))
+        db.session.execute(delete(StaleMonth).where(StaleMonth.month == month, StaleMonth.changes == changes))
     db.session.commit()
-    return len(months)
+    return len(marks)
 
 
 def rebuild() -> int:
@@ -184,7 +206,6 @@ def rebuild() -> int:
     db.session.execute(delete(TaggedMonth))
     db.session.execute(delete(ThemeMonth))
     count = mark_every_month()
-    db.session.flush()
     refresh(date.min, date.max)
     return count
 

@@ -42,23 +42,19 @@ def upgrade():
     )
     stale = op.create_table(
         'feedback_tally_stale',
-        sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('month', sa.Date(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_tally_stale')),
+        sa.Column('changes', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('month', name=op.f('pk_feedback_tally_stale')),
     )
-    with op.batch_alter_table('feedback_tally_stale', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_feedback_tally_stale_month'), ['month'], unique=False)
     # Every month that already has items is counted the first time the review reads it.
     days = op.get_bind().execute(sa.text("SELECT DISTINCT received_on FROM feedback_item")).scalars()
     months = sorted({(day if isinstance(day, date) else date.fromisoformat(str(day)[:10])).replace(day=1)
                      for day in days if day is not None})
     if months:
-        op.bulk_insert(stale, [{"month": month} for month in months])
+        op.bulk_insert(stale, [{"month": month, "changes": 1} for month in months])
 
 
 def downgrade():
-    with op.batch_alter_table('feedback_tally_stale', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_feedback_tally_stale_month'))
     op.drop_table('feedback_tally_stale')
     op.drop_table('feedback_theme_month')
     op.drop_table('feedback_tagged_month')

@@ -8,6 +8,7 @@ from core.demo import DEMO_STEPS, load_demo_charters, load_demo_staff
 from core.timesource import set_today
 from feedback.demo import load_demo_feedback
 from feedback.models import FeedbackItem
+from feedback.tallies import differences
 
 ITEMS = 240
 
@@ -38,6 +39,8 @@ def test_demo_feedback_is_varied_since_two_review_years_ago_registered_as_a_step
     first = summary(db)
     assert first["items"] == ITEMS and message.startswith(f"{ITEMS} items")
     assert first["kinds"] == 4 and first["channels"] >= 8 and first["services"] >= 12 and first["statuses"] >= 5
+    # The monthly counts the charter review reads agree with the items the demo wrote.
+    assert differences() == []
     assert date(2024, 4, 1) <= first["first"] < date(2024, 5, 1)  # the review year two before 2026 to 2027
     assert db.session.scalar(select(func.count()).select_from(FeedbackItem).where(
         FeedbackItem.kind != FeedbackItem.resident_kind)) > 0

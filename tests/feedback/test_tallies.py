@@ -79,7 +79,7 @@ def test_every_kind_of_change_moves_the_counts():
     db.session.commit()
     assert _months() == [("A-03", date(2026, 8, 1), "complaint", "neutral", 1)]
     assert themes_by_commitment(["A-01", "A-03"], *YEAR) == {"A-01": Counter(), "A-03": Counter({"potholes": 1})}
-    assert db.session.scalar(select(StaleMonth.id)) is None  # every mark read was cleared
+    assert db.session.scalar(select(StaleMonth.month)) is None  # every mark read was cleared
     assert differences() == []
 
 
@@ -146,3 +146,25 @@ def test_random_changes_always_agree_with_a_count_from_the_items():
 def test_rebuild_on_an_empty_database_counts_nothing():
     assert rebuild() == 0
     assert differences() == []
+
+
+def test_a_change_marked_while_a_month_is_recounted_keeps_it_stale(monkeypatch):
+    """Another writer marks the month after the recount read its mark: the mark stays for the next read."""
+    from feedback import tallies
+
+    charter = _charter()
+    _item(charter, ["A-01"])
+    recount = tallies._recount
+
+    def marked_meanwhile(month):
+        with db.engine.begin() as other:  # another request's transaction, committed before this recount
+            tallies._mark(other, {month})
+        recount(month)
+
+    monkeypatch.setattr(tallies, "_recount", marked_meanwhile)
+    _months()
+    # Marked twice by the item's two commits, read as 2, then marked a third time during the recount.
+    assert db.session.execute(select(StaleMonth.month, StaleMonth.changes)).all() == [(date(2026, 5, 1), 3)]
+    monkeypatch.setattr(tallies, "_recount", recount)
+    _months()
+    assert db.session.scalar(select(StaleMonth.month)) is None
