@@ -20,12 +20,12 @@ from codesign.models import (
     Proposal,
     ProposalKind,
 )
-from core.redaction import redact
 from core.audit import record_audit
 from core.charters import published_charter
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, StaffUser
+from core.redaction import redact
 from core.standards import Standard
 from core.timesource import now, today
 from reviews.models import Review, ReviewStage
