@@ -16,7 +16,14 @@ def init_app(app: Flask) -> None:
     from core.events import calendar_changed, records_rescored
     from core.openapi import register_api_section
     from core.sentiment.registry import register_scored_text
-    from feedback import api, commands, staff_views, tracking_views, views  # noqa: F401  their routes join the blueprint
+    from feedback import (  # noqa: F401  their routes join the blueprint
+        api,
+        commands,
+        quote_views,
+        staff_views,
+        tracking_views,
+        views,
+    )
     from feedback.acknowledgement import move_acknowledgement_dates
     from feedback.demo import load_demo_feedback
     from feedback.models import FeedbackItem, keep_tagged_flag

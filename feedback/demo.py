@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from core.config import review_year_of, review_year_start
 from core.demo import history_start
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
 from core.timesource import today
 from feedback.acknowledgement import mark_acknowledged
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
+from feedback.quotes import choose_quote, suggested_text
 from feedback.rules import EQUALITY_QUESTIONS, ContactDetails, Submission
 from feedback.services import active_charter, reclassify, submit_feedback
 
@@ -236,6 +239,23 @@ def _equality_answers(rng: random.Random) -> dict[str, str]:
             if rng.random() < 0.85}
 
 
+def _choose_quotes(officer: StaffUser) -> int:
+    """Quote one item of each kind received in last review year, the year the demo's published pack covers: the
+    first on a commitment, in the words the form offers (anonymised)."""
+    month, day = review_year_start(current_app.config)
+    starts = date(review_year_of(current_app.config, today()) - 1, month, day)
+    ends = starts.replace(year=starts.year + 1) - timedelta(days=1)
+    chosen = 0
+    for kind in FeedbackKind:
+        item = db.session.scalar(select(FeedbackItem).where(
+            FeedbackItem.kind == kind.value, FeedbackItem.received_on.between(starts, ends),
+            FeedbackItem.tagged.is_(True)).order_by(FeedbackItem.id).limit(1))
+        if item is not None:
+            choose_quote(item, suggested_text(item), by=officer)
+            chosen += 1
+    return chosen
+
+
 def load_demo_feedback() -> str:
     """Add fictional feedback since the demo's history starts (core.demo.history_start), unless there is some."""
     existing = db.session.scalar(select(func.count()).select_from(FeedbackItem))
@@ -271,6 +291,8 @@ def load_demo_feedback() -> str:
                               "as a service request.")
     db.session.commit()
     monitoring = db.session.scalar(select(func.count()).select_from(EqualityMonitoring))
+    officers = [user for user in handlers if user.role == Role.COMPLAINTS_OFFICER]
+    quoted = _choose_quotes(officers[0]) if officers else 0
     return (f"{DEMO_ITEMS} items across {len(areas)} services since {first_day:%-d %B %Y}; "
-            f"{monitoring} equality answers.")
+            f"{monitoring} equality answers; {quoted} quoted for last year's review.")
 

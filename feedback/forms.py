@@ -299,6 +299,14 @@ class StaffMessageForm(FlaskForm):
     submit = SubmitField("Send message", widget=GovSubmitInput())
 
 
+class QuoteForm(FlaskForm):
+    text = TextAreaField("The quote as it will appear in the annual review", widget=GovCharacterCount(),
+                         description="Personal details have been replaced. Shorten it to the words that show what "
+                                     "residents told us, and remove anything else that could identify someone.",
+                         validators=[InputRequired("Enter the quote as it should appear in the annual review")])
+    submit = SubmitField("Save quote", widget=GovSubmitInput())
+
+
 class StaffFilesForm(FlaskForm):
     files = MultipleFileField("Add evidence files", widget=GovFileInput(multiple=True),
                               description="PDF, JPEG, PNG or Word documents, up to 10MB each, 5 files in all.")

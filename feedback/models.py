@@ -194,6 +194,22 @@ class FeedbackMessage(db.Model):
     staff: Mapped[StaffUser | None] = relationship()
 
 
+class FeedbackQuote(db.Model):
+    """The item's words as staff chose to quote them in the annual review, anonymised (core.redaction) and perhaps
+    shortened: one per item, so a second choice edits it; removed with the item's words under retention."""
+
+    __tablename__ = "feedback_quote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    chosen_at: Mapped[datetime] = mapped_column(default=now)
+
+    item: Mapped[FeedbackItem] = relationship()
+    chosen_by: Mapped[StaffUser | None] = relationship()
+
+
 class Attachment(db.Model):
     """An evidence file, stored under a random name outside static/."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, false, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, exists, false, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from core.contacts import ContactRecord, contacts_cleared
@@ -24,7 +24,7 @@ from core.formatting import govuk_date, pluralise
 from core.models import AuditEvent, Resident
 from core.outbox import REMOVED, clear_messages_about
 from core.timesource import now, today
-from feedback.models import Attachment, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
+from feedback.models import Attachment, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackQuote, FeedbackStatus
 from feedback.uploads import delete_stored
 
 log = logging.getLogger("charterline.retention")
@@ -44,7 +44,7 @@ KEPT_FIGURES = ("type, service, charter commitments, channel, dates, status, ack
 _FREE_TEXT_SUMMARIES = frozenset({"feedback.reclassified", "feedback.files_added", "sentiment_overridden",
                                   "sentiment_override_removed"})
 #: Before and after values that hold such text.
-_FREE_TEXT_VALUES = frozenset({"reclassified_reason", "files"})
+_FREE_TEXT_VALUES = frozenset({"reclassified_reason", "files", "quote"})
 
 #: Items anonymised in one transaction: enough to keep the statements few, small enough to commit often.
 BATCH_SIZE = 200
@@ -272,6 +272,8 @@ def _anonymise_batch(ids: list[int], limits: Cutoffs, at: datetime) -> _Batch:
             cleared[item_id].extend(what)
     for item_id, what in _clear_messages(ids).items():
         cleared[item_id].append(what)
+    for item_id in _remove_quotes(ids):
+        cleared[item_id].append("the quote for the annual review")
     removed = _remove_files(ids, at)
     for item_id, count in removed.items():
         cleared[item_id].append(pluralise(count, "file", "files"))
@@ -299,6 +301,12 @@ def _clear_messages(ids: list[int]) -> dict[int, str]:
         db.session.execute(update(FeedbackMessage.__table__)
                            .where(FeedbackMessage.__table__.c.feedback_id.in_(ids)).values(body=REMOVED))
     return {item_id: pluralise(n, "message", "messages") for item_id, n in counts.items()}
+
+
+def _remove_quotes(ids: list[int]) -> list[int]:
+    """Quotes are the resident's words too, however anonymised: they go with them (the items that had one)."""
+    table = FeedbackQuote.__table__
+    return list(db.session.scalars(delete(table).where(table.c.feedback_id.in_(ids)).returning(table.c.feedback_id)))
 
 
 def _remove_files(ids: list[int], at: datetime) -> dict[int, int]:

@@ -40,6 +40,7 @@ from feedback.forms import (
 )
 from feedback.models import ApiKey, Attachment, FeedbackItem, FeedbackKind, FeedbackStatus
 from feedback.once import find_by_submission, tracking_token_for
+from feedback.quotes import may_quote, quote_of
 from feedback.rules import (
     ADJUSTMENTS,
     REPLY_METHODS,
@@ -226,16 +227,16 @@ def _recorded(recorded: FeedbackItem, once: str):
 
 # One item
 
-def _item_or_404(reference: str) -> FeedbackItem:
+def item_or_404(reference: str) -> FeedbackItem:
     item = queries.item_by_reference(reference)
     if item is None:
         abort(404)
     return item
 
 
-def _item_to_change(reference: str) -> FeedbackItem:
+def item_to_change(reference: str) -> FeedbackItem:
     """The item, unless it has been anonymised: then it stays as it is, and the officer is told why."""
-    found = _item_or_404(reference)
+    found = item_or_404(reference)
     if found.anonymised_at is not None:
         flash(f"This {found.kind_noun} was anonymised on {govuk_date(found.anonymised_at)} under the "
               "retention policy, so it can no longer be changed.", "info")
@@ -246,14 +247,15 @@ def _item_to_change(reference: str) -> FeedbackItem:
 @bp.get("/staff/feedback/<reference>")
 @role_required(*ANY_STAFF)
 def item(reference: str):
-    found = _item_or_404(reference)
+    found = item_or_404(reference)
     related = db.session.scalars(select(FeedbackItem).where(FeedbackItem.raised_from_id == found.id)).all()
     raised_from = db.session.get(FeedbackItem, found.raised_from_id) if found.raised_from_id else None
     can_change = current_user.has_role(*HANDLERS) and found.anonymised_at is None
     return render_template("feedback/item.html", item=found, history=history_for(found),
                            explanation=explain_acknowledgement(found), can_change=can_change,
                            adjustments=ADJUSTMENTS, reply_methods=REPLY_METHODS, related=related,
-                           raised_from=raised_from)
+                           raised_from=raised_from, quote=quote_of(found),
+                           can_quote=may_quote(found, current_user))
 
 
 def _version(form) -> int | None:
@@ -271,7 +273,7 @@ def _done(found: FeedbackItem, message: str):
 @bp.route("/staff/feedback/<reference>/tags", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def tags(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = RetagForm(data={"version": found.version_id, "service_area": _area_code(found),
                            "commitments": [c.code for c in found.commitments]})
     form.service_area.choices = _service_choices()
@@ -291,7 +293,7 @@ def _area_code(found: FeedbackItem) -> str:
 @bp.route("/staff/feedback/<reference>/reclassify", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def reclassify_item(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = ReclassifyForm(data={"version": found.version_id, "kind": found.kind})
     if form.validate_on_submit():
         if attempt(form, "kind", lambda: reclassify(found, form.kind.data, reason=form.reason.data.strip(),
@@ -303,7 +305,7 @@ def reclassify_item(reference: str):
 @bp.route("/staff/feedback/<reference>/sentiment", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def sentiment(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = SentimentForm(data={"label": found.effective_sentiment})
     if form.validate_on_submit():
         if attempt(form, "label", lambda: override_sentiment(found, form.label.data, by=current_user,
@@ -315,7 +317,7 @@ def sentiment(reference: str):
 @bp.route("/staff/feedback/<reference>/status", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def status(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = StatusForm(data={"version": found.version_id, "status": found.status})
     if form.validate_on_submit():
         if attempt(form, "status", lambda: update_status(found, form.status.data, by=current_user,
@@ -327,7 +329,7 @@ def status(reference: str):
 @bp.route("/staff/feedback/<reference>/message", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def message(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = StaffMessageForm()
     if form.validate_on_submit():
         send_staff_message(found, form.body.data.strip(), by=current_user)
@@ -338,7 +340,7 @@ def message(reference: str):
 @bp.route("/staff/feedback/<reference>/files", methods=["GET", "POST"])
 @role_required(*HANDLERS)
 def files(reference: str):
-    found = _item_to_change(reference)
+    found = item_to_change(reference)
     form = StaffFilesForm()
     if form.validate_on_submit():
         uploads = [u for u in request.files.getlist("files") if u and u.filename]
@@ -357,7 +359,7 @@ def files(reference: str):
 @bp.get("/staff/feedback/<reference>/files/<int:attachment_id>")
 @role_required(*HANDLERS)
 def download(reference: str, attachment_id: int):
-    found = _item_or_404(reference)
+    found = item_or_404(reference)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.feedback_id != found.id:
         abort(404)

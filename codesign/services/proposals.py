@@ -20,12 +20,12 @@ from codesign.models import (
     Proposal,
     ProposalKind,
 )
-from codesign.redaction import redact
 from core.audit import record_audit
 from core.charters import published_charter
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Channel, Charter, Commitment, StaffUser
+from core.redaction import redact
 from core.standards import Standard
 from core.timesource import now, today
 from reviews.models import Review, ReviewStage
@@ -186,7 +186,7 @@ def _check_new_code(review: Review, code: str, channel: str | None, proposal: Pr
 
 
 def choose_highlight(proposal: Proposal, answer: Answer, *, text: str | None = None, by: StaffUser) -> Highlight:
-    """Keep a resident's comment as representative of what was said, anonymised (codesign.redaction) before it is
+    """Keep a resident's comment as representative of what was said, anonymised (core.redaction) before it is
     stored; staff may shorten or further anonymise it with `text`."""
     if proposal.comment_question_id is None or answer.question_id != proposal.comment_question_id:
         raise CodesignRuleError("Choose a comment made about this proposal")

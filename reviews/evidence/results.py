@@ -10,6 +10,7 @@ from enum import StrEnum
 from core.models import Commitment, Expectation
 from core.queries import TagShare
 from core.standards import Standard
+from feedback.quotes import QuoteRow
 from surveys.stats import Figures, wilson_interval
 
 
@@ -151,6 +152,8 @@ class ResidentsVoice:
     learning: tuple[LearningRaised, ...]
     #: The list of the feedback tagged to the commitment over the year.
     link: Link | None = None
+    #: Quotes staff chose from the feedback tagged to it (feedback.quotes), anonymised.
+    quotes: tuple[QuoteRow, ...] = ()
 
     @property
     def feedback_total(self) -> int:

@@ -1,5 +1,6 @@
 """What residents said about each commitment over a review year: survey satisfaction, feedback and its sentiment by
-month, the top themes and the learning raised; composed from the feedback, complaints and surveys queries."""
+month, the top themes, the quotes staff chose and the learning raised; composed from the feedback, complaints and
+surveys queries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 
 from complaints.models import LearningStatus
 from complaints.queries import learning_by_commitment
+from feedback.quotes import QuoteRow, quotes_received
 from feedback.tallies import tagged_by_month, themes_by_commitment
 from reviews.evidence.results import LearningRaised, Link, MonthCount, ResidentsVoice
 from surveys.queries import Period, figures_for_commitments, minimum_responses
@@ -42,6 +44,10 @@ def residents_voice(codes: list[str], start: date, end: date) -> dict[str, Resid
     for code, reference, description, status, due_on, completed_on in learning_by_commitment(codes, start, end):
         learning[code].append(LearningRaised(reference, description, LearningStatus(status).label, due_on,
                                              completed_on))
+    quoted: dict[str, list[QuoteRow]] = defaultdict(list)
+    for quote in quotes_received(start, end):
+        for code in quote.commitments:
+            quoted[code].append(quote)
     months = months_between(start, end)
     return {
         code: ResidentsVoice(
@@ -50,6 +56,7 @@ def residents_voice(codes: list[str], start: date, end: date) -> dict[str, Resid
             themes=tuple(themes[code].most_common(TOP_THEMES)),
             learning=tuple(learning[code]),
             link=feedback_list_link(start, end, commitment=code),
+            quotes=tuple(quoted[code]),
         )
         for code in codes
     }

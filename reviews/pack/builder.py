@@ -11,6 +11,7 @@ from complaints.annual_report import complaints_year
 from complaints.queries import you_said_we_did
 from core.timesource import today
 from feedback.queries import counts_by, equality_counts, themes_in
+from feedback.quotes import quotes_received
 from reviews.cycles import ReviewYear, councils
 from reviews.evidence import evidence_for
 from reviews.evidence.results import ReviewEvidence
@@ -58,7 +59,7 @@ def build_pack(review) -> ReviewPack:
         feedback(by_channel, by_service, by_month),
         complaints(year, int(current_app.config["CHARTERLINE_HOMES"])),
         satisfaction(evidence, surveys.by_channel, surveys.minimum),
-        residents_said(by_month, by_service, themes_in(start, end)),
+        residents_said(by_month, by_service, themes_in(start, end), quotes_received(start, end)),
         learning(actions),
         equalities(equality_counts(start, end), surveys.minimum),
     ]

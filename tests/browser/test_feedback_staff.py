@@ -63,3 +63,24 @@ def test_admin_issues_and_revokes_an_api_key(page, live_server, sign_in):
     page.goto(f"{live_server}/admin/api-keys")
     page.get_by_role("button", name="Revoke").click()
     assert "no longer works" in page.locator(".govuk-notification-banner").inner_text()
+
+
+def test_policy_officer_quotes_an_item_in_the_annual_review(page, live_server, sign_in):
+    item = make_feedback(kind="comment", description="My name is Jo Bloggs. The new bins are much better.")
+    sign_in(Role.POLICY_OFFICER)
+    page.goto(f"{live_server}/staff/feedback/{item.reference}")
+    page.get_by_role("link", name="Quote it in the annual review").click()
+    assert_title_starts(page, "Quote this in the annual review")
+    assert page.locator("#text").input_value() == "My name is [name]. The new bins are much better."
+    assert_accessible(page)
+    page.locator("#text").fill("")
+    page.get_by_role("button", name="Save quote").click()
+    assert_title_starts(page, "Error: Quote this in the annual review")
+    assert_accessible(page)
+    page.locator("#text").fill("The new bins are much better.")
+    page.get_by_role("button", name="Save quote").click()
+    assert "Quote saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("#quote-text").inner_text() == "The new bins are much better."
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the quote").click()
+    assert "no longer in the annual review" in page.locator(".govuk-notification-banner").inner_text()

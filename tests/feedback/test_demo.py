@@ -7,7 +7,7 @@ from sqlalchemy import distinct, func, select
 from core.demo import DEMO_STEPS, load_demo_charters, load_demo_staff
 from core.timesource import set_today
 from feedback.demo import load_demo_feedback
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, FeedbackQuote
 from feedback.tallies import differences
 
 ITEMS = 240
@@ -44,6 +44,12 @@ def test_demo_feedback_is_varied_since_two_review_years_ago_registered_as_a_step
     assert date(2024, 4, 1) <= first["first"] < date(2024, 5, 1)  # the review year two before 2026 to 2027
     assert db.session.scalar(select(func.count()).select_from(FeedbackItem).where(
         FeedbackItem.kind != FeedbackItem.resident_kind)) > 0
+    # One quote of each kind from last review year (April 2025 to March 2026), the year of the published pack.
+    assert message.endswith("; 4 quoted for last year's review.")
+    quoted = db.session.execute(select(FeedbackItem.kind, FeedbackItem.received_on, FeedbackQuote.text)
+                                .join(FeedbackQuote, FeedbackQuote.feedback_id == FeedbackItem.id)).all()
+    assert sorted(kind for kind, _, _ in quoted) == ["comment", "complaint", "compliment", "service_request"]
+    assert all(date(2025, 4, 1) <= received <= date(2026, 3, 31) and text for _, received, text in quoted)
     assert "nothing added" in load_demo_feedback()
     assert summary(db)["items"] == ITEMS
 

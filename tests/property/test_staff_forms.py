@@ -1,6 +1,6 @@
 """Staff forms that take free text answer any input with a redirect or an error summary, never a server error, and
 store at most one record for one sending: recording feedback, complaint points, extensions, refusals, pauses,
-learning actions, closure dates and staff accounts."""
+learning actions, quotes for the annual review, closure dates and staff accounts."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from core.clocks.models import ClosureDate
 from core.extensions import db
 from core.models import Role, StaffUser
 from core.timesource import set_today
-from feedback.models import FeedbackItem
-from tests.helpers import make_complaint
+from feedback.models import FeedbackItem, FeedbackQuote
+from tests.helpers import make_complaint, make_feedback
 from tests.property.conftest import answered
 from tests.property.strategies import any_text, hostile, hostile_text, mixed_text
 
@@ -72,6 +72,9 @@ FORMS = [
     Form("learning action", Role.COMPLAINTS_OFFICER, _complaint_url("learning/new"), {
         "description": ["Check crews' rounds."], "owner": ["Waste manager"], "due_on": [["1", "6", "2026"]],
         "commitments": [[]]}),
+    Form("quote for the annual review", Role.POLICY_OFFICER,
+         lambda: f"/staff/feedback/{make_feedback().reference}/quote",
+         {"text": ["The bin was missed three weeks running.", "Call me on 01632 960123"]}, counts=FeedbackQuote),
     Form("closure date", Role.ADMIN, lambda: "/admin/closures/new", {
         "day": [["24", "12", "2026"], ["29", "12", "2026"]], "name": ["Christmas closure"]}, counts=ClosureDate),
     Form("new staff account", Role.ADMIN, lambda: "/admin/users/new", {

@@ -8,8 +8,9 @@ from datetime import date
 
 from core.models import Role
 from core.timesource import set_today
+from feedback.quotes import choose_quote
 from reviews.models import Review
-from tests.helpers import make_complaint, make_feedback, page
+from tests.helpers import make_complaint, make_feedback, make_staff, page
 from tests.reviews.conftest import YEAR
 
 
@@ -82,6 +83,26 @@ def test_the_commitment_page_shows_what_residents_said(client, login_as, db, cha
     [link] = [a for a in soup.select("main a") if " ".join(a.get_text().split()) == "See the 3 pieces of feedback "
               "tagged to this commitment"]
     assert len(_references(page(client.get(link["href"])))) == 3
+    assert soup.select_one("#quotes").get_text(strip=True) == (
+        "No quotes were chosen from the feedback tagged to this commitment.")
+
+
+def test_the_commitment_page_shows_the_quotes_chosen_from_its_feedback(client, login_as, db, charter):
+    email, respect = charter.commitments[0], charter.commitments[4]
+    officer = make_staff(role=Role.COMPLAINTS_OFFICER)
+    for month, commitments, words in ((9, [email], "Nobody answered my email, 01632 960123."),
+                                      (6, [email, respect], "The reply was quick and kind."),
+                                      (7, [respect], "Staff were polite.")):
+        item = make_feedback(kind="comment", channel="email", received_on=date(2025, month, 2),
+                             commitments=commitments, description=words)
+        choose_quote(item, words, by=officer)
+    review = _review(db)
+    login_as(Role.VIEWER)
+    soup = page(client.get(f"/reviews/{review.id}/evidence/E-01"))
+    quotes = [[p.get_text(" ", strip=True) for p in quote.select("p")]
+              for quote in soup.select("#quotes .govuk-inset-text")]
+    assert quotes == [["The reply was quick and kind.", "Comment received in June 2025"],
+                      ["Nobody answered my email, [phone number].", "Comment received in September 2025"]]
 
 
 def test_a_promise_with_no_number_says_so_and_an_unknown_code_is_not_found(client, login_as, db, charter):

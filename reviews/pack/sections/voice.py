@@ -1,10 +1,12 @@
 """The pack's satisfaction section (per channel and per commitment, with intervals and suppression), what
-residents said (sentiment by month and by service, the top themes) and the learning from complaints."""
+residents said (sentiment by month and by service, the top themes, quotes chosen by staff) and the learning from
+complaints."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from feedback.quotes import QuoteRow
 from reviews.evidence.results import ReviewEvidence
 from reviews.pack.model import Cell, Chart, Column, Kind, Section, Table, empty_section
 from reviews.pack.sections.records import NO_SERVICE, month_label
@@ -61,24 +63,41 @@ def _sentiment_table(key: str, name: str, first: str, rows: list[tuple], label) 
                              Column("Not scored", Kind.COUNT)), body)
 
 
-def residents_said(by_month: list[tuple], by_service: list[tuple], themes: Counter) -> Section:
+def _quotes_table(quotes: list[QuoteRow]) -> Table:
+    """The quotes staff chose from the items received, each with its type and the commitments it was tagged to."""
+    return Table("feedback-quotes", "In residents' own words: quotes chosen by staff, anonymised", (
+        Column("Month received"), Column("Type"), Column("Service"), Column("Commitments"), Column("Quote")),
+        tuple((month_label(quote.month), quote.kind, quote.service or NO_SERVICE,
+               ", ".join(quote.commitments) or None, quote.text) for quote in quotes))
+
+
+def residents_said(by_month: list[tuple], by_service: list[tuple], themes: Counter,
+                   quotes: list[QuoteRow]) -> Section:
     """The sentiment of the comments, complaints and service requests received (compliments are praise by
-    definition and left out), by month and by service, and the themes that came up most."""
+    definition and left out), by month and by service, the themes that came up most, and a few of residents' own
+    words that staff chose as representative (feedback.quotes), anonymised."""
     title = "What residents said"
     months = _sentiment_table("sentiment-by-month", "Sentiment by month", "Month", by_month, month_label)
-    if not months.rows:
+    if not months.rows and not quotes:
         return empty_section("residents-said", title)
+    said = (f"{len(quotes)} {'quote was' if len(quotes) == 1 else 'quotes were'} chosen by staff as representative "
+            "of what residents told us; names, contact details and addresses are removed."
+            if quotes else "No quotes were chosen from the feedback received this year.")
+    tables = (_quotes_table(quotes),) if quotes else ()
+    if not months.rows:
+        return Section("residents-said", title, (said,), tables)
     services = _sentiment_table("sentiment-by-service", "Sentiment by service", "Service", by_service,
                                 lambda name: name or NO_SERVICE)
     top = Table("top-themes", "Top themes", (Column("Theme"), Column("Items", Kind.COUNT)),
                 tuple(themes.most_common(TOP_THEMES)))
     negative = sum(row[3] for row in months.rows)
     total = sum(sum(row[1:]) for row in months.rows)
-    text = (f"{negative:,} of the {total:,} comments, complaints and service requests read as negative.",)
+    text = (f"{negative:,} of the {total:,} comments, complaints and service requests read as negative.", said)
     chart = Chart("sentiment-by-month", "Sentiment by month", "line", tuple(h for _, h in SENTIMENTS),
                   f"Across the year {negative:,} of {total:,} items read as negative"
                   + (f"; the theme that came up most was {top.rows[0][0]}." if top.rows else "."))
-    return Section("residents-said", title, text, tuple(t for t in (months, services, top) if t.rows), (chart,))
+    return Section("residents-said", title, text, tuple(t for t in (months, services, top) if t.rows) + tables,
+                   (chart,))
 
 
 def learning(actions: list) -> Section:

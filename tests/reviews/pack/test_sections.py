@@ -165,7 +165,9 @@ def test_what_residents_said_by_month_and_service_with_the_top_themes(app, email
     assert months == {"June 2025": (0, 8, 3, 0)}
     assert dict(pack.table("top-themes").rows) == {"missed bin": 11, "rude staff": 1}
     assert pack.section("residents-said").text == (
-        "3 of the 11 comments, complaints and service requests read as negative.",)
+        "3 of the 11 comments, complaints and service requests read as negative.",
+        "No quotes were chosen from the feedback received this year.")
+    assert "feedback-quotes" not in [table.key for table in pack.section("residents-said").tables]
 
 
 def test_equality_answers_below_the_minimum_are_not_counted(app, charter, monkeypatch):
