@@ -140,6 +140,34 @@ def test_0020_marks_the_items_already_tagged_to_a_commitment(empty_database):
         db.engine.dispose()
 
 
+def test_0022_and_0024_count_and_keep_the_days_of_the_items_already_there(empty_database):
+    """0022 marks each month that already has items for the charter review's counts; 0024 keeps the days items
+    were acknowledged and closed as they were, in plain columns."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0021")
+        tables = sa.MetaData()
+        tables.reflect(db.engine, only=["feedback_item"])
+        item = tables.tables["feedback_item"]
+        with db.engine.begin() as conn:
+            _insert(conn, item, reference="COM-2026-00001", received_on=date(2026, 1, 30),
+                    acknowledged_at=datetime(2026, 2, 2, 23, 59), closed_at=datetime(2026, 2, 20, 8, 0))
+            _insert(conn, item, reference="COM-2026-00002", received_on=date(2026, 1, 5))
+            _insert(conn, item, reference="COM-2026-00003", received_on=date(2026, 3, 9),
+                    acknowledged_at=datetime(2026, 3, 9, 10, 0))
+        upgrade()
+        with db.engine.connect() as conn:
+            marks = conn.execute(text("SELECT month, changes FROM feedback_tally_stale ORDER BY month")).all()
+            days = conn.execute(text("SELECT reference, acknowledged_on, closed_on FROM feedback_item "
+                                     "ORDER BY reference")).all()
+        assert [(str(month)[:10], changes) for month, changes in marks] == [("2026-01-01", 1), ("2026-03-01", 1)]
+        assert [(reference, str(acknowledged)[:10] if acknowledged else None, str(closed)[:10] if closed else None)
+                for reference, acknowledged, closed in days] == [
+            ("COM-2026-00001", "2026-02-02", "2026-02-20"), ("COM-2026-00002", None, None),
+            ("COM-2026-00003", "2026-03-09", None)]
+        db.engine.dispose()
+
+
 def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(empty_database):
     """SQLite rebuilds a table to change it (batch mode): dropping the old copy must not cascade to the rows that
     refer to it. 0014 rebuilds feedback_item; its items' commitments and messages are still there after it."""

@@ -60,7 +60,9 @@ def load_feedback(first_id: int, count: int, commitments: list[int], rng: random
             "status": "closed" if closed.date() <= today else "acknowledged", "channel": rng.choice(CHANNELS),
             "received_on": received, "received_at": moment, "description": rng.choice(TEXTS), "version_id": 1,
             "acknowledged_at": acknowledged if acknowledged.date() <= today else None,
+            "acknowledged_on": acknowledged.date() if acknowledged.date() <= today else None,
             "closed_at": closed if closed.date() <= today else None,
+            "closed_on": closed.date() if closed.date() <= today else None,
             "sentiment_polarity": polarity, "sentiment_subjectivity": 0.5, "sentiment_version": "bench",
             "sentiment_label": "positive" if polarity > 0.2 else ("negative" if polarity < -0.2 else "neutral"),
             "themes": [rng.choice(("bins", "roads", "phones", "waiting", "opening hours"))]})
