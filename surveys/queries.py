@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import joinedload
 
 from core.contacts import ContactRecord
 from core.extensions import db
@@ -383,6 +384,29 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
         by_channel=[figures(channel_label(c), by_channel[c], minimum) for c in sorted(by_channel)],
         by_month=[figures(f"{m:%B %Y}", by_month[m], minimum) for m in sorted(k for k in by_month if k)],
     )
+
+
+@dataclass(frozen=True)
+class CommitmentQuestion:
+    """A question tagged to a commitment, with its answers on satisfaction in a period."""
+
+    question: Question
+    scored: int
+
+
+def commitment_questions(code: str, period: Period = Period()) -> list[CommitmentQuestion]:
+    """The questions tagged to a commitment code (under any charter version), each with the answers on satisfaction
+    it had in the period: together, the answers behind the commitment's satisfaction figure."""
+    tagged = (select(question_commitment.c.question_id)
+              .join(Commitment, Commitment.id == question_commitment.c.commitment_id).where(Commitment.code == code))
+    scored = dict(db.session.execute(
+        select(Answer.question_id, func.count())
+        .where(Answer.question_id.in_(tagged), Answer.satisfied.is_not(None), *period.where(Answer.month))
+        .group_by(Answer.question_id)).all())
+    questions = db.session.scalars(select(Question).where(Question.id.in_(tagged))
+                                   .options(joinedload(Question.survey))
+                                   .order_by(Question.survey_id, Question.position))
+    return [CommitmentQuestion(question, scored.get(question.id, 0)) for question in questions]
 
 
 # --- Raw answers for export -----------------------------------------------------------------------------------
