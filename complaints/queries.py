@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from complaints import deadlines
 from complaints.models import (
@@ -23,7 +23,7 @@ from complaints.models import (
     state_label,
 )
 from core.extensions import db
-from core.models import Charter, CharterStatus, Commitment, ServiceArea, StaffUser
+from core.models import Channel, Charter, CharterStatus, Commitment, ServiceArea, StaffUser
 from core.text import storable_int
 from feedback.models import FeedbackItem, feedback_commitment
 
@@ -66,6 +66,8 @@ class Filters:
     clock: str | None = None
     clock_from: date | None = None
     clock_to: date | None = None
+    #: Cases whose feedback came in by any of these ways (a commitment about email covers the web form too).
+    channels: tuple[str, ...] = ()
 
     def with_page(self, page: int) -> Filters:
         return replace(self, page=page)
@@ -95,7 +97,18 @@ def parse_filters(args, *, mine: int | None = None) -> Filters:
         clock=args.get("clock") if args.get("clock") in CLOCK_FILTERS else None,
         clock_from=_iso(args.get("clock_from")),
         clock_to=_iso(args.get("clock_to")),
+        channels=_channels(args),
     )
+
+
+#: The ways in a list can be narrowed to (every channel but "any", which is a commitment's, not an item's).
+CHANNEL_FILTERS = tuple(channel.value for channel in Channel if channel != Channel.ANY)
+
+
+def _channels(args) -> tuple[str, ...]:
+    """The channels asked for, each once, in the usual order; unknown ones are ignored like any other filter."""
+    asked = set(args.getlist("channel") if hasattr(args, "getlist") else [args.get("channel")])
+    return tuple(channel for channel in CHANNEL_FILTERS if channel in asked)
 
 
 def _month(value: str | None) -> date | None:
@@ -150,6 +163,10 @@ def _conditions(filters: Filters, today: date) -> list:
         conditions.append(Complaint.regime == filters.regime)
     if filters.service_id is not None:
         conditions.append(FeedbackItem.service_area_id == filters.service_id)
+    if filters.channels:
+        # An alias, so the condition reads the same whether or not the query has joined the case's feedback item.
+        item = aliased(FeedbackItem)
+        conditions.append(exists().where(item.id == Complaint.feedback_id, item.channel.in_(filters.channels)))
     if filters.commitment_id is not None:
         conditions.append(exists().where(feedback_commitment.c.feedback_id == Complaint.feedback_id,
                                          feedback_commitment.c.commitment_id == filters.commitment_id))
@@ -421,11 +438,23 @@ def clock_results(stage: int, kind: str, start: date, end: date, as_of: date,
     met = func.sum(case((ComplaintClock.done_on <= ComplaintClock.due_on, 1), else_=0))
     statement = select(met, func.count()).where(*clock_measured(stage, kind, start, end, as_of))
     if channels is not None:
-        statement = (statement.join(Complaint, Complaint.id == ComplaintClock.complaint_id)
-                     .join(FeedbackItem, FeedbackItem.id == Complaint.feedback_id)
+        # The case joined under another name: clock_measured asks whether the clock's case is still open through
+        # a subquery of its own, which would otherwise be folded into this query and find nothing to read.
+        case_of_clock = aliased(Complaint)
+        statement = (statement.join(case_of_clock, case_of_clock.id == ComplaintClock.complaint_id)
+                     .join(FeedbackItem, FeedbackItem.id == case_of_clock.feedback_id)
                      .where(FeedbackItem.channel.in_(channels)))
     done, counted = db.session.execute(statement).one()
     return int(done or 0), int(counted or 0)
+
+
+def case_ids(references: list[str]) -> dict[str, int]:
+    """The complaint opened on each feedback reference given (so a list of learning can link to each case)."""
+    if not references:
+        return {}
+    statement = (select(FeedbackItem.reference, Complaint.id).join(Complaint, Complaint.feedback_id == FeedbackItem.id)
+                 .where(FeedbackItem.reference.in_(set(references))))
+    return dict(db.session.execute(statement).all())
 
 
 def learning_by_commitment(codes: list[str], start: date, end: date) -> list[tuple]:

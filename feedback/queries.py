@@ -33,7 +33,8 @@ class InboxFilters:
     status: str | None = None
     service: str | None = None
     commitment: str | None = None
-    channel: str | None = None
+    #: Any of these ways in; none means every one.
+    channels: tuple[str, ...] = ()
     sentiment: str | None = None
     received_from: date | None = None
     received_to: date | None = None
@@ -62,9 +63,11 @@ def _conditions(filters: InboxFilters) -> list:
             Resident.email.ilike(pattern, escape="\\"),
         ))
     for column, value in ((FeedbackItem.kind, filters.kind), (FeedbackItem.status, filters.status),
-                          (FeedbackItem.channel, filters.channel), (ServiceArea.code, filters.service)):
+                          (ServiceArea.code, filters.service)):
         if value:
             conditions.append(column == value)
+    if filters.channels:
+        conditions.append(FeedbackItem.channel.in_(filters.channels))
     if filters.commitment:
         # By code, so an item tagged under an earlier version of the charter still matches.
         conditions.append(exists(

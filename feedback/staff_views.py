@@ -78,7 +78,7 @@ def _filter_form() -> InboxFilterForm:
     form.commitment.choices = everything + [
         SelectChoice(c.code, f"{c.code}: {c.wording[:60]}{'…' if len(c.wording) > 60 else ''}")
         for c in (charter.commitments if charter else [])]
-    form.channel.choices = everything + channel_choices()
+    form.channel.choices = channel_choices()
     form.sentiment.choices = everything + [SelectChoice(k, v) for k, v in queries.SENTIMENTS.items()]
     return form
 
@@ -87,7 +87,7 @@ def _filters(form: InboxFilterForm) -> queries.InboxFilters:
     return queries.InboxFilters(
         q=text(form.q), kind=form.kind.data or None, status=form.status.data or None,
         service=form.service.data or None, commitment=form.commitment.data or None,
-        channel=form.channel.data or None, sentiment=form.sentiment.data or None,
+        channels=tuple(c for c in form.channel.data or () if c), sentiment=form.sentiment.data or None,
         received_from=form.received_from.data, received_to=form.received_to.data,
         sort=form.sort.data or "received", order=form.order.data or "desc",
     )

@@ -187,6 +187,8 @@ class ResultsFilterForm(FlaskForm):
     start = SelectField("From", widget=GovSelect(), validators=[Optional()])
     end = SelectField("To", widget=GovSelect(), validators=[Optional()])
     channel = SelectField("Channel", widget=GovSelect(), validators=[Optional()])
+    #: On the results by commitment only: one commitment's questions.
+    commitment = SelectField("Commitment", widget=GovSelect(), validators=[Optional()])
     submit = SubmitField("Show results", widget=GovSubmitInput())
 
 

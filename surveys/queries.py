@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import joinedload
 
 from core.contacts import ContactRecord
 from core.extensions import db
@@ -463,3 +464,29 @@ def response_rate(month: date) -> Proportion | None:
         .where(Invitation.status == InvitationStatus.SENT, Invitation.sent_month == month)
     ).one()
     return proportion(used, sent) if sent else None
+
+
+# --- The questions behind a commitment's figures -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentQuestion:
+    """A question tagged to a commitment, with its answers on satisfaction in a period."""
+
+    question: Question
+    scored: int
+
+
+def commitment_questions(code: str, period: Period = Period()) -> list[CommitmentQuestion]:
+    """The questions tagged to a commitment code (under any charter version), each with the answers on satisfaction
+    it had in the period: together, the answers behind the commitment's satisfaction figure."""
+    tagged = (select(question_commitment.c.question_id)
+              .join(Commitment, Commitment.id == question_commitment.c.commitment_id).where(Commitment.code == code))
+    scored = dict(db.session.execute(
+        select(Answer.question_id, func.count())
+        .where(Answer.question_id.in_(tagged), Answer.satisfied.is_not(None), *period.where(Answer.month))
+        .group_by(Answer.question_id)).all())
+    questions = db.session.scalars(select(Question).where(Question.id.in_(tagged))
+                                   .options(joinedload(Question.survey))
+                                   .order_by(Question.survey_id, Question.position))
+    return [CommitmentQuestion(question, scored.get(question.id, 0)) for question in questions]

@@ -288,11 +288,13 @@ def _month_value(raw: str | None) -> date | None:
 
 def _filters(months: list[date], channels: list[str]) -> tuple[ResultsFilterForm, queries.Period, str | None]:
     form = ResultsFilterForm(request.args)
-    month_choices = [("", "Any month")] + [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]
+    start, end = _month_value(form.start.data), _month_value(form.end.data)
+    # A link may name a month with no answers (a review year still running): the lists still show it.
+    shown = sorted(set(months) | {month for month in (start, end) if month is not None})
+    month_choices = [("", "Any month")] + [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in shown]
     form.start.choices = choices(month_choices)
     form.end.choices = choices(month_choices)
     form.channel.choices = choices([("", "All channels")] + [(c, queries.channel_label(c)) for c in channels])
-    start, end = _month_value(form.start.data), _month_value(form.end.data)
     if start and end and start > end:
         form.end.errors = ["‘To’ must be the same as or after ‘From’"]
         end = None
@@ -352,8 +354,17 @@ def _commitment_filters():
 def commitments():
     form, period, _channel = _commitment_filters()
     data = queries.commitment_results(period=period)
+    # ?commitment=CODE narrows the page to one commitment's figures and the questions behind them (the charter
+    # review links here from each commitment's satisfaction figure); a code with no results is ignored.
+    form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
+    code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
+    if code is None:
+        form.commitment.data = ""
+    else:
+        data.commitments = [row for row in data.commitments if row.code == code]
     rows = [row.figures for row in data.commitments]
     return render_template("surveys/commitments.html", results=data, filters=form, query=request.args.to_dict(),
+                           code=code, questions=queries.commitment_questions(code, period) if code else [],
                            commitment_chart=charts.satisfaction_chart(rows, "by commitment", horizontal=True),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
                            month_chart=charts.satisfaction_chart(data.by_month, "by month"))

@@ -17,6 +17,7 @@ from core.errors import attempt_or_flash
 from core.exports import safe_cell
 from core.extensions import db
 from core.formatting import govuk_date
+from core.models import Channel
 from core.timesource import today
 from feedback.models import FeedbackItem
 
@@ -30,7 +31,9 @@ def _dashboard(filters: queries.Filters, *, mine: bool):
         soon_limit=queries.due_soon_limit(on), counts=data.counts,
         handlers=queries.handlers(), services=queries.service_areas(), commitments=queries.commitments_in_use(),
         sorts=queries.SORTS, page_title="My cases" if mine else "Complaints",
-        query_args={k: v for k, v in request.args.items() if k != "page"},
+        # Every value of a filter given more than once (channels), so the pages and the export keep them all.
+        query_args={k: request.args.getlist(k) for k in request.args if k not in ("page", "mine")},
+        channels=[(c, Channel(c).label) for c in queries.CHANNEL_FILTERS],
         page_numbers=page_numbers(filters.page, data.pages),
     )
 

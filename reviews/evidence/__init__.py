@@ -34,7 +34,7 @@ from reviews.evidence.results import (
     overall_verdict,
     verdict_of,
 )
-from reviews.evidence.voice import feedback_list_link, residents_voice
+from reviews.evidence.voice import feedback_list_link, residents_voice, with_links
 from surveys import comments
 
 __all__ = ["evidence_for", "ReviewEvidence", "CommitmentEvidence", "StandardMeasure", "Verdict"]
@@ -117,13 +117,16 @@ def _link(covered: list[tuple[date, date, Commitment, Standard]]) -> Link | None
     commitment, standard = covered[-1][2], covered[-1][3]
     if not from_records(standard, commitment):
         return channel_rows_link(commitment.channel, start, end)
+    # The channels the standard counts (all of them: "email" covers the web form too), so the list holds exactly
+    # the items counted.
+    channels = channels_of(commitment) or []
     if standard.subject:
         stage = standard.subject.rsplit("-", 1)[1]
         kind = "acknowledge" if standard.metric == "acknowledge" else "respond"
         return Link("complaints.dashboard", (("state", "all"), ("clock", f"{stage}-{kind}"),
-                                             ("clock_from", start.isoformat()), ("clock_to", end.isoformat())))
-    channels = channels_of(commitment)
-    return feedback_list_link(start, end, channel=channels[0] if channels else None)
+                                             ("clock_from", start.isoformat()), ("clock_to", end.isoformat()),
+                                             *(("channel", channel) for channel in channels)))
+    return feedback_list_link(start, end, channel=channels)
 
 
 def _measures(code: str, latest: Commitment, this: _Year, last: _Year, fallback: float) -> list[StandardMeasure]:
@@ -194,7 +197,8 @@ def evidence_for(review, *, only: str | None = None, voice: bool = True) -> Revi
     if only is not None:
         commitments = [c for c in commitments if c.code == only]
     codes = [c.code for c in commitments]
-    voices = residents_voice(codes, period.starts_on, period.ends_on) if voice else {}
+    voices = (with_links(residents_voice(codes, period.starts_on, period.ends_on), period.starts_on,
+                         period.ends_on) if voice else {})
     evidence = []
     for commitment in commitments:
         measures = _measures(commitment.code, commitment, this, last, fallback)

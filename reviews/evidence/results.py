@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -82,6 +83,11 @@ class Link:
             collected.setdefault(key, []).append(value)
         return collected
 
+    def url_arguments(self) -> dict[str, object]:
+        """The arguments for ``url_for``: a list for a name given more than once (a query parameter repeated), the
+        value itself otherwise, so a part of the path (a complaint's id) can be one of them."""
+        return {key: values if len(values) > 1 else values[0] for key, values in self.as_dict().items()}
+
 
 @dataclass(frozen=True)
 class StandardMeasure:
@@ -124,6 +130,18 @@ class MonthCount:
     positive: int = 0
     neutral: int = 0
     negative: int = 0
+    #: The list behind each count, by the count's name ("compliments", "positive" ...).
+    links: Mapping[str, Link] = field(default_factory=dict, compare=False)
+
+    #: The counts the month table shows, in its order, each with what it counts in words.
+    FIELDS = (("compliments", "compliments"), ("comments", "comments"), ("complaints", "complaints"),
+              ("service_requests", "service requests"), ("positive", "pieces of feedback that read as positive"),
+              ("neutral", "pieces of feedback that read as neutral"),
+              ("negative", "pieces of feedback that read as negative"))
+
+    def counts(self) -> list[tuple[int, Link | None, str]]:
+        """Each count in the table's order, with the list of the items it counts and what it counts in words."""
+        return [(getattr(self, name), self.links.get(name), words) for name, words in self.FIELDS]
 
     @property
     def total(self) -> int:
@@ -137,6 +155,8 @@ class LearningRaised:
     status: str
     due_on: date
     completed_on: date | None
+    #: The complaint the action was raised on, at its learning.
+    link: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +174,8 @@ class ResidentsVoice:
     link: Link | None = None
     #: Quotes staff chose from the feedback tagged to it (feedback.quotes), anonymised.
     quotes: tuple[QuoteRow, ...] = ()
+    #: The survey results narrowed to the questions tagged to the commitment, over the year.
+    survey_link: Link | None = None
 
     @property
     def feedback_total(self) -> int:

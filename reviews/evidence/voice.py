@@ -5,10 +5,11 @@ surveys queries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from complaints.models import LearningStatus
-from complaints.queries import learning_by_commitment
+from complaints.queries import case_ids, learning_by_commitment
 from feedback.quotes import QuoteRow, quotes_received
 from feedback.tallies import tagged_by_month, themes_by_commitment
 from reviews.evidence.results import LearningRaised, Link, MonthCount, ResidentsVoice
@@ -63,8 +64,38 @@ def residents_voice(codes: list[str], start: date, end: date) -> dict[str, Resid
 
 
 def feedback_list_link(start: date, end: date, **filters) -> Link:
-    """The staff feedback list narrowed to what was received from start to end, and any other filters."""
-    arguments = [(key, value) for key, value in filters.items() if value]
+    """The staff feedback list narrowed to what was received from start to end, and any other filters; a filter
+    given a list (channels) is repeated, one value each."""
+    arguments = [(key, one) for key, value in filters.items() if value
+                 for one in (value if isinstance(value, list | tuple) else [value])]
     for name, day in (("received_from", start), ("received_to", end)):
         arguments += [(name, day.day), (name, day.month), (name, day.year)]
     return Link("feedback.inbox", tuple(arguments))
+
+
+def with_links(voices: dict[str, ResidentsVoice], start: date, end: date) -> dict[str, ResidentsVoice]:
+    """Each figure of what residents said with the list behind it: every monthly count the feedback list narrowed to
+    the commitment, the kind (or sentiment) and the month's days within the year; the survey figure the survey
+    results narrowed to the commitment's questions and the year's months; each learning action its complaint."""
+    cases = case_ids([action.reference for voice in voices.values() for action in voice.learning])
+    return {code: replace(
+        voice,
+        months=tuple(replace(month, links=_month_links(code, month.month, start, end)) for month in voice.months),
+        learning=tuple(replace(action, link=_case_link(cases.get(action.reference))) for action in voice.learning),
+        survey_link=Link("surveys.commitments", (("commitment", code), ("start", f"{start:%Y-%m}"),
+                                                 ("end", f"{end:%Y-%m}"))),
+    ) for code, voice in voices.items()}
+
+
+def _month_links(code: str, month: date, start: date, end: date) -> dict[str, Link]:
+    first = max(month, start)
+    last = min(date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1), end)
+    links = {name: feedback_list_link(first, last, commitment=code, kind=kind) for kind, name in _KIND_FIELDS.items()}
+    for sentiment in ("positive", "neutral", "negative"):
+        links[sentiment] = feedback_list_link(first, last, commitment=code, sentiment=sentiment)
+    return links
+
+
+def _case_link(complaint_id: int | None) -> Link | None:
+    return None if complaint_id is None else Link("complaints.case", (("complaint_id", complaint_id),
+                                                                      ("_anchor", "learning")))

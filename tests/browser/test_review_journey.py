@@ -59,3 +59,6 @@ def test_a_policy_officer_opens_a_review_and_reads_the_evidence(page, live_serve
     assert_accessible(page)
     page.click("#measure-1 + dl a:has-text('3')")
     expect(page.locator("main tbody tr")).to_have_count(3)
+    # The list filtered to every channel the standard covers: email and the web form, both ticked.
+    expect(page.locator("input[name=channel]:checked")).to_have_count(2)
+    assert_accessible(page)

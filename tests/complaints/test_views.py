@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import request
@@ -177,6 +178,26 @@ def test_a_breach_month_past_the_calendar_is_ignored(client, login_as):
     login_as(Role.COMPLAINTS_OFFICER)
     for month in ("9999-12", "0001-01", "2026-13"):
         page(client.get(f"/complaints/?breached={month}"))
+
+
+def _listed(soup) -> set[str]:
+    return {a.get_text(strip=True) for a in soup.select("main tbody tr td:first-child a")}
+
+
+def test_the_complaints_list_takes_channels_and_ignores_unknown_ones(client, login_as):
+    cases = {channel: make_complaint(channel=channel).feedback.reference
+             for channel in ("email", "letter", "phone")}
+    login_as(Role.COMPLAINTS_OFFICER)
+    two = page(client.get("/complaints/?channel=letter&channel=phone"))
+    assert _listed(two) == {cases["letter"], cases["phone"]}
+    assert sorted(box["value"] for box in two.select("input[name=channel][checked]")) == ["letter", "phone"]
+    export = two.select_one("a[href^='/complaints/export.csv']")["href"]
+    assert parse_qs(urlsplit(export).query)["channel"] == ["letter", "phone"]
+    rows = client.get(export).get_data(as_text=True).splitlines()[1:]
+    assert {line.split(",")[0] for line in rows} == {cases["letter"], cases["phone"]}
+    assert _listed(page(client.get("/complaints/?channel=nonsense&channel=any"))) == set(cases.values())
+    # "My cases" given ?mine= as well (the export's own argument) still shows the page.
+    assert _listed(page(client.get("/complaints/mine?channel=email&mine=1"))) == set()
 
 
 def test_findings_remedies_and_the_response_letter(client, login_as):

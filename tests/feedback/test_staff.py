@@ -116,6 +116,25 @@ def test_inbox_date_range_errors_are_govuk_style(client, login_as, mixed):
     assert error_list(soup) == ["The to date must be the same as or after the from date"]
 
 
+def test_the_inbox_takes_several_channels_and_refuses_an_unknown_one(client, login_as, charter):
+    made = {channel: make_feedback(channel=channel, received_on=date(2026, 1, 5)).reference
+            for channel in ("email", "web_form", "phone")}
+    login_as(Role.VIEWER)
+    both = page(client.get("/staff/feedback?channel=email&channel=web_form"))
+    assert set(references(both)) == {made["email"], made["web_form"]}
+    assert set(references(page(client.get("/staff/feedback?channel=phone")))) == {made["phone"]}
+    assert set(references(page(client.get("/staff/feedback?channel=")))) == set(made.values())  # "All", as it was
+    refused = page(client.get("/staff/feedback?channel=email&channel=nonsense"))
+    errors = [a.get_text(strip=True) for a in refused.select(".govuk-error-summary a")]
+    assert errors == ["Select channels from the list"]
+    assert "Select channels from the list" in refused.select_one(".govuk-error-message").get_text()
+    assert set(references(refused)) == set(made.values())  # the filters are not applied until they are right
+    export = client.get("/staff/feedback/export.csv?channel=nonsense")
+    assert export.status_code == 302 and "channel=nonsense" in export.location
+    rows = client.get("/staff/feedback/export.csv?channel=phone&channel=web_form").get_data(as_text=True)
+    assert {line.split(",")[0] for line in rows.splitlines()[1:]} == {made["phone"], made["web_form"]}
+
+
 def test_inbox_pages_fifty_at_a_time(client, login_as, db):
     for n in range(55):
         make_feedback(received_on=date(2026, 1, 1 + n % 28), resident=None)

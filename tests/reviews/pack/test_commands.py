@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from reviews.pack.builder import build_pack
+from reviews.pack.printing import CHROMIUM
+from tests.reviews.conftest import YEAR
 from tests.reviews.pack.test_pages import csv_files, xlsx_sheets
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 
 
 def _pack(runner, tmp_path, output: str, *extra: str):
@@ -40,8 +48,13 @@ def test_csv_and_xlsx_carry_the_same_figures(runner, emails, tmp_path):
     assert zipfile.ZipFile(zipped).testzip() is None
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
 @pytest.mark.browser
-def test_the_pdf_is_a4_with_its_title_and_language(runner, emails, tmp_path):
+@needs_chromium
+def test_the_pdf_is_a4_with_its_title_language_and_the_page_of_each_section(runner, emails, tmp_path):
     result, out = _pack(runner, tmp_path, "pdf")
     assert result.exit_code == 0, result.output
     content = out.read_bytes()
@@ -51,6 +64,18 @@ def test_the_pdf_is_a4_with_its_title_and_language(runner, emails, tmp_path):
     # A4 is 595 by 842 points (210 by 297 mm); Chromium rounds to its own pixel grid.
     boxes = {tuple(float(n) for n in box.split()) for box in re.findall(rb"/MediaBox \[([^\]]+)\]", content)}
     assert boxes and all(abs(w - 595) < 2 and abs(h - 842) < 2 for _x, _y, w, h in boxes)
+    # The contents (page 2) give each section's page, and the section's heading opens that page.
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    contents = pages[1].splitlines()
+    assert contents[0] == "Contents" and pages[1].rstrip().endswith(f"Page 2 of {len(pages)}")
+    sections = build_pack(YEAR).sections
+    numbers = []
+    for number, section in enumerate(sections, start=1):
+        entry = next(line for line in contents if line.startswith(f"{number}. {section.title} "))
+        page = int(entry.rsplit(" ", 1)[1])
+        assert _squeezed(pages[page - 1]).startswith(_squeezed(f"{number}. {section.title}")), section.title
+        numbers.append(page)
+    assert numbers[0] == 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
