@@ -3,10 +3,13 @@
 A year of a large council's tagged feedback is hundreds of thousands of item-and-commitment pairs; the review reads
 them as a few hundred counted rows instead (``docs/performance.md`` has the figures). Two tables hold the counts:
 
-- ``feedback_tagged_month``: items per commitment, month received, kind and sentiment (the officer's correction
+- ``feedback_tagged_month``: items per commitment code, month received, kind and sentiment (the officer's correction
   winning over the score; "" when not scored);
-- ``feedback_theme_month``: how often each theme came up per commitment and month, in comments, complaints and
+- ``feedback_theme_month``: how often each theme came up per commitment code and month, in comments, complaints and
   service requests (compliments are praise, not themes to act on).
+
+A commitment is counted by its code, which stays the same across charter versions: an item tagged to the same
+code in two versions is one item, as the feedback list filtered by that code shows it.
 
 How they stay true: a flush that adds or deletes an item, or changes its date, kind, words, sentiment, themes or
 tags, marks the months it touches as stale (``mark_stale_months``, connected by ``feedback.init_app``), and so does
@@ -28,7 +31,7 @@ import json
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, cast, delete, func, insert, select
+from sqlalchemy import Date, Integer, String, Text, cast, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -44,11 +47,11 @@ _COUNTED = ("received_on", "kind", "description", "sentiment_label", "sentiment_
 
 
 class TaggedMonth(db.Model):
-    """Items tagged to a commitment, received in a month, by kind and sentiment."""
+    """Items tagged to a commitment code, received in a month, by kind and sentiment."""
 
     __tablename__ = "feedback_tagged_month"
 
-    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
     #: The first day of the month.
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -58,12 +61,12 @@ class TaggedMonth(db.Model):
 
 
 class ThemeMonth(db.Model):
-    """How often a theme came up in the comments, complaints and service requests tagged to a commitment in a
+    """How often a theme came up in the comments, complaints and service requests tagged to a commitment code in a
     month."""
 
     __tablename__ = "feedback_theme_month"
 
-    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     theme: Mapped[str] = mapped_column(String(100), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
@@ -144,32 +147,32 @@ def _effective_sentiment():
     return func.coalesce(FeedbackItem.sentiment_override_label, FeedbackItem.sentiment_label, "")
 
 
-def _tagged_in(month: date):
+def _tagged_in(month: date, *columns):
+    """Each item received in ``month`` once per commitment code it is tagged to, with ``columns``."""
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return (select().select_from(feedback_commitment)
+    return (select(feedback_commitment.c.feedback_id, Commitment.code, *columns).distinct()
+            .join(Commitment, Commitment.id == feedback_commitment.c.commitment_id)
             .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-            .where(FeedbackItem.received_on >= month, FeedbackItem.received_on < following))
+            .where(FeedbackItem.received_on >= month, FeedbackItem.received_on < following)).subquery()
 
 
 def counted_month(month: date) -> tuple[list[dict], list[dict]]:
     """The rows both tables should hold for ``month``, counted from the items in SQL."""
-    sentiment = _effective_sentiment()
-    tagged = db.session.execute(
-        _tagged_in(month).add_columns(feedback_commitment.c.commitment_id, FeedbackItem.kind, sentiment,
-                                      func.count())
-        .group_by(feedback_commitment.c.commitment_id, FeedbackItem.kind, sentiment))
-    kinds = [{"commitment_id": commitment_id, "month": month, "kind": kind, "sentiment": label, "count": count}
-             for commitment_id, kind, label, count in tagged]
+    tagged = _tagged_in(month, FeedbackItem.kind, _effective_sentiment().label("sentiment"))
+    kinds = [{"code": code, "month": month, "kind": kind, "sentiment": label, "count": count}
+             for code, kind, label, count in db.session.execute(
+                 select(tagged.c.code, tagged.c.kind, tagged.c.sentiment, func.count())
+                 .group_by(tagged.c.code, tagged.c.kind, tagged.c.sentiment))]
     # Themes are stored per item as a list: each distinct list is read once, however many items share it.
-    listed = cast(FeedbackItem.themes, Text)
+    themed = _tagged_in(month, cast(FeedbackItem.themes, Text).label("themes"), FeedbackItem.kind)
     themes: Counter = Counter()
-    for commitment_id, text, count in db.session.execute(
-            _tagged_in(month).add_columns(feedback_commitment.c.commitment_id, listed, func.count())
-            .where(FeedbackItem.kind != "compliment").group_by(feedback_commitment.c.commitment_id, listed)):
+    for code, text, count in db.session.execute(
+            select(themed.c.code, themed.c.themes, func.count()).where(themed.c.kind != "compliment")
+            .group_by(themed.c.code, themed.c.themes)):
         for theme in json.loads(text) if text else ():
-            themes[commitment_id, theme] += count
-    return kinds, [{"commitment_id": commitment_id, "month": month, "theme": theme, "count": count}
-                   for (commitment_id, theme), count in themes.items()]
+            themes[code, theme] += count
+    return kinds, [{"code": code, "month": month, "theme": theme, "count": count}
+                   for (code, theme), count in themes.items()]
 
 
 def _recount(month: date) -> None:
@@ -219,8 +222,8 @@ def differences() -> list[str]:
     problems = []
     for month in sorted(kept_months | item_months):
         kinds, themes = counted_month(month)
-        for table, rows, key in ((TaggedMonth, kinds, ("commitment_id", "kind", "sentiment")),
-                                 (ThemeMonth, themes, ("commitment_id", "theme"))):
+        for table, rows, key in ((TaggedMonth, kinds, ("code", "kind", "sentiment")),
+                                 (ThemeMonth, themes, ("code", "theme"))):
             expected = {tuple(row[k] for k in key): row["count"] for row in rows}
             stored = {tuple(row[:-1]): row[-1] for row in db.session.execute(
                 select(*(getattr(table, k) for k in key), table.count).where(table.month == month))}
@@ -240,12 +243,10 @@ def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
         return []
     refresh(start, end)
     rows = db.session.execute(
-        select(Commitment.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment,
-               func.sum(TaggedMonth.count))
-        .join(Commitment, Commitment.id == TaggedMonth.commitment_id)
-        .where(Commitment.code.in_(codes), TaggedMonth.month >= month_of(start), TaggedMonth.month <= end)
-        .group_by(Commitment.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment))
-    return [(code, month, kind, sentiment or None, int(count)) for code, month, kind, sentiment, count in rows]
+        select(TaggedMonth.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment, TaggedMonth.count)
+        .where(TaggedMonth.code.in_(codes), TaggedMonth.month >= month_of(start), TaggedMonth.month <= end)
+        .order_by(TaggedMonth.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment))
+    return [(code, month, kind, sentiment or None, count) for code, month, kind, sentiment, count in rows]
 
 
 def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
@@ -256,9 +257,8 @@ def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, 
         return results
     refresh(start, end)
     for code, theme, count in db.session.execute(
-            select(Commitment.code, ThemeMonth.theme, func.sum(ThemeMonth.count))
-            .join(Commitment, Commitment.id == ThemeMonth.commitment_id)
-            .where(Commitment.code.in_(codes), ThemeMonth.month >= month_of(start), ThemeMonth.month <= end)
-            .group_by(Commitment.code, ThemeMonth.theme)):
+            select(ThemeMonth.code, ThemeMonth.theme, func.sum(ThemeMonth.count))
+            .where(ThemeMonth.code.in_(codes), ThemeMonth.month >= month_of(start), ThemeMonth.month <= end)
+            .group_by(ThemeMonth.code, ThemeMonth.theme)):
         results[code][theme] += int(count)
     return results

@@ -1,4 +1,4 @@
-"""tagged feedback counted by commitment and month for the charter review (feedback.tallies), with the months
+"""tagged feedback counted by commitment code and month for the charter review (feedback.tallies), with the months
 still to count
 
 Revision ID: 0022
@@ -21,24 +21,20 @@ depends_on = None
 def upgrade():
     op.create_table(
         'feedback_tagged_month',
-        sa.Column('commitment_id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=40), nullable=False),
         sa.Column('month', sa.Date(), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('sentiment', sa.String(length=10), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['commitment_id'], ['commitment.id'],
-                                name=op.f('fk_feedback_tagged_month_commitment_id_commitment'), ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('commitment_id', 'month', 'kind', 'sentiment', name=op.f('pk_feedback_tagged_month')),
+        sa.PrimaryKeyConstraint('code', 'month', 'kind', 'sentiment', name=op.f('pk_feedback_tagged_month')),
     )
     op.create_table(
         'feedback_theme_month',
-        sa.Column('commitment_id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=40), nullable=False),
         sa.Column('month', sa.Date(), nullable=False),
         sa.Column('theme', sa.String(length=100), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['commitment_id'], ['commitment.id'],
-                                name=op.f('fk_feedback_theme_month_commitment_id_commitment'), ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('commitment_id', 'month', 'theme', name=op.f('pk_feedback_theme_month')),
+        sa.PrimaryKeyConstraint('code', 'month', 'theme', name=op.f('pk_feedback_theme_month')),
     )
     stale = op.create_table(
         'feedback_tally_stale',

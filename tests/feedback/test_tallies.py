@@ -168,3 +168,14 @@ def test_a_change_marked_while_a_month_is_recounted_keeps_it_stale(monkeypatch):
     monkeypatch.setattr(tallies, "_recount", recount)
     _months()
     assert db.session.scalar(select(StaleMonth.month)) is None
+
+
+def test_an_item_tagged_to_one_code_in_two_charter_versions_counts_once():
+    first = _charter()
+    second = make_charter(version=2, commitments=[{"code": "A-01", "wording": "We will answer your email soon.",
+                                                   "channel": "email"}])
+    item = _item(first, ["A-01"], themes=("bins",))
+    item.commitments = [*item.commitments, second.commitments[0]]
+    db.session.commit()
+    assert _months(["A-01"]) == [("A-01", date(2026, 5, 1), "comment", "negative", 1)]
+    assert themes_by_commitment(["A-01"], *YEAR) == {"A-01": Counter({"bins": 1})}
