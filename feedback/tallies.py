@@ -13,13 +13,15 @@ code in two versions is one item, as the feedback list filtered by that code sho
 
 How they stay true: a flush that adds or deletes an item, or changes its date, kind, words, sentiment, themes or
 tags, marks the months it touches as stale (``mark_stale_months``, connected by ``feedback.init_app``), and so does
-a batch of rescoring (``core.events.records_rescored``). A mark is one row per month whose number of changes goes
-up by one at each marking, in the writer's transaction. Marking a month too often only costs a recount. Reading a
-period first recounts its stale months from the items, one grouped query per table and month, then removes each
-month's mark only if its number is still the one it read: a change committed during the recount keeps the month
-stale, so it is counted next time. On PostgreSQL the marking writer holds the month's row until it commits, which
-a recount's removal waits for; intake already takes its reference number from one row per year, so this adds no
-waiting of its own.
+a batch of rescoring (``core.events.records_rescored``). A mark is one row per month, written (or its number of
+changes raised) in the writer's transaction. Marking a month too often only costs a recount. Reading a period first
+recounts its stale months from the items, one month at a time, each holding the month's mark while it counts and
+committing with it (``refresh``): a writer marking the month waits for the recount and marks it again, and two
+reads never recount one month at once. Intake takes its reference number from one row per year before its flush,
+so waiting on a month's mark adds no waiting of its own.
+
+A period that starts or ends part-way through a month (a review year starting on the 6th) counts those days
+straight from the items.
 
 ``flask feedback tallies --check`` compares every month with a count from the items; ``--rebuild`` recounts them all
 (after loading items straight into the tables, as the benchmarks do).
@@ -29,17 +31,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, String, Text, cast, delete, func, insert, select
+from sqlalchemy import Date, Integer, String, Text, cast, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import get_history
 
 from core.extensions import db
 from core.models import Commitment
 from feedback.models import FeedbackItem, feedback_commitment
+from feedback.queries import effective_sentiment
 
 #: Attributes whose change can move an item's counts (its words: a new text gets a new score and themes).
 _COUNTED = ("received_on", "kind", "description", "sentiment_label", "sentiment_override_label", "themes",
@@ -140,68 +142,77 @@ def mark_every_month() -> int:
     return len(months)
 
 
-# --- Counting a month from the items --------------------------------------------------------------------------
+# --- Counting from the items -----------------------------------------------------------------------------------
 
 
-def _effective_sentiment():
-    return func.coalesce(FeedbackItem.sentiment_override_label, FeedbackItem.sentiment_label, "")
+def month_end(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
 
 
-def _tagged_in(month: date, *columns):
-    """Each item received in ``month`` once per commitment code it is tagged to, with ``columns``."""
-    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return (select(feedback_commitment.c.feedback_id, Commitment.code, *columns).distinct()
-            .join(Commitment, Commitment.id == feedback_commitment.c.commitment_id)
-            .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
-            .where(FeedbackItem.received_on >= month, FeedbackItem.received_on < following)).subquery()
+def _tagged_between(first: date, last: date, codes: list[str] | None, *columns):
+    """Each item received from ``first`` to ``last`` once per commitment code it is tagged to (only ``codes`` when
+    given), with ``columns``."""
+    statement = (select(feedback_commitment.c.feedback_id, Commitment.code, *columns).distinct()
+                 .join(Commitment, Commitment.id == feedback_commitment.c.commitment_id)
+                 .join(FeedbackItem, FeedbackItem.id == feedback_commitment.c.feedback_id)
+                 .where(FeedbackItem.received_on >= first, FeedbackItem.received_on <= last))
+    return (statement if codes is None else statement.where(Commitment.code.in_(codes))).subquery()
 
 
-def counted_month(month: date) -> tuple[list[dict], list[dict]]:
-    """The rows both tables should hold for ``month``, counted from the items in SQL."""
-    tagged = _tagged_in(month, FeedbackItem.kind, _effective_sentiment().label("sentiment"))
-    kinds = [{"code": code, "month": month, "kind": kind, "sentiment": label, "count": count}
-             for code, kind, label, count in db.session.execute(
-                 select(tagged.c.code, tagged.c.kind, tagged.c.sentiment, func.count())
-                 .group_by(tagged.c.code, tagged.c.kind, tagged.c.sentiment))]
-    # Themes are stored per item as a list: each distinct list is read once, however many items share it.
-    themed = _tagged_in(month, cast(FeedbackItem.themes, Text).label("themes"), FeedbackItem.kind)
+def _count(first: date, last: date, codes: list[str] | None = None) -> tuple[list[tuple], Counter]:
+    """Straight from the items received from ``first`` to ``last``: rows of (code, kind, sentiment or "", count),
+    and how often each (code, theme) came up. Grouped in SQL; themes are stored per item as a list, so each
+    distinct list is read once, however many items share it."""
+    tagged = _tagged_between(first, last, codes, FeedbackItem.kind,
+                             func.coalesce(effective_sentiment(), "").label("sentiment"))
+    kinds = [tuple(row) for row in db.session.execute(
+        select(tagged.c.code, tagged.c.kind, tagged.c.sentiment, func.count())
+        .group_by(tagged.c.code, tagged.c.kind, tagged.c.sentiment))]
+    themed = _tagged_between(first, last, codes, cast(FeedbackItem.themes, Text).label("themes"), FeedbackItem.kind)
     themes: Counter = Counter()
     for code, text, count in db.session.execute(
             select(themed.c.code, themed.c.themes, func.count()).where(themed.c.kind != "compliment")
             .group_by(themed.c.code, themed.c.themes)):
         for theme in json.loads(text) if text else ():
             themes[code, theme] += count
-    return kinds, [{"code": code, "month": month, "theme": theme, "count": count}
-                   for (code, theme), count in themes.items()]
+    return kinds, themes
 
 
-def _recount(month: date) -> None:
-    kinds, themes = counted_month(month)
-    try:
-        with db.session.begin_nested():
-            for table in (TaggedMonth, ThemeMonth):
-                db.session.execute(delete(table).where(table.month == month))
-            for table, rows in ((TaggedMonth, kinds), (ThemeMonth, themes)):
-                if rows:
-                    db.session.execute(insert(table), rows)
-    except IntegrityError:
-        # Another request recounted the same month at the same moment and committed first: its rows stand.
-        pass
+def counted_month(month: date) -> tuple[list[dict], list[dict]]:
+    """The rows both tables should hold for ``month``, counted from the items."""
+    kinds, themes = _count(month, month_end(month))
+    return ([{"code": code, "month": month, "kind": kind, "sentiment": label, "count": count}
+             for code, kind, label, count in kinds],
+            [{"code": code, "month": month, "theme": theme, "count": count} for (code, theme), count in themes.items()])
+
+
+def _take(month: date) -> bool:
+    """Hold the month's mark until the transaction ends, waiting for any writer marking it or any other recount;
+    False when it is gone (another recount has just done the month)."""
+    return db.session.execute(update(StaleMonth).where(StaleMonth.month == month)
+                              .values(changes=StaleMonth.changes)).rowcount > 0
 
 
 def refresh(first: date, last: date) -> int:
-    """Recount the stale months from ``first``'s to ``last``'s, and commit if any were; returns how many.
+    """Recount the stale months from ``first``'s to ``last``'s, committing each; returns how many were recounted.
 
-    It commits: call it where the session holds no other change (the review's pages, the pack, commands)."""
-    marks = db.session.execute(select(StaleMonth.month, StaleMonth.changes).where(
+    A month is counted while its mark is held (``_take``): a writer marking it waits until the recount has committed
+    and marks it again, and a writer that marked it first has committed before the count reads the items. It
+    commits: call it where the session holds no other change (the review's pages, the pack, commands)."""
+    months = db.session.scalars(select(StaleMonth.month).where(
         StaleMonth.month >= month_of(first), StaleMonth.month <= last).order_by(StaleMonth.month)).all()
-    if not marks:
-        return 0
-    for month, changes in marks:
-        _recount(month)
-        db.session.execute(delete(StaleMonth).where(StaleMonth.month == month, StaleMonth.changes == changes))
-    db.session.commit()
-    return len(marks)
+    recounted = 0
+    for month in months:
+        if _take(month):
+            kinds, themes = counted_month(month)
+            for table, rows in ((TaggedMonth, kinds), (ThemeMonth, themes)):
+                db.session.execute(delete(table).where(table.month == month))
+                if rows:
+                    db.session.execute(insert(table), rows)
+            db.session.execute(delete(StaleMonth).where(StaleMonth.month == month))
+            recounted += 1
+        db.session.commit()
+    return recounted
 
 
 def rebuild() -> int:
@@ -227,38 +238,63 @@ def differences() -> list[str]:
             expected = {tuple(row[k] for k in key): row["count"] for row in rows}
             stored = {tuple(row[:-1]): row[-1] for row in db.session.execute(
                 select(*(getattr(table, k) for k in key), table.count).where(table.month == month))}
-            if stored != expected:
-                problems.append(f"{month:%B %Y}: {table.__tablename__} holds {sum(stored.values())} "
-                                f"where the items give {sum(expected.values())}")
+            wrong = sum(stored.get(key) != expected.get(key) for key in stored.keys() | expected.keys())
+            if wrong:
+                problems.append(f"{month:%B %Y}: {wrong} of the counts in {table.__tablename__} differ from the items "
+                                f"({sum(stored.values())} counted, the items give {sum(expected.values())})")
     return problems
 
 
 # --- Reading ---------------------------------------------------------------------------------------------------
 
 
+def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole months from ``start`` to ``end`` (the first days of the first and last, or None), and the days of
+    any month the period covers only in part (a review year starting on the 6th, say), counted from the items."""
+    day = timedelta(days=1)
+    first = start if start.day == 1 else month_end(start) + day  # the first whole month's first day
+    last = end if end == month_end(end) else month_of(end) - day  # the last whole month's last day
+    parts = []
+    if start < first:
+        parts.append((start, min(first - day, end)))
+    if last < end and month_of(end) >= first:
+        parts.append((max(month_of(end), start), end))
+    return ((first, month_of(last)) if first <= last else None), parts
+
+
 def tagged_by_month(codes: list[str], start: date, end: date) -> list[tuple]:
-    """Feedback tagged to each commitment code (any charter version), by month, kind and sentiment, for the whole
-    months from ``start``'s to ``end``'s: rows of (code, month's first day, kind, sentiment label or None, count)."""
+    """Feedback received from ``start`` to ``end`` tagged to each commitment code (any charter version), by month,
+    kind and sentiment: rows of (code, month's first day, kind, sentiment label or None, count)."""
     if not codes:
         return []
-    refresh(start, end)
-    rows = db.session.execute(
-        select(TaggedMonth.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment, TaggedMonth.count)
-        .where(TaggedMonth.code.in_(codes), TaggedMonth.month >= month_of(start), TaggedMonth.month <= end)
-        .order_by(TaggedMonth.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment))
-    return [(code, month, kind, sentiment or None, count) for code, month, kind, sentiment, count in rows]
+    whole, parts = _split(start, end)
+    rows = []
+    if whole:
+        refresh(*whole)
+        rows += db.session.execute(
+            select(TaggedMonth.code, TaggedMonth.month, TaggedMonth.kind, TaggedMonth.sentiment, TaggedMonth.count)
+            .where(TaggedMonth.code.in_(codes), TaggedMonth.month >= whole[0], TaggedMonth.month <= whole[1])).all()
+    for first, last in parts:
+        kinds, _themes = _count(first, last, codes)
+        rows += [(code, month_of(first), kind, label, count) for code, kind, label, count in kinds]
+    return sorted((code, month, kind, label or None, count) for code, month, kind, label, count in rows)
 
 
 def themes_by_commitment(codes: list[str], start: date, end: date) -> dict[str, Counter]:
-    """How often each theme came up in the comments, complaints and service requests tagged to each code, over the
-    whole months from ``start``'s to ``end``'s."""
+    """How often each theme came up in the comments, complaints and service requests received from ``start`` to
+    ``end`` and tagged to each code."""
     results: dict[str, Counter] = {code: Counter() for code in codes}
     if not codes:
         return results
-    refresh(start, end)
-    for code, theme, count in db.session.execute(
-            select(ThemeMonth.code, ThemeMonth.theme, func.sum(ThemeMonth.count))
-            .where(ThemeMonth.code.in_(codes), ThemeMonth.month >= month_of(start), ThemeMonth.month <= end)
-            .group_by(ThemeMonth.code, ThemeMonth.theme)):
-        results[code][theme] += int(count)
+    whole, parts = _split(start, end)
+    if whole:
+        refresh(*whole)
+        for code, theme, count in db.session.execute(
+                select(ThemeMonth.code, ThemeMonth.theme, func.sum(ThemeMonth.count))
+                .where(ThemeMonth.code.in_(codes), ThemeMonth.month >= whole[0], ThemeMonth.month <= whole[1])
+                .group_by(ThemeMonth.code, ThemeMonth.theme)):
+            results[code][theme] += int(count)
+    for first, last in parts:
+        for (code, theme), count in _count(first, last, codes)[1].items():
+            results[code][theme] += count
     return results

@@ -7,7 +7,7 @@ import random
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from core.extensions import db
 from core.sentiment import service as sentiment_service
@@ -101,11 +101,12 @@ def test_differences_name_a_month_changed_behind_the_counts_and_rebuild_mends_it
     # A tag written straight to the table, as a bulk load would: no flush, so no mark.
     db.session.execute(insert(feedback_commitment).values(feedback_id=item.id, commitment_id=charter.commitments[1].id))
     db.session.commit()
-    assert differences() == ["September 2026: feedback_tagged_month holds 1 where the items give 2",
-                             "September 2026: feedback_theme_month holds 1 where the items give 2"]
+    assert differences() == [
+        "September 2026: 1 of the counts in feedback_tagged_month differ from the items (1 counted, the items give 2)",
+        "September 2026: 1 of the counts in feedback_theme_month differ from the items (1 counted, the items give 2)"]
     result = runner.invoke(args=["feedback", "tallies", "--check"])
     assert result.exit_code == 1
-    assert "September 2026: feedback_tagged_month holds 1 where the items give 2" in result.output
+    assert "September 2026: 1 of the counts in feedback_tagged_month differ" in result.output
     result = runner.invoke(args=["feedback", "tallies", "--rebuild"])
     assert result.exit_code == 0 and result.output.startswith("Recounted 1 months in ")
     assert differences() == []
@@ -148,26 +149,36 @@ def test_rebuild_on_an_empty_database_counts_nothing():
     assert differences() == []
 
 
-def test_a_change_marked_while_a_month_is_recounted_keeps_it_stale(monkeypatch):
-    """Another writer marks the month after the recount read its mark: the mark stays for the next read."""
+def test_a_month_another_read_has_just_recounted_is_left_as_it_counted_it(monkeypatch):
+    """Two reads find the same stale month: the second to take its mark finds it gone and does not count again."""
     from feedback import tallies
 
     charter = _charter()
     _item(charter, ["A-01"])
-    recount = tallies._recount
+    take, counted = tallies._take, []
 
-    def marked_meanwhile(month):
-        with db.engine.begin() as other:  # another request's transaction, committed before this recount
-            tallies._mark(other, {month})
-        recount(month)
+    def recounted_first(month):
+        with db.engine.begin() as other:  # another read's recount, committed first
+            other.execute(delete(StaleMonth).where(StaleMonth.month == month))
+        return take(month)
 
-    monkeypatch.setattr(tallies, "_recount", marked_meanwhile)
-    _months()
-    # Marked twice by the item's two commits, read as 2, then marked a third time during the recount.
-    assert db.session.execute(select(StaleMonth.month, StaleMonth.changes)).all() == [(date(2026, 5, 1), 3)]
-    monkeypatch.setattr(tallies, "_recount", recount)
-    _months()
-    assert db.session.scalar(select(StaleMonth.month)) is None
+    monkeypatch.setattr(tallies, "_take", recounted_first)
+    monkeypatch.setattr(tallies, "counted_month", lambda month: counted.append(month))
+    assert tallies.refresh(*YEAR) == 0 and counted == []
+
+
+def test_a_period_starting_part_way_through_a_month_counts_only_its_days():
+    """A review year from 6 April to 5 April: the first and last months count only the days within it."""
+    charter = _charter()
+    for day in (date(2026, 4, 5), date(2026, 4, 6), date(2026, 7, 1), date(2027, 4, 5), date(2027, 4, 6)):
+        _item(charter, ["A-01"], day=day, themes=("bins",))
+    year = (["A-01"], date(2026, 4, 6), date(2027, 4, 5))
+    assert tagged_by_month(*year) == [("A-01", date(2026, 4, 1), "comment", "negative", 1),
+                                      ("A-01", date(2026, 7, 1), "comment", "negative", 1),
+                                      ("A-01", date(2027, 4, 1), "comment", "negative", 1)]
+    assert themes_by_commitment(*year) == {"A-01": Counter({"bins": 3})}
+    assert tagged_by_month(["A-01"], date(2026, 4, 6), date(2026, 4, 20)) == [
+        ("A-01", date(2026, 4, 1), "comment", "negative", 1)]
 
 
 def test_an_item_tagged_to_one_code_in_two_charter_versions_counts_once():
