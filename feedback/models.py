@@ -118,8 +118,8 @@ class FeedbackItem(SentimentMixin, db.Model):
     closed_at: Mapped[datetime | None]
     #: The days it was acknowledged and closed, kept from the times above whenever they are set (_keep_days), so the
     #: charter review counts a year of items by day from an index it reads alone
-    #: (feedback.queries.received_and_acknowledged). SQLite reads no column the database computes from an index
-    #: alone, which doubled the time of those counts (docs/performance.md).
+    #: (feedback.queries.received_and_acknowledged). SQLite does not read a column the database computes from an
+    #: index alone, which doubled the time of those counts (docs/performance.md, the charter review's evidence).
     acknowledged_on: Mapped[date | None]
     closed_on: Mapped[date | None]
     #: Optimistic locking: two officers cannot silently overwrite each other.
