@@ -87,7 +87,11 @@ def test_an_officer_chooses_edits_and_removes_a_quote_each_audited(client, login
 @pytest.mark.parametrize(("text", "message"), [
     ("", "Enter the quote as it should appear in the annual review"),
     ("   ", "Enter the quote as it should appear in the annual review"),
-    ("a" * 601, "The quote must be 600 characters or less"),
+    ("a" * 601, "The quote must be 600 characters or less, counting any personal details replaced by a "
+                "description such as [phone number]"),
+    # 597 characters as typed, 606 once the email address is replaced by its description.
+    ("a" * 590 + " a@b.co", "The quote must be 600 characters or less, counting any personal details "
+                                    "replaced by a description such as [phone number]"),
 ])
 def test_an_empty_or_long_quote_is_refused_the_govuk_way(client, login_as, db, text, message):
     item = make_feedback()
