@@ -317,7 +317,7 @@ def results(survey_id: int):
                            question_charts=question_charts,
                            month_chart=charts.satisfaction_chart(data.by_month, "by month"),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
-                           can_read_raw=current_user.has_role(*RAW_READERS), query=request.args.to_dict())
+                           can_read_raw=current_user.has_role(*RAW_READERS), query=_filter_query())
 
 
 @bp.get("/<int:survey_id>/results/questions/<int:question_id>")
@@ -345,6 +345,15 @@ def export_figures(survey_id: int):
                 f"{item.slug}-v{item.version}-figures.csv")
 
 
+#: The query-string names of the results filters: what the download links keep (never a word url_for reads itself,
+#: such as endpoint or _external).
+FILTER_NAMES = ("start", "end", "channel", "commitment")
+
+
+def _filter_query() -> dict[str, str]:
+    return {name: request.args[name] for name in FILTER_NAMES if name in request.args}
+
+
 def _commitment_filters():
     return _filters(queries.answer_months(), [c.value for c in Channel if c != Channel.ANY])
 
@@ -369,7 +378,7 @@ def commitments():
     # One commitment's page shows its figures and the questions behind them.
     code = _one_commitment(form, data)
     rows = [row.figures for row in data.commitments]
-    return render_template("surveys/commitments.html", results=data, filters=form, query=request.args.to_dict(),
+    return render_template("surveys/commitments.html", results=data, filters=form, query=_filter_query(),
                            code=code, questions=queries.commitment_questions(code, period) if code else [],
                            commitment_chart=charts.satisfaction_chart(rows, "by commitment", horizontal=True),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),

@@ -322,3 +322,13 @@ def test_the_figures_download_follows_the_commitment_and_the_period_on_the_page(
                                        .get_data(as_text=True).lstrip("\ufeff"))))
     assert [row[:4] for row in rows[1:3]] == [["Commitment", "T-01", "9", "12"], ["Commitment", "T-02", "12", "12"]]
     assert {row[0] for row in rows[3:]} == {"Channel", "Month"}
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "survey_id=x", "_external=1"])
+def test_query_words_that_are_not_filters_are_left_out_of_the_download_links(client, login_as, db, query):
+    survey = _results_survey()
+    login_as(Role.POLICY_OFFICER)
+    for path in (f"/surveys/{survey.id}/results", "/surveys/results"):
+        soup = page(client.get(f"{path}?{query}&start=2026-10"))
+        link = soup.find("a", string=re.compile("Download these figures"))["href"]
+        assert link.startswith("/surveys/") and query not in link and "start=2026-10" in link
