@@ -139,7 +139,9 @@ def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
 def export():
     form = _filter_form()
     if request.args and not form.validate():
-        return redirect(url_for("feedback.inbox", **request.args.to_dict(flat=False)))
+        # Back to the list to show what is wrong, with its own filters only (url_for reads some words itself).
+        kept = {name: values for name, values in request.args.lists() if name in form._fields}
+        return redirect(url_for("feedback.inbox", **kept))
     rows = queries.export_rows(_filters(form))
     return Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=feedback-{today():%Y-%m-%d}.csv"})

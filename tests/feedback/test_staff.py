@@ -135,6 +135,13 @@ def test_the_inbox_takes_several_channels_and_refuses_an_unknown_one(client, log
     assert {line.split(",")[0] for line in rows.splitlines()[1:]} == {made["phone"], made["web_form"]}
 
 
+@pytest.mark.parametrize("query", ["endpoint=x", "_anchor=x", "_external=1"])
+def test_a_refused_export_goes_back_to_the_list_with_only_its_filters(client, login_as, db, query):
+    login_as(Role.COMPLAINTS_OFFICER)
+    export = client.get(f"/staff/feedback/export.csv?channel=nonsense&channel=phone&{query}")
+    assert (export.status_code, export.location) == (302, "/staff/feedback?channel=nonsense&channel=phone")
+
+
 def test_inbox_pages_fifty_at_a_time(client, login_as, db):
     for n in range(55):
         make_feedback(received_on=date(2026, 1, 1 + n % 28), resident=None)
