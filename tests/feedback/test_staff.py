@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -140,6 +141,9 @@ def test_a_refused_export_goes_back_to_the_list_with_only_its_filters(client, lo
     login_as(Role.COMPLAINTS_OFFICER)
     export = client.get(f"/staff/feedback/export.csv?channel=nonsense&channel=phone&{query}")
     assert (export.status_code, export.location) == (302, "/staff/feedback?channel=nonsense&channel=phone")
+    make_feedback(channel="phone")
+    soup = page(client.get(f"/staff/feedback?channel=phone&{query}"))
+    assert soup.find("a", string=re.compile("Download these"))["href"] == "/staff/feedback/export.csv?channel=phone"
 
 
 def test_inbox_pages_fifty_at_a_time(client, login_as, db):
