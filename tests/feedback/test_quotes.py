@@ -13,7 +13,7 @@ from core.models import AuditEvent, Role
 from core.timesource import set_today
 from feedback import quote_views
 from feedback import quotes as quotes_module
-from feedback.models import FeedbackQuote
+from feedback.models import FeedbackQuote, FeedbackStatus
 from feedback.quotes import QuoteRow, QuoteRuleError, choose_quote, quotes_received
 from feedback.retention import REMOVED, anonymise_past_retention, cutoffs
 from tests.feedback.test_submit_once import AT_ONCE, at_once, hold_at_once, same_browser
@@ -222,3 +222,12 @@ def test_the_quotes_of_a_period_say_what_they_are_about(db):
         QuoteRow("Quote 0", "Compliment", "Phone", "Parks", (first.code, second.code), date(2025, 4, 1)),
         QuoteRow("Quote 1", "Complaint", "Web form", None, (), date(2026, 3, 1)),
     ]
+
+
+def test_the_quote_of_a_withdrawn_item_stays_in_the_review(db):
+    officer = make_staff(role=Role.POLICY_OFFICER)
+    item = make_feedback(kind="complaint", received_on=date(2025, 6, 2))
+    choose_quote(item, "Nobody rang back", by=officer)
+    item.status, item.withdrawn_at = FeedbackStatus.WITHDRAWN, datetime(2025, 6, 20, 9, 0)
+    db.session.commit()
+    assert [row.text for row in quotes_received(date(2025, 4, 1), date(2026, 3, 31))] == ["Nobody rang back"]
