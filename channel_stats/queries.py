@@ -29,12 +29,22 @@ def _months_in(channel: str, start: date, end: date, service_area_id: int | None
     return [*within, whole_council()]
 
 
-def whole_council():
-    """The rows that stand for the whole council in a month: the council's own row, or, for a month imported only
-    per service, every service's row (added up by the measure). A month never counts both."""
+def whole_council(table=ChannelMonth):
+    """The rows of ``table`` (ChannelMonth or an alias of it) that stand for the whole council in a month: the
+    council's own row, or, for a month imported only per service, every service's row (added up by the measure).
+    A month never counts both."""
     council = aliased(ChannelMonth)
-    return or_(ChannelMonth.area_key == 0, ~exists().where(
-        council.channel == ChannelMonth.channel, council.month == ChannelMonth.month, council.area_key == 0))
+    return or_(table.area_key == 0, ~exists().where(
+        council.channel == table.channel, council.month == table.month, council.area_key == 0))
+
+
+def _whole_month_counts(how: Measurement):
+    """The condition, on a whole-council row, that none of the other rows standing for the council in its month is
+    left out: a month imported only per service counts with all of its services or not at all, never with only
+    the services that have what the standard needs (``missing_threshold_months`` lists it)."""
+    other = aliased(ChannelMonth)
+    return ~exists().where(other.channel == ChannelMonth.channel, other.month == ChannelMonth.month,
+                           whole_council(other), _left_out(how, other))
 
 
 def measure(channel: str, standard: Standard, seconds_per_ring: int | None, start: date, end: date,
@@ -44,12 +54,15 @@ def measure(channel: str, standard: Standard, seconds_per_ring: int | None, star
 
     None when channel statistics do not measure the standard (see channel_stats.columns.measurement_for); a
     measure with total 0 when they could but nothing was imported. A month without the base count, or without
-    the threshold the standard names, is left out (``missing_threshold_months`` lists them)."""
+    the threshold the standard names, is left out (``missing_threshold_months`` lists them); for the whole council,
+    so is a month imported only per service when any one of its services' rows lacks them."""
     how = measurement_for(standard, seconds_per_ring)
     if how is None:
         return None
     base = getattr(ChannelMonth, how.base_column)
     where = [*_months_in(channel, start, end, service_area_id), base.is_not(None)]
+    if service_area_id is None:
+        where.append(_whole_month_counts(how))
     if how.threshold is not None:
         met = ChannelThreshold.count
         on_threshold = and_(ChannelThreshold.channel_month_id == ChannelMonth.id,
@@ -66,15 +79,17 @@ def measure(channel: str, standard: Standard, seconds_per_ring: int | None, star
     return ChannelMeasure(met=int(met_total), total=int(total), months=int(months))
 
 
-def _left_out(how: Measurement):
-    """The condition of a month that cannot count towards the measure."""
-    base = getattr(ChannelMonth, how.base_column)
+def _left_out(how: Measurement, table=ChannelMonth):
+    """The condition of a row of ``table`` (ChannelMonth or an alias of it) that cannot count towards the measure.
+    The thresholds are read through their own alias, so the condition can sit in a query that joins them."""
+    base = getattr(table, how.base_column)
     if how.threshold is not None:
-        has_threshold = select(ChannelThreshold.id).where(
-            ChannelThreshold.channel_month_id == ChannelMonth.id, ChannelThreshold.measure == how.threshold.measure,
-            ChannelThreshold.seconds == how.threshold.seconds).exists()
+        threshold = aliased(ChannelThreshold)
+        has_threshold = select(threshold.id).where(
+            threshold.channel_month_id == table.id, threshold.measure == how.threshold.measure,
+            threshold.seconds == how.threshold.seconds).exists()
         return base.is_(None) | ~has_threshold
-    return base.is_(None) | getattr(ChannelMonth, how.met_column).is_(None)
+    return base.is_(None) | getattr(table, how.met_column).is_(None)
 
 
 def missing_threshold_months(channel: str, standard: Standard, seconds_per_ring: int | None, start: date, end: date,

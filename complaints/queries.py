@@ -78,6 +78,11 @@ def _int(value: str | None) -> int | None:
     return storable_int(value)
 
 
+#: The query-string names ``parse_filters`` reads, but the page: what the list's page links and export keep.
+FILTER_NAMES = ("stage", "regime", "service", "handler", "breached", "commitment", "due", "state", "sort", "clock",
+                "clock_from", "clock_to", "channel")
+
+
 def parse_filters(args, *, mine: int | None = None) -> Filters:
     """Filters from the query string; anything not recognised is ignored rather than refused."""
     stage = _int(args.get("stage"))

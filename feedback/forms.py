@@ -30,6 +30,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from core.fields import GovDateField
 from core.models import Channel
 from feedback.models import FeedbackKind, FeedbackStatus
+from feedback.quotes import MAX_LENGTH as QUOTE_MAX_LENGTH
 from feedback.rules import (
     ADJUSTMENTS,
     EQUALITY_QUESTIONS,
@@ -302,7 +303,9 @@ class StaffMessageForm(FlaskForm):
 class QuoteForm(FlaskForm):
     text = TextAreaField("The quote as it will appear in the annual review", widget=GovCharacterCount(),
                          description="Personal details have been replaced. Shorten it to the words that show what "
-                                     "residents told us, and remove anything else that could identify someone.",
+                                     "residents told us, and remove anything else that could identify someone. "
+                                     f"Up to {QUOTE_MAX_LENGTH} characters, counting any personal details replaced "
+                                     "by a description such as [phone number].",
                          validators=[InputRequired("Enter the quote as it should appear in the annual review")])
     submit = SubmitField("Save quote", widget=GovSubmitInput())
 

@@ -43,10 +43,12 @@ def suggested_text(item: FeedbackItem) -> str:
 
 
 def _require(item: FeedbackItem, by: StaffUser) -> None:
+    """Refuse unless ``may_quote``, saying why."""
+    if may_quote(item, by):
+        return
     if not by.has_role(*QUOTERS):
         raise QuoteRuleError("Only complaints officers and policy officers can choose quotes for the annual review")
-    if item.anonymised_at is not None:
-        raise QuoteRuleError(f"What the resident told us in this {item.kind_noun} was removed under the retention "
+    raise QuoteRuleError(f"What the resident told us in this {item.kind_noun} was removed under the retention "
                              "policy, so it cannot be quoted", "text")
 
 
@@ -59,7 +61,9 @@ def choose_quote(item: FeedbackItem, text: str | None, *, by: StaffUser) -> Feed
     if not chosen:
         raise QuoteRuleError("Enter the quote as it should appear in the annual review", "text")
     if len(chosen) > MAX_LENGTH:
-        raise QuoteRuleError(f"The quote must be {MAX_LENGTH} characters or less", "text")
+        # Counted after anonymising, which can lengthen the words: an email address becomes "[email address]".
+        raise QuoteRuleError(f"The quote must be {MAX_LENGTH} characters or less, counting any personal details "
+                             "replaced by a description such as [phone number]", "text")
     quote = quote_of(item)
     if quote is None:
         quote = FeedbackQuote(feedback_id=item.id, text=chosen, chosen_by_id=by.id, chosen_at=now())
@@ -107,7 +111,11 @@ def quotes_received(start: date, end: date) -> list[QuoteRow]:
     """The quotes chosen for items received from ``start`` to ``end``, oldest first.
 
     Read from the quotes (a handful a year) to their items, never from a year of items to their quotes: three
-    small queries, however many items the year has."""
+    small queries, however many items the year has.
+
+    Quotes of withdrawn items stay: withdrawing ends what the council does about an item, not what the resident
+    told it, and the words were anonymised and chosen by staff, who can remove the quote. Items anonymised under
+    the retention policy are left out: their words are gone."""
     texts = dict(db.session.execute(select(FeedbackQuote.feedback_id, FeedbackQuote.text)).all())
     if not texts:
         return []

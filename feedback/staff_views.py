@@ -100,6 +100,12 @@ def _page_number() -> int:
         return 1
 
 
+def _filter_arguments(form: InboxFilterForm) -> dict[str, list[str]]:
+    """The list's filters as given, for its page and export links: every value of each (a date is three), and only
+    the form's own names, as url_for reads some words itself (endpoint, _anchor)."""
+    return {name: values for name, values in request.args.lists() if name in form._fields}
+
+
 @bp.get("/staff/feedback")
 @role_required(*ANY_STAFF)
 def inbox():
@@ -107,7 +113,7 @@ def inbox():
     valid = not request.args or form.validate()
     filters = _filters(form) if valid else queries.InboxFilters()
     result = queries.inbox_page(filters, _page_number())
-    arguments = {key: request.args.getlist(key) for key in request.args if key != "page"}
+    arguments = _filter_arguments(form)
     return render_template("feedback/inbox.html", form=form if not valid else None, filter_form=form, result=result,
                            arguments=arguments, kinds={k.value: k.label for k in FeedbackKind},
                            can_record=current_user.has_role(*HANDLERS), today=today())
@@ -139,7 +145,7 @@ def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
 def export():
     form = _filter_form()
     if request.args and not form.validate():
-        return redirect(url_for("feedback.inbox", **request.args.to_dict(flat=False)))
+        return redirect(url_for("feedback.inbox", **_filter_arguments(form)))
     rows = queries.export_rows(_filters(form))
     return Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=feedback-{today():%Y-%m-%d}.csv"})

@@ -240,7 +240,8 @@ def remove_evidence(draft):
         delete_stored(form.stored_name.data)
         journey.set_uploads(draft, kept)
         flash("File removed.", "success")
-    return redirect(url_for("feedback.evidence", **request.args))
+    # Only "change" is kept: any other query word is not the page's, and url_for reads some (endpoint) itself.
+    return redirect(url_for("feedback.evidence", change=1 if _changing() else None))
 
 
 @bp.post("/feedback/evidence/continue")

@@ -317,7 +317,7 @@ def results(survey_id: int):
                            question_charts=question_charts,
                            month_chart=charts.satisfaction_chart(data.by_month, "by month"),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
-                           can_read_raw=current_user.has_role(*RAW_READERS), query=request.args.to_dict())
+                           can_read_raw=current_user.has_role(*RAW_READERS), query=_filter_query())
 
 
 @bp.get("/<int:survey_id>/results/questions/<int:question_id>")
@@ -345,8 +345,29 @@ def export_figures(survey_id: int):
                 f"{item.slug}-v{item.version}-figures.csv")
 
 
+#: The query-string names of the results filters: what the download links keep (never a word url_for reads itself,
+#: such as endpoint or _external).
+FILTER_NAMES = ("start", "end", "channel", "commitment")
+
+
+def _filter_query() -> dict[str, str]:
+    return {name: request.args[name] for name in FILTER_NAMES if name in request.args}
+
+
 def _commitment_filters():
     return _filters(queries.answer_months(), [c.value for c in Channel if c != Channel.ANY])
+
+
+def _one_commitment(form, data: queries.CommitmentResults) -> str | None:
+    """?commitment=CODE narrows the results to one commitment's figures (the charter review links to them from
+    each commitment's satisfaction figure); a code with no results is ignored. The code, or None."""
+    form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
+    code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
+    if code is None:
+        form.commitment.data = ""
+    else:
+        data.commitments = [row for row in data.commitments if row.code == code]
+    return code
 
 
 @bp.get("/results")
@@ -354,16 +375,10 @@ def _commitment_filters():
 def commitments():
     form, period, _channel = _commitment_filters()
     data = queries.commitment_results(period=period)
-    # ?commitment=CODE narrows the page to one commitment's figures and the questions behind them (the charter
-    # review links here from each commitment's satisfaction figure); a code with no results is ignored.
-    form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
-    code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
-    if code is None:
-        form.commitment.data = ""
-    else:
-        data.commitments = [row for row in data.commitments if row.code == code]
+    # One commitment's page shows its figures and the questions behind them.
+    code = _one_commitment(form, data)
     rows = [row.figures for row in data.commitments]
-    return render_template("surveys/commitments.html", results=data, filters=form, query=request.args.to_dict(),
+    return render_template("surveys/commitments.html", results=data, filters=form, query=_filter_query(),
                            code=code, questions=queries.commitment_questions(code, period) if code else [],
                            commitment_chart=charts.satisfaction_chart(rows, "by commitment", horizontal=True),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
@@ -373,8 +388,13 @@ def commitments():
 @bp.get("/results/figures.csv")
 @role_required(*READERS)
 def export_commitments():
-    _form, period, _channel = _commitment_filters()
-    return _csv(commitment_aggregates_csv(queries.commitment_results(period=period)), "survey-figures.csv")
+    form, period, _channel = _commitment_filters()
+    data = queries.commitment_results(period=period)
+    if _one_commitment(form, data):
+        # As on the page: the figures by channel and by month cover every commitment, so one commitment's
+        # download leaves them out.
+        data.by_channel, data.by_month = [], []
+    return _csv(commitment_aggregates_csv(data), "survey-figures.csv")
 
 
 # --- Invitation rules -----------------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ def _dashboard(filters: queries.Filters, *, mine: bool):
         soon_limit=queries.due_soon_limit(on), counts=data.counts,
         handlers=queries.handlers(), services=queries.service_areas(), commitments=queries.commitments_in_use(),
         sorts=queries.SORTS, page_title="My cases" if mine else "Complaints",
-        # Every value of a filter given more than once (channels), so the pages and the export keep them all.
-        query_args={k: request.args.getlist(k) for k in request.args if k not in ("page", "mine")},
+        # Every value of a filter given more than once (channels), so the pages and the export keep them all; only
+        # the filters' names, so a word url_for reads itself (_anchor, endpoint) is never passed to it.
+        query_args={k: request.args.getlist(k) for k in queries.FILTER_NAMES if k in request.args},
         channels=[(c, Channel(c).label) for c in queries.CHANNEL_FILTERS],
         page_numbers=page_numbers(filters.page, data.pages),
     )

@@ -77,16 +77,13 @@ class Link:
     endpoint: str
     arguments: tuple[tuple[str, object], ...] = ()
 
-    def as_dict(self) -> dict[str, list]:
+    def as_dict(self) -> dict[str, object]:
+        """The arguments for ``url_for``: a list for a name given more than once (a query parameter repeated), the
+        value itself otherwise, so a part of the path (a complaint's id) can be one of them."""
         collected: dict[str, list] = {}
         for key, value in self.arguments:
             collected.setdefault(key, []).append(value)
-        return collected
-
-    def url_arguments(self) -> dict[str, object]:
-        """The arguments for ``url_for``: a list for a name given more than once (a query parameter repeated), the
-        value itself otherwise, so a part of the path (a complaint's id) can be one of them."""
-        return {key: values if len(values) > 1 else values[0] for key, values in self.as_dict().items()}
+        return {key: values if len(values) > 1 else values[0] for key, values in collected.items()}
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,35 @@ def test_a_month_imported_only_per_service_is_its_services_added_up_and_never_co
     rows = listed_rows("phone", date(2026, 1, 1), date(2026, 2, 28), council=True)
     assert [(row.month.month, row.calls_offered) for row in rows] == [(1, 1000), (2, 300), (2, 200)]
     assert len(listed_rows("phone", date(2026, 1, 1), date(2026, 2, 28))) == 4
+
+
+PARTLY = """month,channel,service,calls_offered,calls_answered,answered_within_20s,answered_within_30s,\
+callbacks_promised,callbacks_made
+2026-01,phone,council-tax,300,290,270,280,10,9
+2026-01,phone,housing,200,150,100,,10,
+2026-02,phone,council-tax,400,380,300,350,20,18
+2026-02,phone,housing,100,90,80,85,5,5
+"""
+
+
+def test_a_month_imported_only_per_service_counts_only_when_every_service_has_what_the_standard_needs(charter):
+    make_service_area(code="housing", name="Housing")
+    result, problems = import_csv(PARTLY, charter, by=None, source="partly.csv")
+    assert problems == [] and result.imported == 4
+    period = (date(2026, 1, 1), date(2026, 2, 28))
+    # January's housing row has no answered_within_30s: the whole of January is left out, not counted with council
+    # tax alone. February: 350 + 85 of 400 + 100.
+    thirty = Standard("answer", 30, "seconds", 0.9)
+    assert measure("phone", thirty, None, *period) == ChannelMeasure(met=435, total=500, months=1)
+    assert missing_threshold_months("phone", thirty, None, *period) == [date(2026, 1, 1)]
+    # The same for a count of its own: January's housing row has no call-backs made. February: 18 + 5 of 20 + 5.
+    back = Standard("call_back", 1, "working_days", None, "working-days:1")
+    assert measure("phone", back, None, *period) == ChannelMeasure(met=23, total=25, months=1)
+    assert missing_threshold_months("phone", back, None, *period) == [date(2026, 1, 1)]
+    # Every row has answered_within_20s: both months, 270 + 100 + 300 + 80 of 300 + 200 + 400 + 100.
+    twenty = Standard("answer", 20, "seconds", 0.9)
+    assert measure("phone", twenty, None, *period) == ChannelMeasure(met=750, total=1000, months=2)
+    assert missing_threshold_months("phone", twenty, None, *period) == []
+    # One service's own figure is unchanged: council tax has both months (280 + 350 of 300 + 400).
+    council_tax = db.session.scalar(select(ServiceArea.id).where(ServiceArea.code == "council-tax"))
+    assert measure("phone", thirty, None, *period, service_area_id=council_tax) == ChannelMeasure(630, 700, 2)

@@ -533,6 +533,16 @@ def test_dashboard_ignores_numbers_too_big_for_the_database(client, login_as, pa
     assert client.get(f"/complaints/export.csv?{parameter}={HUGE}").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["_anchor=x", "endpoint=x", "_external=1", "_scheme=ftp", "values=x"])
+def test_query_words_that_are_not_filters_are_left_out_of_the_page_links(client, login_as, query):
+    me = login_as(Role.COMPLAINTS_OFFICER)
+    _case_with(me)
+    for path in ("/complaints/", "/complaints/mine"):
+        soup = page(client.get(f"{path}?{query}&stage=1"))
+        [export] = soup.select("a[href^='/complaints/export.csv']")
+        assert query not in export["href"] and "stage=1" in export["href"]
+
+
 def test_a_page_past_the_last_shows_the_last(client, login_as):
     login_as(Role.VIEWER)
     complaint = _case_with(make_staff())

@@ -13,7 +13,7 @@ from core.models import AuditEvent, Role
 from core.timesource import set_today
 from feedback import quote_views
 from feedback import quotes as quotes_module
-from feedback.models import FeedbackQuote
+from feedback.models import FeedbackQuote, FeedbackStatus
 from feedback.quotes import QuoteRow, QuoteRuleError, choose_quote, quotes_received
 from feedback.retention import REMOVED, anonymise_past_retention, cutoffs
 from tests.feedback.test_submit_once import AT_ONCE, at_once, hold_at_once, same_browser
@@ -87,7 +87,11 @@ def test_an_officer_chooses_edits_and_removes_a_quote_each_audited(client, login
 @pytest.mark.parametrize(("text", "message"), [
     ("", "Enter the quote as it should appear in the annual review"),
     ("   ", "Enter the quote as it should appear in the annual review"),
-    ("a" * 601, "The quote must be 600 characters or less"),
+    ("a" * 601, "The quote must be 600 characters or less, counting any personal details replaced by a "
+                "description such as [phone number]"),
+    # 597 characters as typed, 606 once the email address is replaced by its description.
+    ("a" * 590 + " a@b.co", "The quote must be 600 characters or less, counting any personal details "
+                                    "replaced by a description such as [phone number]"),
 ])
 def test_an_empty_or_long_quote_is_refused_the_govuk_way(client, login_as, db, text, message):
     item = make_feedback()
@@ -218,3 +222,12 @@ def test_the_quotes_of_a_period_say_what_they_are_about(db):
         QuoteRow("Quote 0", "Compliment", "Phone", "Parks", (first.code, second.code), date(2025, 4, 1)),
         QuoteRow("Quote 1", "Complaint", "Web form", None, (), date(2026, 3, 1)),
     ]
+
+
+def test_the_quote_of_a_withdrawn_item_stays_in_the_review(db):
+    officer = make_staff(role=Role.POLICY_OFFICER)
+    item = make_feedback(kind="complaint", received_on=date(2025, 6, 2))
+    choose_quote(item, "Nobody rang back", by=officer)
+    item.status, item.withdrawn_at = FeedbackStatus.WITHDRAWN, datetime(2025, 6, 20, 9, 0)
+    db.session.commit()
+    assert [row.text for row in quotes_received(date(2025, 4, 1), date(2026, 3, 31))] == ["Nobody rang back"]

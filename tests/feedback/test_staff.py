@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -133,6 +134,16 @@ def test_the_inbox_takes_several_channels_and_refuses_an_unknown_one(client, log
     assert export.status_code == 302 and "channel=nonsense" in export.location
     rows = client.get("/staff/feedback/export.csv?channel=phone&channel=web_form").get_data(as_text=True)
     assert {line.split(",")[0] for line in rows.splitlines()[1:]} == {made["phone"], made["web_form"]}
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_anchor=x", "_external=1"])
+def test_a_refused_export_goes_back_to_the_list_with_only_its_filters(client, login_as, db, query):
+    login_as(Role.COMPLAINTS_OFFICER)
+    export = client.get(f"/staff/feedback/export.csv?channel=nonsense&channel=phone&{query}")
+    assert (export.status_code, export.location) == (302, "/staff/feedback?channel=nonsense&channel=phone")
+    make_feedback(channel="phone")
+    soup = page(client.get(f"/staff/feedback?channel=phone&{query}"))
+    assert soup.find("a", string=re.compile("Download these"))["href"] == "/staff/feedback/export.csv?channel=phone"
 
 
 def test_inbox_pages_fifty_at_a_time(client, login_as, db):

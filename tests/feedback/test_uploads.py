@@ -143,3 +143,15 @@ def test_staff_download_files_as_attachments_only(client, db, login_as, upload_d
         assert response.headers["Content-Disposition"].startswith("attachment;")
     other = make_feedback()
     assert client.get(f"/staff/feedback/{other.reference}/files/{attachment.id}").status_code == 404
+
+
+def test_query_words_other_than_change_are_left_out_of_the_remove_form_and_its_answer(client, db, charter, upload_dir):
+    evidence_page(client)
+    post_files(client, files.upload(files.PNG, "wrong.png"))
+    soup = page(client.get("/feedback/evidence?change=1&endpoint=x&_anchor=y"))
+    [remove] = soup.select("form[action^='/feedback/evidence/remove']")
+    assert remove["action"] == "/feedback/evidence/remove?change=1"
+    assert all(form["action"].endswith("?change=1") for form in soup.select("main form"))
+    stored = db.session.scalar(select(FeedbackDraft)).uploads[0]["stored_name"]
+    response = client.post("/feedback/evidence/remove?change=1&endpoint=x", data={"stored_name": stored})
+    assert (response.status_code, response.location) == (302, "/feedback/evidence?change=1")

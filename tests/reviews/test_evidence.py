@@ -139,8 +139,15 @@ def test_call_answering_is_measured_from_imported_channel_statistics(charter):
     assert answered.source == "Channel statistics imported by the council" and answered.note is None
     assert (answered.last_year_share, answered.last_year_total) == (0.5, 100)
     assert answered.link.endpoint == "channel_stats.rows"
-    assert answered.link.as_dict() == {"channel": ["phone"], "from": ["2025-04-01"], "to": ["2026-03-31"],
-                                      "scope": ["council"]}
+    assert answered.link.as_dict() == {"channel": "phone", "from": "2025-04-01", "to": "2026-03-31",
+                                      "scope": "council"}
+
+
+def test_a_links_arguments_are_single_values_and_lists_where_a_name_is_repeated():
+    from reviews.evidence.results import Link
+
+    link = Link("complaints.case", (("complaint_id", 7), ("channel", "email"), ("channel", "web_form")))
+    assert link.as_dict() == {"complaint_id": 7, "channel": ["email", "web_form"]}
 
 
 def test_a_share_just_short_of_its_target_is_not_rounded_up_to_it():

@@ -1,5 +1,6 @@
 """Survey pages: who may build and read, the builder, results and exports, contacts and imports."""
 
+import csv
 import io
 import re
 from datetime import date, datetime
@@ -296,3 +297,38 @@ def test_a_refused_button_says_why_on_the_next_page(client, login_as, db):
     soup = page(client.post(f"/surveys/{survey.id}/live", follow_redirects=True))
     banners = [b.get_text() for b in soup.select(".govuk-notification-banner")]
     assert len(banners) == 1 and "You can only change a draft survey" in banners[0]
+
+
+def test_the_figures_download_follows_the_commitment_and_the_period_on_the_page(client, login_as, db):
+    charter = make_charter()
+    survey = make_survey([{"type": "good_average_poor", "text": "How was our reply?",
+                           "commitments": [charter.commitments[0]]},
+                          {"type": "good_average_poor", "text": "Were you treated with respect?",
+                           "commitments": [charter.commitments[1]]}])
+    # T-01: 9 good and 3 poor in October; one poor in June, before the period.
+    for value in ["good"] * 9 + ["poor"] * 3:
+        make_response(survey, [value, "good"], month=date(2026, 10, 1))
+    make_response(survey, ["poor", "poor"], month=date(2026, 6, 1))
+    db.session.commit()
+    login_as(Role.POLICY_OFFICER)
+    soup = page(client.get("/surveys/results?commitment=T-01&start=2026-10&end=2026-10"))
+    link = soup.find("a", string=re.compile("Download these figures"))["href"]
+    rows = list(csv.reader(io.StringIO(client.get(link).get_data(as_text=True).lstrip("\ufeff"))))
+    # Only T-01's row, as on the page (its figures by channel and month cover every commitment, so are not shown).
+    assert [row[:4] for row in rows] == [["Group", "Item", "Satisfied answers", "Scored answers"],
+                                         ["Commitment", "T-01", "9", "12"]]
+    # Without a commitment: both, and the figures by channel and month, still for October only.
+    rows = list(csv.reader(io.StringIO(client.get("/surveys/results/figures.csv?start=2026-10&end=2026-10")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[:4] for row in rows[1:3]] == [["Commitment", "T-01", "9", "12"], ["Commitment", "T-02", "12", "12"]]
+    assert {row[0] for row in rows[3:]} == {"Channel", "Month"}
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "survey_id=x", "_external=1"])
+def test_query_words_that_are_not_filters_are_left_out_of_the_download_links(client, login_as, db, query):
+    survey = _results_survey()
+    login_as(Role.POLICY_OFFICER)
+    for path in (f"/surveys/{survey.id}/results", "/surveys/results"):
+        soup = page(client.get(f"{path}?{query}&start=2026-10"))
+        link = soup.find("a", string=re.compile("Download these figures"))["href"]
+        assert link.startswith("/surveys/") and query not in link and "start=2026-10" in link
