@@ -135,6 +135,6 @@ def rows():
              *({"text": name.replace("_", " ").capitalize(), "numeric": True} for name in counts),
              *({"text": threshold_words(*key), "numeric": True} for key in thresholds), "Imported from"]
     return render_template("channel_stats/rows.html", rows=found, counts=counts, thresholds=thresholds, heads=heads,
-                           channel=channel, start=start, end=end, errors=errors, council=council,
+                           channel=channel, start=start, end=end, errors=errors, whole_council=council,
                            channels=[c for c in Channel if c != Channel.ANY] + [Channel.ANY])
 

@@ -20,7 +20,17 @@ def page_problems(app: Flask, html: str) -> list[str]:
         *_form_actions(app, soup),
         *_duplicate_ids(soup),
         *_error_summary_links(soup),
+        *_header_names_the_council(soup),
     ]
+
+
+def _header_names_the_council(soup: BeautifulSoup) -> list[str]:
+    """The header's link home carries the council's name (a page passing its own ``council`` to the template would
+    hide the one every page gets)."""
+    link = soup.select_one(".govuk-generic-header__homepage-link")
+    if link is not None and not " ".join(link.get_text().split()):
+        return ["the header's link home names the council: it is empty"]
+    return []
 
 
 def _heading_and_title(soup: BeautifulSoup) -> list[str]:

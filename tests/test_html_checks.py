@@ -87,3 +87,10 @@ def test_error_summary_links_point_at_the_page(app):
     summary = '<div class="govuk-error-summary"><a href="#missing">Enter a name</a></div>'
     assert problems(app, "Error: Name", f"<h1>Name</h1>{summary}") == [
         "an error summary link points at an element on the page: no id 'missing'"]
+
+
+def test_the_header_link_home_names_the_council(app):
+    header = '<div class="govuk-generic-header"><a class="govuk-generic-header__homepage-link" href="/">{}</a></div>'
+    assert problems(app, "Home", header.format("") + "<h1>Home</h1>") == [
+        "the header's link home names the council: it is empty"]
+    assert problems(app, "Home", header.format("<span>Example Council</span>") + "<h1>Home</h1>") == []
