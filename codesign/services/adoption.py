@@ -17,6 +17,7 @@ from core.formatting import govuk_date
 from core.models import Channel, Charter, CharterStatus, Commitment, StaffUser
 from core.timesource import now, today
 from reviews.models import ReviewStage
+from reviews.pack.publishing import publish_pack
 
 
 def adopt_decisions(consultation: Consultation, *, effective_from: date, by: StaffUser) -> Charter | None:
@@ -35,7 +36,11 @@ def adopt_decisions(consultation: Consultation, *, effective_from: date, by: Sta
     record_audit(consultation, "codesign.adopted", by=by, after={"effective_from": effective_from},
                  summary=f"Decisions adopted, in force from {govuk_date(effective_from)}")
     db.session.commit()
-    return make_version(consultation, by=by) if effective_from <= today() else None
+    made = make_version(consultation, by=by) if effective_from <= today() else None
+    # The review is adopted: its pack is published for residents with today's figures (and the changes the new
+    # version made, when it was made now).
+    publish_pack(consultation.review, by=by)
+    return made
 
 
 def versions_due(on: date) -> list[Consultation]:
