@@ -43,7 +43,7 @@ def pack(review_id: int):
                            publish_form=PublishForm(), can_publish=current_user.has_role(Role.POLICY_OFFICER))
 
 
-@bp.post("/<int:review_id>/pack/publish")
+@bp.post("/<int:review_id>/publish")
 @role_required(Role.POLICY_OFFICER)
 def publish(review_id: int):
     review = db.get_or_404(Review, review_id)

@@ -13,6 +13,7 @@ from core.charters import published_charter
 from core.models import CharterStatus
 from core.standards import Standard
 from core.timesource import set_today, today
+from reviews.pack.publishing import stored_copy
 from tests.codesign.factories import published_consultation
 
 
@@ -46,6 +47,9 @@ def test_adopting_makes_the_next_version_with_codes_kept_and_new_ones_added():
     assert old.status == CharterStatus.RETIRED
     assert published_charter("harrow").id == adopted.id
     assert consultation.review.stage == "adopted"
+    # Adopting published the review's pack for residents, kept as it was that day (1 July 2026).
+    stored = stored_copy(consultation.review)
+    assert stored.published_at.date() == date(2026, 7, 1) and stored.published_by_id == consultation.adopted_by_id
     rows = [(c.number, c.code, c.wording, c.standards) for c in adopted.commitments]
     assert rows == [
         (1, "T-01", "We will reply to your email within 3 working days.",

@@ -126,7 +126,7 @@ def test_a_figure_that_changes_after_publication_waits_until_staff_publish_again
         "#published").get_text(" ", strip=True)
     assert staff_page.select_one("#publish-again").get_text(strip=True) == "Publish again with today's figures"
 
-    response = client.post(f"/reviews/{review.id}/pack/publish")
+    response = client.post(f"/reviews/{review.id}/publish")
     assert response.headers["Location"] == f"/reviews/{review.id}/pack"
     banner = page(client.get(response.headers["Location"])).select_one(".govuk-notification-banner--success")
     assert "Residents now see the pack with the figures of 22 April 2026" in banner.get_text(" ", strip=True)
@@ -159,14 +159,14 @@ def test_readers_see_when_it_was_published_and_only_policy_officers_publish_agai
     soup = page(client.get(f"/reviews/{review.id}/pack"))
     assert "published on 20 April 2026" in soup.select_one("#published").get_text(" ", strip=True)
     assert soup.select_one("#publish-again") is None
-    assert client.post(f"/reviews/{review.id}/pack/publish").status_code == 403
+    assert client.post(f"/reviews/{review.id}/publish").status_code == 403
 
 
 def test_a_review_residents_do_not_read_cannot_be_published(client, login_as, db, emails):
     review = _review(db, stage=ReviewStage.DECISIONS)
     login_as(Role.POLICY_OFFICER)
     assert page(client.get(f"/reviews/{review.id}/pack")).select_one("#published") is None
-    response = client.post(f"/reviews/{review.id}/pack/publish", follow_redirects=True)
+    response = client.post(f"/reviews/{review.id}/publish", follow_redirects=True)
     assert "Only the pack of the adopted review that residents read can be published again" in page(
         response).get_text(" ")
     assert db.session.query(PublishedPack).count() == 0
