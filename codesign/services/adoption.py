@@ -36,11 +36,11 @@ def adopt_decisions(consultation: Consultation, *, effective_from: date, by: Sta
     record_audit(consultation, "codesign.adopted", by=by, after={"effective_from": effective_from},
                  summary=f"Decisions adopted, in force from {govuk_date(effective_from)}")
     db.session.commit()
-    made = make_version(consultation, by=by) if effective_from <= today() else None
-    # The review is adopted: its pack is published for residents with today's figures (and the changes the new
-    # version made, when it was made now).
+    if effective_from <= today():
+        return make_version(consultation, by=by)
+    # The review is adopted: its pack is published for residents with today's figures.
     publish_pack(consultation.review, by=by)
-    return made
+    return None
 
 
 def versions_due(on: date) -> list[Consultation]:
@@ -69,6 +69,9 @@ def make_version(consultation: Consultation, *, by: StaffUser) -> Charter:
     record_audit(consultation, "codesign.version_made", by=by, after={"version": draft.version},
                  summary=f"Version {draft.version} made from the decisions and published")
     db.session.commit()
+    # The review's pack is published (again, when the version comes into force after the adoption) so that it
+    # shows what the new version changed, which it cannot until the version is made.
+    publish_pack(consultation.review, by=by)
     return draft
 
 
