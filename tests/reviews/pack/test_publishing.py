@@ -84,10 +84,11 @@ def test_residents_read_the_stored_copy_and_their_visits_never_build_the_pack(cl
     assert first.select_one("#published-on").get_text(strip=True) == "Published on 20 April 2026"
     assert db.session.query(PublishedPack).count() == 1
 
-    def no_building(review):
+    def no_building(review, **_options):
         raise AssertionError("a resident's visit built the pack")
 
-    monkeypatch.setattr(publishing, "build_pack", no_building)
+    # Every build starts from the review's evidence.
+    monkeypatch.setattr("reviews.pack.builder.evidence_for", no_building)
     response = client.get("/our-charter/how-we-did")
     assert response.status_code == 200
     assert _email_row(page(response)) == EMAIL_ROW
@@ -170,3 +171,14 @@ def test_a_review_residents_do_not_read_cannot_be_published(client, login_as, db
     assert "Only the pack of the adopted review that residents read can be published again" in page(
         response).get_text(" ")
     assert db.session.query(PublishedPack).count() == 0
+
+
+def test_a_review_adopted_before_packs_were_kept_can_be_published_by_staff_before_any_visit(client, login_as, db,
+                                                                                            emails):
+    review = _review(db, stage=ReviewStage.ADOPTED)
+    officer = login_as(Role.POLICY_OFFICER)
+    soup = page(client.get(f"/reviews/{review.id}/pack"))
+    assert "Residents will see the pack as it is when it is first opened" in soup.select_one("#published").get_text()
+    assert soup.select_one("#publish-again").get_text(strip=True) == "Publish with today's figures"
+    client.post(f"/reviews/{review.id}/publish")
+    assert db.session.query(PublishedPack).one().published_by_id == officer.id
