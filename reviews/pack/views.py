@@ -50,7 +50,7 @@ def publish(review_id: int):
     if PublishForm().validate_on_submit():
         stored = attempt_or_flash(lambda: publish_again(review, by=current_user))
         if stored:
-            flash(f"Published again. Residents now see the pack with the figures of {govuk_date(stored.published_at)}.",
+            flash(f"Pack published. Residents now see the pack with the figures of {govuk_date(stored.published_at)}.",
                   "success")
     return redirect(url_for("reviews.pack", review_id=review.id))
 
