@@ -134,7 +134,15 @@ def move_stage(review: Review, direction: str, *, by: StaffUser) -> ReviewStage:
     record_audit(review, "review.stage_changed", by=by, before={"stage": current.value},
                  after={"stage": new.value}, summary=f"Stage changed from {current.label} to {new.label}")
     review.stage = new.value
+    # The pack is built from the review's year (this module), so its publishing is imported when it is used.
+    from reviews.pack import publishing
+
+    if current == ReviewStage.ADOPTED:
+        publishing.withdraw_pack(review)
     db.session.commit()
+    if new == ReviewStage.ADOPTED:
+        # Adopted: the pack is published with today's figures, in a transaction of its own (building it commits).
+        publishing.publish_pack(review, by=by)
     return new
 
 

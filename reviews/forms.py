@@ -1,4 +1,4 @@
-"""Review forms: opening a review (council and year) and moving it between stages."""
+"""Review forms: opening a review (council and year), moving it between stages and publishing its pack again."""
 
 from __future__ import annotations
 
@@ -29,3 +29,7 @@ class OpenReviewForm(FlaskForm):
 
 class StageForm(FlaskForm):
     """Buttons moving the review forward a stage, or back one to put a mistake right (the button's value)."""
+
+
+class PublishForm(FlaskForm):
+    """The button publishing the adopted review's pack again with today's figures."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -59,3 +59,23 @@ class Review(db.Model):
 
     def __repr__(self) -> str:
         return f"<Review {self.council_slug} {self.starts_on}>"
+
+
+class PublishedPack(db.Model):
+    """The annual pack of an adopted review as it was published: what residents read on "How we did".
+
+    Kept as data (``reviews.pack.stored``), so the page reads one row instead of building the pack, and the
+    figures stay as published while the data behind them changes; staff publish again to take today's figures.
+    One per review (the unique key decides between two first visits at once); removed when the review moves back
+    from the adopted stage."""
+
+    __tablename__ = "published_pack"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("charter_review.id"), unique=True)
+    published_at: Mapped[datetime] = mapped_column(default=now)
+    #: None when the pack was stored by the first visit to "How we did" rather than by a member of staff.
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    content: Mapped[dict] = mapped_column(JSON)
+
+    published_by: Mapped[StaffUser | None] = relationship()

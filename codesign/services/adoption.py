@@ -17,6 +17,7 @@ from core.formatting import govuk_date
 from core.models import Channel, Charter, CharterStatus, Commitment, StaffUser
 from core.timesource import now, today
 from reviews.models import ReviewStage
+from reviews.pack.publishing import publish_pack
 
 
 def adopt_decisions(consultation: Consultation, *, effective_from: date, by: StaffUser) -> Charter | None:
@@ -35,7 +36,11 @@ def adopt_decisions(consultation: Consultation, *, effective_from: date, by: Sta
     record_audit(consultation, "codesign.adopted", by=by, after={"effective_from": effective_from},
                  summary=f"Decisions adopted, in force from {govuk_date(effective_from)}")
     db.session.commit()
-    return make_version(consultation, by=by) if effective_from <= today() else None
+    if effective_from <= today():
+        return make_version(consultation, by=by)
+    # The review is adopted: its pack is published for residents with today's figures.
+    publish_pack(consultation.review, by=by)
+    return None
 
 
 def versions_due(on: date) -> list[Consultation]:
@@ -64,6 +69,9 @@ def make_version(consultation: Consultation, *, by: StaffUser) -> Charter:
     record_audit(consultation, "codesign.version_made", by=by, after={"version": draft.version},
                  summary=f"Version {draft.version} made from the decisions and published")
     db.session.commit()
+    # The review's pack is published (again, when the version comes into force after the adoption) so that it
+    # shows what the new version changed, which it cannot until the version is made.
+    publish_pack(consultation.review, by=by)
     return draft
 
 
