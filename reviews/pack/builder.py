@@ -10,7 +10,7 @@ from flask import current_app
 from complaints.annual_report import complaints_year
 from complaints.queries import you_said_we_did
 from core.timesource import today
-from feedback.queries import counts_by, equality_counts, themes_in
+from feedback.queries import counts_by, equality_answers_without_kind, equality_counts, themes_in
 from feedback.quotes import quotes_received
 from reviews.cycles import ReviewYear, councils
 from reviews.evidence import evidence_for
@@ -61,7 +61,7 @@ def build_pack(review) -> ReviewPack:
         satisfaction(evidence, surveys.by_channel, surveys.minimum),
         residents_said(by_month, by_service, themes_in(start, end), quotes_received(start, end)),
         learning(actions),
-        equalities(equality_counts(start, end), surveys.minimum),
+        equalities(equality_counts(start, end), surveys.minimum, equality_answers_without_kind(start, end)),
     ]
     for after, build in current_app.extensions.get(_EXTENSION, []):
         keys = [section.key for section in sections]

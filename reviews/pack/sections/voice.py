@@ -113,18 +113,28 @@ def learning(actions: list) -> Section:
     return Section("learning", title, (f"{len(rows)} changes were made after complaints this year.",), (table,))
 
 
-def equalities(answers: list[tuple[str, str, int]], minimum: int) -> Section:
-    """Who gave feedback, from the optional equality monitoring answers (never linked to an item, so they describe
-    everyone who answered, complaints included); an answer given by fewer than the surveys' minimum is shown
-    without its count, so nobody can be identified."""
-    title = "Equalities: who gave feedback"
+def _suppressed(count: int, minimum: int) -> int | None:
+    return None if count < minimum else count
+
+
+def equalities(answers: list[tuple[str, str, int, int]], minimum: int, without_kind: int = 0) -> Section:
+    """Who complained and who gave feedback, from the optional equality monitoring answers (never linked to an item:
+    each set of answers knows only the kind of feedback it came with); each count below the surveys' minimum is
+    not shown, so nobody can be identified. Answers given before the kind was kept count in everyone only."""
+    title = "Equalities: feedback, complaints and surveys"
     if not answers:
         return empty_section("equalities", title)
     small = suppression_note(minimum).capitalize()
-    rows = tuple((question, answer, None if count < minimum else count, small if count < minimum else None)
-                 for question, answer, count in answers)
-    table = Table("equalities-feedback", "Equality monitoring answers from people who gave feedback", (
-        Column("Question"), Column("Answer"), Column("People", Kind.COUNT), Column("Note")), rows)
-    text = ("Residents may answer equality questions when they give feedback or complain. The answers are kept "
-            f"apart from what they told us. Answers from {suppression_note(minimum)} are not counted here.",)
-    return Section("equalities", title, text, (table,))
+    rows = tuple((question, answer, _suppressed(complained, minimum), _suppressed(everyone, minimum),
+                  small if min(complained, everyone) < minimum else None)
+                 for question, answer, complained, everyone in answers)
+    table = Table("equalities-feedback", "Equality monitoring answers from people who complained and everyone who "
+                  "gave feedback", (Column("Question"), Column("Answer"), Column("People who complained", Kind.COUNT),
+                                    Column("Everyone who gave feedback", Kind.COUNT), Column("Note")), rows)
+    text = ["Residents may answer equality questions when they give feedback or complain. The answers are kept "
+            "apart from what they told us; each set of answers knows only the kind of feedback it came with. "
+            f"Counts from {suppression_note(minimum)} are not shown."]
+    if without_kind:
+        text.append(f"{without_kind:,} {'set' if without_kind == 1 else 'sets'} of answers given before we kept the "
+                    "kind of feedback they came with are counted in everyone who gave feedback only.")
+    return Section("equalities", title, tuple(text), (table,))
