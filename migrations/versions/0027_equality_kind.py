@@ -20,7 +20,13 @@ def upgrade():
     with op.batch_alter_table('equality_monitoring', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=True))
 
+    with op.batch_alter_table('survey_question', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('equality_key', sa.String(length=30), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('survey_question', schema=None) as batch_op:
+        batch_op.drop_column('equality_key')
+
     with op.batch_alter_table('equality_monitoring', schema=None) as batch_op:
         batch_op.drop_column('kind')
