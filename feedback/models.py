@@ -243,6 +243,9 @@ class EqualityMonitoring(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submitted_on: Mapped[date]
     service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_area.id"))
+    #: The kind of feedback the answers came with (complaint, comment, compliment, service_request), so the pack can
+    #: say who complained; the kind alone identifies nobody. None for answers given before it was kept.
+    kind: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
     sex: Mapped[str | None] = mapped_column(String(30))
     disability: Mapped[str | None] = mapped_column(String(30))

@@ -313,15 +313,28 @@ def themes_in(start: date, end: date) -> Counter:
     return themes
 
 
-def equality_counts(start: date, end: date) -> list[tuple[str, str, int]]:
-    """The equality monitoring answers given from ``start`` to ``end``: rows of (question, answer, count) in the
-    questions' and answers' own order, one grouped query per question (unanswered questions are not counted)."""
+def equality_counts(start: date, end: date) -> list[tuple[str, str, int, int]]:
+    """The equality monitoring answers given from ``start`` to ``end``: rows of (question, answer, people who
+    complained, everyone who gave feedback) in the questions' and answers' own order, one grouped query per question
+    (unanswered questions are not counted). Answers given before the kind of feedback was kept count in everyone
+    only."""
+    complained = func.coalesce(func.sum(case((EqualityMonitoring.kind == "complaint", 1), else_=0)), 0)
     rows = []
     for name, (question, options) in EQUALITY_QUESTIONS.items():
         column = getattr(EqualityMonitoring, name)
-        counted = dict(db.session.execute(
-            select(column, func.count()).where(EqualityMonitoring.submitted_on >= start,
-                                               EqualityMonitoring.submitted_on <= end, column.is_not(None))
-            .group_by(column)).all())
-        rows += [(question, label, counted[value]) for value, label in options if value in counted]
+        counted = {value: (complaints, everyone) for value, complaints, everyone in db.session.execute(
+            select(column, complained, func.count()).where(*_answered_within(start, end), column.is_not(None))
+            .group_by(column))}
+        rows += [(question, label, *counted[value]) for value, label in options if value in counted]
     return rows
+
+
+def equality_answers_without_kind(start: date, end: date) -> int:
+    """How many sets of equality answers given from ``start`` to ``end`` do not say what kind of feedback they came
+    with (given before the kind was kept)."""
+    return db.session.scalar(select(func.count()).select_from(EqualityMonitoring)
+                             .where(*_answered_within(start, end), EqualityMonitoring.kind.is_(None))) or 0
+
+
+def _answered_within(start: date, end: date) -> tuple:
+    return EqualityMonitoring.submitted_on >= start, EqualityMonitoring.submitted_on <= end

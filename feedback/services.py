@@ -215,7 +215,7 @@ def _record(
             item.attachments.append(_attachment(stored, "staff" if by else "resident"))
         if submission.equality:
             db.session.add(EqualityMonitoring(submitted_on=received_on, service_area=submission.service_area,
-                                              **submission.equality))
+                                              kind=submission.kind, **submission.equality))
         how = f"by {item.channel_label.lower()} on {received_on:%d %B %Y}" if by else f"through the {_source(api_key)}"
         record_audit(item, "feedback.recorded", by=by, after={"kind": item.kind, "channel": channel,
                                                               "received_on": received_on},

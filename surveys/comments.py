@@ -41,13 +41,17 @@ def register_non_comment_surveys(slug_prefix: str) -> None:
     _NOT_COMMENTS.add(slug_prefix)
 
 
+def post_contact_only(query):
+    """``query`` (which joins Survey) without the surveys registered as not about the council's service."""
+    for prefix in sorted(_NOT_COMMENTS):
+        query = query.where(~Survey.slug.startswith(prefix, autoescape=True))
+    return query
+
+
 def _comment_questions():
     """Free-text questions of the surveys whose answers are comments."""
-    questions = (select(Question.id).join(Survey, Survey.id == Question.survey_id)
-                 .where(Question.type == QuestionType.TEXT))
-    for prefix in sorted(_NOT_COMMENTS):
-        questions = questions.where(~Survey.slug.startswith(prefix, autoescape=True))
-    return questions
+    return post_contact_only(select(Question.id).join(Survey, Survey.id == Question.survey_id)
+                             .where(Question.type == QuestionType.TEXT))
 
 
 def _is_comment():

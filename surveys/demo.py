@@ -13,10 +13,12 @@ from sqlalchemy import insert, select
 from core.charters import published_charter
 from core.contacts import ContactRecord, ContactSource, contact_commitment
 from core.demo import history_start
+from core.equality import EQUALITY_QUESTIONS
 from core.extensions import db
 from core.models import Commitment, ServiceArea
 from core.sentiment.scoring import score as sentiment_score
 from core.timesource import today
+from surveys.equality import EQUALITY_HINT, EQUALITY_SECTION
 from surveys.models import (
     TP09_LABELS,
     TP09_TEXT,
@@ -48,6 +50,13 @@ class DemoQuestion:
     #: (index of an earlier question, answer) that makes this one show.
     condition: tuple[int, str] | None = None
     tsm_code: str | None = None
+    equality_key: str | None = None
+
+
+def _equality_questions(section: int) -> tuple[DemoQuestion, ...]:
+    """The optional equality questions, as the survey builder adds them."""
+    return tuple(DemoQuestion(QuestionType.SINGLE, text, section=section, options=tuple(label for _v, label in options),
+                              required=False, equality_key=key) for key, (text, options) in EQUALITY_QUESTIONS.items())
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ SURVEYS = [
     DemoSurvey(
         "how-did-we-do-by-email", "How did we do by email?",
         "You emailed us recently. Tell us how our reply was.", "email", "contact", 90, 0.22,
-        ("Our reply",),
+        ("Our reply", EQUALITY_SECTION),
         (
             DemoQuestion(QuestionType.GOOD_AVERAGE_POOR, "How would you rate our reply?",
                          tag=(("email", "web_form", "letter"), ("respond", "reply"))),
@@ -98,6 +107,7 @@ SURVEYS = [
                          options=("Very difficult", "Difficult", "Neither easy nor difficult", "Easy", "Very easy"),
                          tag=(ANY, ("plain", "clear"))),
             DemoQuestion(QuestionType.TEXT, "Is there anything else you want to tell us?", required=False),
+            *_equality_questions(section=2),
         ),
     ),
     DemoSurvey(
@@ -157,7 +167,9 @@ def _pick(commitments: list[Commitment], channels: tuple[str, ...], keywords: tu
 def _build(spec: DemoSurvey, commitments: list[Commitment], landlord: str) -> Survey:
     survey = Survey(slug=spec.slug, version=1, title=spec.title, description=spec.description, state=SurveyState.LIVE,
                     live_at=datetime.combine(history_start(today()), datetime.min.time()))
-    survey.sections = [Section(position=i, title=title) for i, title in enumerate(spec.sections, start=1)]
+    survey.sections = [Section(position=i, title=title,
+                               description=EQUALITY_HINT if title == EQUALITY_SECTION else None)
+                       for i, title in enumerate(spec.sections, start=1)]
     db.session.add(survey)
     db.session.flush()
     made: list[Question] = []
@@ -166,7 +178,7 @@ def _build(spec: DemoSurvey, commitments: list[Commitment], landlord: str) -> Su
         tagged = _pick(commitments, *q.tag) if q.tag else None
         question = Question(survey_id=survey.id, position=len(section.questions) + 1, type=q.type,
                             text=q.text.format(landlord=landlord), required=q.required, options=list(q.options),
-                            commitments=[tagged] if tagged else [], tsm_code=q.tsm_code)
+                            commitments=[tagged] if tagged else [], tsm_code=q.tsm_code, equality_key=q.equality_key)
         if q.condition:
             question.condition_question = made[q.condition[0]]
             question.condition_value = q.condition[1]
@@ -201,6 +213,8 @@ def _value(question: Question, mood: float, rng: random.Random) -> object:
     if kind == QuestionType.MULTIPLE:
         return rng.sample(question.options, k=1 + (roll > 0.8))
     if kind == QuestionType.SINGLE:
+        if question.equality_key and roll < 0.3:
+            return None  # the equality questions are optional: some leave them
         return rng.choice(question.options)
     if roll > 0.35:
         return None  # most people leave the free-text box empty

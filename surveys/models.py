@@ -171,6 +171,9 @@ class Question(db.Model):
     condition_value: Mapped[str | None] = mapped_column(String(200))
     #: A Tenant Satisfaction Measure code such as "TP09"; such questions are asked only of the council's tenants.
     tsm_code: Mapped[str | None] = mapped_column(String(10))
+    #: The optional equality question this asks (a key of core.equality.EQUALITY_QUESTIONS such as "age_band"), so
+    #: the pack can count who answered surveys; None for every other question.
+    equality_key: Mapped[str | None] = mapped_column(String(30))
 
     survey: Mapped[Survey] = relationship(viewonly=True)
     section: Mapped[Section] = relationship(back_populates="questions")

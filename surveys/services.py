@@ -304,7 +304,7 @@ def new_version(survey: Survey, *, by: StaffUser) -> Survey:
             clone = Question(survey_id=copy.id, position=question.position, type=question.type, text=question.text,
                              hint=question.hint, required=question.required, options=list(question.options),
                              commitments=list(question.commitments), condition_value=question.condition_value,
-                             tsm_code=question.tsm_code)
+                             tsm_code=question.tsm_code, equality_key=question.equality_key)
             clone.condition_question = copies.get(question.condition_question_id)
             copies[question.id] = clone
             new_section.questions.append(clone)

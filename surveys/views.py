@@ -13,7 +13,7 @@ from core.contacts import ContactSource
 from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
-from surveys import bp, charts, intake, invitations, queries, services
+from surveys import bp, charts, equality, intake, invitations, queries, services
 from surveys.exports import commitment_aggregates_csv, raw_answers_csv, survey_aggregates_csv
 from surveys.forms import (
     ConfirmForm,
@@ -240,6 +240,16 @@ def add_tp09(survey_id: int):
     if attempt_or_flash(add):
         flash("The Tenant Satisfaction Measure TP09 question is added. Only the council’s tenants are asked it.",
               "success")
+    return redirect(url_for("surveys.survey", survey_id=item.id))
+
+
+@bp.post("/<int:survey_id>/questions/equality")
+@role_required(*BUILDERS)
+def add_equality_questions(survey_id: int):
+    item = _survey_or_404(survey_id)
+    _confirmed()
+    if attempt_or_flash(lambda: equality.add_equality_questions(item, by=current_user)):
+        flash("The optional equality questions are added in a section called “About you”.", "success")
     return redirect(url_for("surveys.survey", survey_id=item.id))
 
 

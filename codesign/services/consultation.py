@@ -109,9 +109,10 @@ def publish_consultation(consultation: Consultation, *, by: StaffUser) -> Survey
         section.questions.extend([scale, comment])
         proposal.scale_question, proposal.comment_question = scale, comment
     if about is not None:
-        for position, (_name, (text, options)) in enumerate(EQUALITY_QUESTIONS.items(), start=1):
+        for position, (name, (text, options)) in enumerate(EQUALITY_QUESTIONS.items(), start=1):
             about.questions.append(Question(survey_id=survey.id, position=position, type=QuestionType.SINGLE,
-                                            text=text, required=False, options=[label for _value, label in options]))
+                                            text=text, required=False, options=[label for _value, label in options],
+                                            equality_key=name))
     consultation.survey = survey
     consultation.charter = published_charter(consultation.review.council_slug)
     consultation.status = ConsultationStatus.PUBLISHED

@@ -10,7 +10,7 @@ from flask import current_app
 from complaints.annual_report import complaints_year
 from complaints.queries import you_said_we_did
 from core.timesource import today
-from feedback.queries import counts_by, equality_counts, themes_in
+from feedback.queries import counts_by, equality_answers_without_kind, equality_counts, themes_in
 from feedback.quotes import quotes_received
 from reviews.cycles import ReviewYear, councils
 from reviews.evidence import evidence_for
@@ -20,6 +20,7 @@ from reviews.pack.sections.handling_code import self_assessment
 from reviews.pack.sections.performance import performance, summary
 from reviews.pack.sections.records import KINDS, complaints, feedback
 from reviews.pack.sections.voice import equalities, learning, residents_said, satisfaction
+from surveys.equality import equality_answer_counts
 from surveys.queries import Period, commitment_results
 
 #: A section a higher package adds (co-design): built from the review (or its year) and its evidence.
@@ -61,7 +62,8 @@ def build_pack(review) -> ReviewPack:
         satisfaction(evidence, surveys.by_channel, surveys.minimum),
         residents_said(by_month, by_service, themes_in(start, end), quotes_received(start, end)),
         learning(actions),
-        equalities(equality_counts(start, end), surveys.minimum),
+        equalities(equality_counts(start, end), surveys.minimum, equality_answers_without_kind(start, end),
+                   equality_answer_counts(start, end)),
     ]
     for after, build in current_app.extensions.get(_EXTENSION, []):
         keys = [section.key for section in sections]

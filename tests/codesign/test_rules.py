@@ -103,6 +103,16 @@ def test_proposals_are_fixed_once_the_consultation_is_published():
              "Proposals cannot change once the consultation")
 
 
+def test_the_consultations_equality_questions_say_which_they_are():
+    from core.equality import EQUALITY_QUESTIONS
+
+    consultation, _proposals, _officer = published_consultation()
+    about = consultation.survey.sections[-1]
+    assert about.title == "About you"
+    assert [question.equality_key for question in about.questions] == list(EQUALITY_QUESTIONS)
+    assert not any(q.equality_key for q in consultation.survey.sections[0].questions)
+
+
 def test_a_response_after_the_consultation_closed_is_refused_with_the_date():
     consultation, proposals, _officer = published_consultation()
     set_today(date(2026, 7, 1))

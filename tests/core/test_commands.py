@@ -36,3 +36,9 @@ def test_demo_load_is_safe_to_run_twice(app, runner, db, tmp_path, monkeypatch):
     assert db.session.scalar(db.select(db.func.count()).select_from(Charter)) == 6
     accounts = (tmp_path / "demo-accounts.txt").read_text().splitlines()
     assert len(accounts) == db.session.scalar(db.select(db.func.count()).select_from(StaffUser))
+    # The demo's pack counts who answered the equality questions at the end of a survey.
+    from reviews.models import Review
+    from reviews.pack.builder import build_pack
+
+    review = db.session.scalars(db.select(Review).order_by(Review.starts_on.desc())).first()
+    assert build_pack(review).table("equalities-surveys").rows

@@ -206,7 +206,13 @@ def test_equality_answers_are_stored_apart_from_the_case(client, db, charter):
     row = db.session.scalar(select(EqualityMonitoring))
     assert (row.age_band, row.sex, row.ethnicity) == ("35_44", "prefer_not_to_say", None)
     assert row.service_area.code == "waste-recycling"
+    assert row.kind == "complaint"  # the kind of feedback only, so the pack can say who complained
     assert not hasattr(row, "feedback_id") and not hasattr(row, "resident_id")
+
+
+def test_equality_answers_given_with_a_comment_say_so(client, db, charter):
+    walk(client, kind="comment", equality={"sex": "female", "submit": "Continue"})
+    assert db.session.scalar(select(EqualityMonitoring.kind)) == "comment"
 
 
 def test_skipping_equality_questions_stores_nothing(client, db, charter):

@@ -31,7 +31,7 @@ def make_survey(questions: list[dict] | None = None, *, state: str = SurveyState
         question = Question(survey_id=survey.id, position=len(section.questions) + 1, type=spec["type"],
                             text=spec.get("text", f"Question {len(made) + 1}"), required=spec.get("required", True),
                             options=spec.get("options", []), commitments=spec.get("commitments", []),
-                            tsm_code=spec.get("tsm_code"))
+                            tsm_code=spec.get("tsm_code"), equality_key=spec.get("equality_key"))
         if "condition" in spec:
             index, value = spec["condition"]
             question.condition_question = made[index]

@@ -3,9 +3,11 @@
 from datetime import date
 
 from core.demo import DEMO_STEPS, load_demo_charters
+from core.equality import EQUALITY_QUESTIONS
 from core.timesource import set_today
 from surveys import queries
 from surveys.demo import load_demo_surveys
+from surveys.equality import equality_answer_counts
 from surveys.models import Answer, Invitation, InvitationRule, Response, Survey
 
 
@@ -38,3 +40,8 @@ def test_demo_surveys_load_once_with_a_year_of_answers(db):
                                  .where(Response.survey_id == complaint.id))
     assert 0 < tenants < everyone  # only the council's tenants were asked TP09
     assert queries.commitment_results().commitments
+    email = surveys[1]
+    assert [s.title for s in email.sections] == ["Our reply", "About you"]
+    assert {q.equality_key for q in email.sections[1].questions} == set(EQUALITY_QUESTIONS)
+    counted = equality_answer_counts(date(2025, 4, 1), date(2026, 3, 31))
+    assert {question for question, _answer, _count in counted} == {text for text, _ in EQUALITY_QUESTIONS.values()}

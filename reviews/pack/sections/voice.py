@@ -113,18 +113,51 @@ def learning(actions: list) -> Section:
     return Section("learning", title, (f"{len(rows)} changes were made after complaints this year.",), (table,))
 
 
-def equalities(answers: list[tuple[str, str, int]], minimum: int) -> Section:
-    """Who gave feedback, from the optional equality monitoring answers (never linked to an item, so they describe
-    everyone who answered, complaints included); an answer given by fewer than the surveys' minimum is shown
-    without its count, so nobody can be identified."""
-    title = "Equalities: who gave feedback"
-    if not answers:
+def _suppressed(count: int, minimum: int) -> int | None:
+    return None if count < minimum else count
+
+
+def _survey_equality_table(answers: list[tuple[str, str, int]], minimum: int) -> Table:
+    small = suppression_note(minimum).capitalize()
+    return Table("equalities-surveys", "Equality answers from people who answered our surveys", (
+        Column("Question"), Column("Answer"), Column("People", Kind.COUNT), Column("Note")),
+        tuple((question, answer, _suppressed(count, minimum), small if count < minimum else None)
+              for question, answer, count in answers))
+
+
+def equalities(answers: list[tuple[str, str, int, int]], minimum: int, without_kind: int = 0,
+               survey_answers: list[tuple[str, str, int]] = ()) -> Section:
+    """Who complained and who gave feedback, from the optional equality monitoring answers (never linked to an item:
+    each set of answers knows only the kind of feedback it came with), and who answered our post-contact surveys,
+    from the same optional questions asked at their end; each count below the surveys' minimum is not shown, so
+    nobody can be identified. Answers given before the kind was kept count in everyone only."""
+    title = "Equalities: feedback, complaints and surveys"
+    if not answers and not survey_answers:
         return empty_section("equalities", title)
     small = suppression_note(minimum).capitalize()
-    rows = tuple((question, answer, None if count < minimum else count, small if count < minimum else None)
-                 for question, answer, count in answers)
-    table = Table("equalities-feedback", "Equality monitoring answers from people who gave feedback", (
-        Column("Question"), Column("Answer"), Column("People", Kind.COUNT), Column("Note")), rows)
-    text = ("Residents may answer equality questions when they give feedback or complain. The answers are kept "
-            f"apart from what they told us. Answers from {suppression_note(minimum)} are not counted here.",)
-    return Section("equalities", title, text, (table,))
+    tables = []
+    text = []
+    if answers:
+        rows = tuple((question, answer, _suppressed(complained, minimum), _suppressed(everyone, minimum),
+                      small if min(complained, everyone) < minimum else None)
+                     for question, answer, complained, everyone in answers)
+        tables.append(Table(
+            "equalities-feedback", "Equality monitoring answers from people who complained and everyone who gave "
+            "feedback", (Column("Question"), Column("Answer"), Column("People who complained", Kind.COUNT),
+                         Column("Everyone who gave feedback", Kind.COUNT), Column("Note")), rows))
+        text.append("Residents may answer equality questions when they give feedback or complain. The answers are "
+                    "kept apart from what they told us; each set of answers knows only the kind of feedback it came "
+                    "with.")
+        if without_kind:
+            text.append(f"{without_kind:,} {'set' if without_kind == 1 else 'sets'} of answers given before we kept "
+                        "the kind of feedback they came with are counted in everyone who gave feedback only.")
+    else:
+        text.append("Nobody answered the equality questions when they gave feedback this year.")
+    if survey_answers:
+        tables.append(_survey_equality_table(survey_answers, minimum))
+        text.append("Some of our surveys after a contact end with the same optional equality questions.")
+    else:
+        text.append("None of our surveys after a contact asked the equality questions this year, or nobody "
+                    "answered them.")
+    text.append(f"Counts from {suppression_note(minimum)} are not shown.")
+    return Section("equalities", title, tuple(text), tuple(tables))

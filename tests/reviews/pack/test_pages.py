@@ -65,7 +65,8 @@ def test_the_pack_page_shows_every_section_with_its_tables_and_links_the_files(c
     contents = [a.get_text(strip=True) for a in soup.select("nav.app-pack-contents a")]
     assert contents == ["Summary", "Performance against every commitment", "Feedback", "Complaints", "Satisfaction",
                         "What residents said", "Learning from complaints", "Co-design of the charter with residents",
-                        "Equalities: who gave feedback", "Equalities: who took part in the consultation",
+                        "Equalities: feedback, complaints and surveys",
+                        "Equalities: who took part in the consultation",
                         "Complaint Handling Code self-assessment (draft)"]
     assert "No data for this year" in soup.select_one("#section-complaints").find_parent("section").get_text()
     e01 = soup.select_one("#performance tbody tr")

@@ -174,14 +174,36 @@ def test_equality_answers_below_the_minimum_are_not_counted(app, charter, monkey
     from feedback.models import EqualityMonitoring
 
     monkeypatch.setitem(app.config, "CHARTERLINE_SURVEY_MIN_RESPONSES", 3)
-    given = [("female", "yes")] * 3 + [("male", None)] * 2
-    db.session.add_all([EqualityMonitoring(submitted_on=date(2025, 7, 1), sex=sex, disability=disability)
-                        for sex, disability in given])
-    db.session.add(EqualityMonitoring(submitted_on=date(2025, 3, 1), sex="male"))  # the year before
+    # Female: 3 complaints, 1 comment, 1 given before the kind was kept -> 3 who complained, 5 in all.
+    # Male: 1 complaint, 1 compliment -> 1 and 2, both too few. Disability yes: 3 complaints, 1 comment -> 3 and 4.
+    given = [("female", "yes", "complaint")] * 3 + [("female", "yes", "comment"), ("female", None, None),
+                                                     ("male", None, "complaint"), ("male", None, "compliment")]
+    db.session.add_all([EqualityMonitoring(submitted_on=date(2025, 7, 1), sex=sex, disability=disability, kind=kind)
+                        for sex, disability, kind in given])
+    db.session.add(EqualityMonitoring(submitted_on=date(2025, 3, 1), sex="male", kind="complaint"))  # the year before
     db.session.commit()
-    rows = {(row[0], row[1]): row[2:] for row in build_pack(YEAR).table("equalities-feedback").rows}
+    section = build_pack(YEAR).section("equalities")
+    rows = {(row[0], row[1]): row[2:] for row in section.tables[0].rows}
     assert rows == {
-        ("What is your sex?", "Female"): (3, None),
-        ("What is your sex?", "Male"): (None, "Fewer than 3 responses"),
-        ("Do you consider yourself to have a disability or long-term health condition?", "Yes"): (3, None),
+        ("What is your sex?", "Female"): (3, 5, None),
+        ("What is your sex?", "Male"): (None, None, "Fewer than 3 responses"),
+        ("Do you consider yourself to have a disability or long-term health condition?", "Yes"): (3, 4, None),
     }
+    assert [column.heading for column in section.tables[0].columns][2:4] == [
+        "People who complained", "Everyone who gave feedback"]
+    assert section.text[1] == ("1 set of answers given before we kept the kind of feedback they came with are counted "
+                               "in everyone who gave feedback only.")
+
+
+def test_complaints_below_the_minimum_are_hidden_while_everyone_is_shown(app, charter, monkeypatch):
+    from feedback.models import EqualityMonitoring
+
+    monkeypatch.setitem(app.config, "CHARTERLINE_SURVEY_MIN_RESPONSES", 2)
+    # 18-24: 1 complaint and 2 comments -> complaints hidden, 3 in all; no answers without a kind, so no such line.
+    db.session.add_all([EqualityMonitoring(submitted_on=date(2025, 5, 1), age_band="18_24", kind=kind)
+                        for kind in ("complaint", "comment", "comment")])
+    db.session.commit()
+    section = build_pack(YEAR).section("equalities")
+    assert section.tables[0].rows == (("What is your age?", "18 to 24", None, 3, "Fewer than 2 responses"),)
+    assert not any("before we kept" in text for text in section.text)
+    assert "None of our surveys after a contact asked the equality questions this year" in section.text[1]
