@@ -33,8 +33,11 @@ def raw_answers_csv(survey: Survey) -> Iterator[str]:
 
     The survey's questions are read now, in the caller's session: a streamed download reads the rows after the
     view has returned and its session has closed, when the survey can no longer load them.
+
+    The optional equality questions are left out: their answers are only ever published as totals, with small
+    numbers suppressed (the annual pack), never row by row beside a response that can be traced to a contact.
     """
-    questions = survey.all_questions
+    questions = [question for question in survey.all_questions if not question.equality_key]
     headings = ["Response", "Submitted", "Channel", "Through", "Service"]
     for number, question in enumerate(questions, start=1):
         headings += [heading for heading, _ in _columns(question, number)]

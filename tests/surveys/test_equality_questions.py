@@ -71,3 +71,13 @@ def test_the_years_answers_are_counted_without_consultations_or_other_years(db):
         make_response(consultation, ["Male"], month=july)
     assert equality_answer_counts(date(2025, 4, 1), date(2026, 3, 31)) == [
         ("What is your age?", "18 to 24", 3), ("What is your sex?", "Female", 3), ("What is your sex?", "Male", 1)]
+
+
+def test_the_raw_answers_download_leaves_the_equality_answers_out(db):
+    from surveys.exports import raw_answers_csv
+
+    survey = make_survey([{"type": "good_average_poor", "text": "How did we do?"}, SEX], sections=2)
+    make_response(survey, ["good", "Female"], month=date(2025, 7, 1))
+    lines = "".join(raw_answers_csv(survey)).splitlines()
+    assert "How did we do?" in lines[0] and "sex" not in lines[0].lower()
+    assert "Female" not in lines[1] and "Good" in lines[1]
