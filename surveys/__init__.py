@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from core.extensions import csrf
     from core.openapi import register_api_section
     from core.sentiment.registry import register_scored_text
-    from surveys import answer_views, api_views, commands, views  # noqa: F401  their routes join the blueprints
+    from surveys import answer_views, api_views, commands, results_views, views  # noqa: F401  their routes join the blueprints
     from surveys.demo import load_demo_surveys
     from surveys.invitations import (
         clear_invitation_emails,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from flask import Response as HttpResponse
-from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth import ANY_STAFF, STAFF_WHO_CHANGE, role_required
@@ -13,14 +13,12 @@ from core.contacts import ContactSource
 from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
-from surveys import bp, charts, equality, intake, invitations, queries, services
-from surveys.exports import commitment_aggregates_csv, raw_answers_csv, survey_aggregates_csv
+from surveys import bp, equality, intake, invitations, queries, services
 from surveys.forms import (
     ConfirmForm,
     ContactForm,
     ImportForm,
     QuestionForm,
-    ResultsFilterForm,
     RuleForm,
     SectionForm,
     StaffOptOutForm,
@@ -43,11 +41,11 @@ def net_filter(value) -> str:
     return format_net(value)
 
 
-def _survey_or_404(survey_id: int) -> Survey:
+def survey_or_404(survey_id: int) -> Survey:
     return db.get_or_404(Survey, survey_id)
 
 
-def _csv(body, filename: str) -> HttpResponse:
+def csv_response(body, filename: str) -> HttpResponse:
     return HttpResponse(body, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -76,7 +74,7 @@ def new():
 @bp.get("/<int:survey_id>")
 @role_required(*READERS)
 def survey(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     channels = [c for c in Channel if c != Channel.ANY]
     return render_template("surveys/survey.html", survey=item, versions=queries.versions_of(item),
                            confirm=ConfirmForm(), can_build=current_user.has_role(*BUILDERS), channels=channels,
@@ -86,7 +84,7 @@ def survey(survey_id: int):
 @bp.route("/<int:survey_id>/details", methods=["GET", "POST"])
 @role_required(*BUILDERS)
 def edit_details(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     form = SurveyDetailsForm(obj=item)
     if form.validate_on_submit() and attempt(form, "title", lambda: services.update_survey_details(
             item, title=form.title.data, description=form.description.data, by=current_user)):
@@ -98,7 +96,7 @@ def edit_details(survey_id: int):
 @bp.route("/<int:survey_id>/sections/<int:section_id>", methods=["GET", "POST"])
 @role_required(*BUILDERS)
 def section(survey_id: int, section_id: int | None = None):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     existing = _section_of(item, section_id) if section_id else None
     form = SectionForm(obj=existing)
     if form.validate_on_submit() and attempt(form, "title", lambda: services.add_section(
@@ -112,7 +110,7 @@ def section(survey_id: int, section_id: int | None = None):
 @bp.post("/<int:survey_id>/sections/<int:section_id>/delete")
 @role_required(*BUILDERS)
 def delete_section(survey_id: int, section_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     target = _section_of(item, section_id)
     _confirmed()
     if attempt_or_flash(lambda: services.delete_section(target, by=current_user)):
@@ -127,7 +125,7 @@ def _section_of(survey: Survey, section_id: int) -> Section:
     return found
 
 
-def _question_of(survey: Survey, question_id: int) -> Question:
+def question_of(survey: Survey, question_id: int) -> Question:
     found = db.session.get(Question, question_id)
     if found is None or found.survey_id != survey.id:
         abort(404)
@@ -171,7 +169,7 @@ def _spec_from(form: QuestionForm, survey: Survey) -> QuestionSpec:
     condition_question, condition_value = None, None
     if form.condition.data:
         question_id, _, condition_value = form.condition.data.partition(":")
-        condition_question = _question_of(survey, int(question_id))
+        condition_question = question_of(survey, int(question_id))
     return QuestionSpec(section=section_, type=form.type.data, text=form.text.data, hint=form.hint.data,
                         required=form.required.data == "yes", options=form.option_lines, commitments=commitments,
                         condition_question=condition_question, condition_value=condition_value)
@@ -181,11 +179,11 @@ def _spec_from(form: QuestionForm, survey: Survey) -> QuestionSpec:
 @bp.route("/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @role_required(*BUILDERS)
 def question(survey_id: int, question_id: int | None = None):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     if not item.is_draft:
         flash("You can only change a draft survey. Create a new version to change a live survey.", "error")
         return redirect(url_for("surveys.survey", survey_id=item.id))
-    existing = _question_of(item, question_id) if question_id else None
+    existing = question_of(item, question_id) if question_id else None
     form = _question_form(item, existing)
     if form.validate_on_submit():
         spec = _spec_from(form, item)
@@ -206,8 +204,8 @@ def question(survey_id: int, question_id: int | None = None):
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
 @role_required(*BUILDERS)
 def delete_question(survey_id: int, question_id: int):
-    item = _survey_or_404(survey_id)
-    target = _question_of(item, question_id)
+    item = survey_or_404(survey_id)
+    target = question_of(item, question_id)
     _confirmed()
     if attempt_or_flash(lambda: services.delete_question(target, by=current_user)):
         flash("Question deleted.", "success")
@@ -217,8 +215,8 @@ def delete_question(survey_id: int, question_id: int):
 @bp.post("/<int:survey_id>/questions/<int:question_id>/move")
 @role_required(*BUILDERS)
 def move_question(survey_id: int, question_id: int):
-    item = _survey_or_404(survey_id)
-    target = _question_of(item, question_id)
+    item = survey_or_404(survey_id)
+    target = question_of(item, question_id)
     _confirmed()
     attempt_or_flash(lambda: services.move_question(target, -1 if request.form.get("direction") == "up" else 1,
                                                     by=current_user))
@@ -228,7 +226,7 @@ def move_question(survey_id: int, question_id: int):
 @bp.post("/<int:survey_id>/questions/tp09")
 @role_required(*BUILDERS)
 def add_tp09(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     _confirmed()
 
     def add() -> None:
@@ -246,7 +244,7 @@ def add_tp09(survey_id: int):
 @bp.post("/<int:survey_id>/questions/equality")
 @role_required(*BUILDERS)
 def add_equality_questions(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     _confirmed()
     if attempt_or_flash(lambda: equality.add_equality_questions(item, by=current_user)):
         flash("The optional equality questions are added in a section called “About you”.", "success")
@@ -256,7 +254,7 @@ def add_equality_questions(survey_id: int):
 @bp.post("/<int:survey_id>/live")
 @role_required(*BUILDERS)
 def make_live(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     _confirmed()
     if attempt_or_flash(lambda: services.make_live(item, by=current_user)):
         flash(f"Version {item.version} is live. Its questions can no longer change.", "success")
@@ -266,7 +264,7 @@ def make_live(survey_id: int):
 @bp.post("/<int:survey_id>/close")
 @role_required(*BUILDERS)
 def close(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     _confirmed()
     if attempt_or_flash(lambda: services.close_survey(item, by=current_user)):
         flash("The survey is closed. Nobody can answer it now; its results stay.", "success")
@@ -276,7 +274,7 @@ def close(survey_id: int):
 @bp.post("/<int:survey_id>/new-version")
 @role_required(*BUILDERS)
 def new_version(survey_id: int):
-    item = _survey_or_404(survey_id)
+    item = survey_or_404(survey_id)
     _confirmed()
     copy = attempt_or_flash(lambda: services.new_version(item, by=current_user))
     if copy is None:
@@ -284,127 +282,6 @@ def new_version(survey_id: int):
     flash(f"Version {copy.version} is a draft copy. Residents keep answering version {item.version} until you make "
           "this one live.", "success")
     return redirect(url_for("surveys.survey", survey_id=copy.id))
-
-
-# --- Results --------------------------------------------------------------------------------------------------
-
-
-def _month_value(raw: str | None) -> date | None:
-    try:
-        return datetime.strptime(raw, "%Y-%m").date() if raw else None
-    except ValueError:
-        return None
-
-
-def _filters(months: list[date], channels: list[str]) -> tuple[ResultsFilterForm, queries.Period, str | None]:
-    form = ResultsFilterForm(request.args)
-    start, end = _month_value(form.start.data), _month_value(form.end.data)
-    # A link may name a month with no answers (a review year still running): the lists still show it.
-    shown = sorted(set(months) | {month for month in (start, end) if month is not None})
-    month_choices = [("", "Any month")] + [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in shown]
-    form.start.choices = choices(month_choices)
-    form.end.choices = choices(month_choices)
-    form.channel.choices = choices([("", "All channels")] + [(c, queries.channel_label(c)) for c in channels])
-    if start and end and start > end:
-        form.end.errors = ["‘To’ must be the same as or after ‘From’"]
-        end = None
-    channel = form.channel.data if form.channel.data in channels else None
-    return form, queries.Period(start, end), channel
-
-
-def _survey_filters(item: Survey):
-    return _filters(queries.answer_months(item), [c.value for c in Channel if c != Channel.ANY])
-
-
-@bp.get("/<int:survey_id>/results")
-@role_required(*READERS)
-def results(survey_id: int):
-    item = _survey_or_404(survey_id)
-    form, period, channel = _survey_filters(item)
-    data = queries.survey_results(item, period=period, channel=channel)
-    question_charts = {qr.question.id: charts.options_chart(qr.options, qr.question.text) for qr in data.questions}
-    return render_template("surveys/results.html", survey=item, results=data, filters=form,
-                           question_charts=question_charts,
-                           month_chart=charts.satisfaction_chart(data.by_month, "by month"),
-                           channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
-                           can_read_raw=current_user.has_role(*RAW_READERS), query=_filter_query())
-
-
-@bp.get("/<int:survey_id>/results/questions/<int:question_id>")
-@role_required(*RAW_READERS)
-def text_answers(survey_id: int, question_id: int):
-    item = _survey_or_404(survey_id)
-    target = _question_of(item, question_id)
-    return render_template("surveys/text_answers.html", survey=item, question=target,
-                           answers=queries.text_answers(target))
-
-
-@bp.get("/<int:survey_id>/export/answers.csv")
-@role_required(*RAW_READERS)
-def export_answers(survey_id: int):
-    item = _survey_or_404(survey_id)
-    return _csv(stream_with_context(raw_answers_csv(item)), f"{item.slug}-v{item.version}-answers.csv")
-
-
-@bp.get("/<int:survey_id>/export/figures.csv")
-@role_required(*READERS)
-def export_figures(survey_id: int):
-    item = _survey_or_404(survey_id)
-    _form, period, channel = _survey_filters(item)
-    return _csv(survey_aggregates_csv(queries.survey_results(item, period=period, channel=channel)),
-                f"{item.slug}-v{item.version}-figures.csv")
-
-
-#: The query-string names of the results filters: what the download links keep (never a word url_for reads itself,
-#: such as endpoint or _external).
-FILTER_NAMES = ("start", "end", "channel", "commitment")
-
-
-def _filter_query() -> dict[str, str]:
-    return {name: request.args[name] for name in FILTER_NAMES if name in request.args}
-
-
-def _commitment_filters():
-    return _filters(queries.answer_months(), [c.value for c in Channel if c != Channel.ANY])
-
-
-def _one_commitment(form, data: queries.CommitmentResults) -> str | None:
-    """?commitment=CODE narrows the results to one commitment's figures (the charter review links to them from
-    each commitment's satisfaction figure); a code with no results is ignored. The code, or None."""
-    form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
-    code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
-    if code is None:
-        form.commitment.data = ""
-    else:
-        data.commitments = [row for row in data.commitments if row.code == code]
-    return code
-
-
-@bp.get("/results")
-@role_required(*READERS)
-def commitments():
-    form, period, _channel = _commitment_filters()
-    data = queries.commitment_results(period=period)
-    # One commitment's page shows its figures and the questions behind them.
-    code = _one_commitment(form, data)
-    rows = [row.figures for row in data.commitments]
-    return render_template("surveys/commitments.html", results=data, filters=form, query=_filter_query(),
-                           code=code, questions=queries.commitment_questions(code, period) if code else [],
-                           commitment_chart=charts.satisfaction_chart(rows, "by commitment", horizontal=True),
-                           channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
-                           month_chart=charts.satisfaction_chart(data.by_month, "by month"))
-
-
-@bp.get("/results/figures.csv")
-@role_required(*READERS)
-def export_commitments():
-    form, period, _channel = _commitment_filters()
-    data = queries.commitment_results(period=period)
-    if _one_commitment(form, data):
-        # As on the page: the figures by channel and by month cover every commitment, so one commitment's
-        # download leaves them out.
-        data.by_channel, data.by_month = [], []
-    return _csv(commitment_aggregates_csv(data), "survey-figures.csv")
 
 
 # --- Invitation rules -----------------------------------------------------------------------------------------
@@ -423,7 +300,7 @@ def _rule_form() -> RuleForm:
 def rules():
     form = _rule_form()
     if form.validate_on_submit():
-        target = _survey_or_404(int(form.survey.data))
+        target = survey_or_404(int(form.survey.data))
         service = db.session.get(ServiceArea, int(form.service.data)) if form.service.data else None
         invitations.create_rule(survey=target, trigger=form.trigger.data, channel=form.channel.data or None,
                                 service_area=service, delay_hours=form.delay_hours.data, by=current_user)
