@@ -40,7 +40,7 @@ def test_a_resident_answers_the_consultation_with_and_without_javascript(page, n
         tab.check("input[value='Prefer not to say'][name^=q] >> nth=0")
         tab.fill("#email", "not-an-email")
         tab.click("button:has-text('Send my response')")
-        assert tab.title().startswith("Error: Our promises for 2026")  # GOV.UK errors, with or without JavaScript
+        assert_title_starts(tab, "Error: Our promises for 2026")  # GOV.UK errors, with or without JavaScript
         check(tab)
         tab.fill("#email", "")
         tab.click("button:has-text('Send my response')")

@@ -12,7 +12,7 @@ from core.models import OutboxMessage, Role
 from core.timesource import today
 from surveys import invitations
 from surveys.models import ContactImport, Survey
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, assert_title_starts
 from tests.helpers import make_service_area
 from tests.surveys.factories import make_response, make_survey
 
@@ -63,7 +63,7 @@ def test_a_logged_contact_is_invited_answered_and_counted(page, no_js_page, live
     assert resident.locator("h1").inner_text() == "How did we do on the phone?"
     resident.click("button:has-text('Start now')")
     resident.click("button:has-text('Continue')")  # nothing chosen: GOV.UK errors, no JavaScript needed
-    assert resident.title().startswith("Error: Page 1")
+    assert_title_starts(resident, "Error: Page 1")
     resident.check("input[value=good]")
     resident.check("input[value=no]")
     resident.click("button:has-text('Continue')")
