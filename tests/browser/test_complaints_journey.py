@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from core.extensions import db
@@ -205,7 +206,7 @@ def test_a_complaint_through_every_path(page, live_server, cast):
     page.get_by_label("Reporting repairs").check()
     page.click("button:has-text('Continue to the letter')")
     _send_letter(page, "Restriction decision")
-    assert page.locator(".app-restriction-flag").is_visible()
+    expect(page.locator(".app-restriction-flag")).to_be_visible()
     _check(page)  # the closed case, with its letters, referral, remedies, learning and the restriction flag
     for path, heading in (("restrictions", "Restrictions register"), ("learning", "Learning from complaints")):
         page.goto(f"{base}/{path}")
