@@ -9,23 +9,34 @@ from flask_login import current_user
 
 from core.models import Role
 from core.outbox import failed_messages_about
+from core.timesource import uk_time
+
+
+def _uk(value: date | datetime) -> date | datetime:
+    """A stored moment (UTC) as UK time; a date is already a UK date."""
+    return uk_time(value) if isinstance(value, datetime) else value
 
 
 def govuk_date(value: date | datetime | None) -> str:
-    """'24 November 2026', the GOV.UK style for dates."""
+    """'24 November 2026', the GOV.UK style for dates; a stored moment shows its UK date."""
     if value is None:
         return ""
+    value = _uk(value)
     return f"{value.day} {value:%B %Y}"
 
 
 def govuk_date_short(value: date | datetime | None) -> str:
-    return "" if value is None else f"{value.day} {value:%b %Y}"
+    if value is None:
+        return ""
+    value = _uk(value)
+    return f"{value.day} {value:%b %Y}"
 
 
 def govuk_datetime(value: datetime | None) -> str:
-    """'24 November 2026 at 3:05pm'."""
+    """'24 November 2026 at 3:05pm', on the UK clock (BST in summer) although moments are stored in UTC."""
     if value is None:
         return ""
+    value = uk_time(value)
     hour = value.hour % 12 or 12
     return f"{govuk_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+
+#: The council's clock: dates are UK dates (GMT in winter, BST in summer), while moments are stored in UTC.
+UK = ZoneInfo("Europe/London")
 
 _fixed_today: date | None = None
 
@@ -27,15 +31,18 @@ def today() -> date:
 def now() -> datetime:
     """The current moment in UTC, without tzinfo: how every timestamp is stored, on SQLite and PostgreSQL alike.
 
-    When today is fixed, the date part follows it so that records made in a demonstration line up.
+    When today is fixed, the moment is the current UK time of day on that date, so that its UK date (uk_date) is
+    always today(), whatever the hour, and records made in a test or demonstration line up.
     """
-    moment = datetime.now(UTC).replace(tzinfo=None)
     fixed = _fixed_today or (
         date.fromisoformat(current_app.config["CHARTERLINE_TODAY"])
         if has_app_context() and current_app.config.get("CHARTERLINE_TODAY")
         else None
     )
-    return datetime.combine(fixed, moment.time()) if fixed else moment
+    if fixed is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    wall = datetime.combine(fixed, _uk_now().time(), tzinfo=UK)
+    return wall.astimezone(UTC).replace(tzinfo=None)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -46,7 +53,17 @@ def iso_utc(moment: datetime) -> str:
     return moment.isoformat() + "Z"
 
 
-def _uk_now() -> datetime:
-    from zoneinfo import ZoneInfo
+def uk_time(moment: datetime) -> datetime:
+    """A stored moment (naive UTC) or an aware one as the time on a UK clock: 23:30 UTC on 1 July is 00:30 BST on
+    2 July. What staff and residents read, and the day a deadline is judged on, are both UK time."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UK)
 
-    return datetime.now(ZoneInfo("Europe/London"))
+
+def uk_date(moment: datetime) -> date:
+    """The UK date of a stored moment: the day that counts against a working-day deadline."""
+    return uk_time(moment).date()
+
+
+def _uk_now() -> datetime:
+    return datetime.now(UK)

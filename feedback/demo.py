@@ -12,7 +12,7 @@ from core.config import review_year_of, review_year_start
 from core.demo import history_start
 from core.extensions import db
 from core.models import AuditEvent, Channel, Role, ServiceArea, StaffUser
-from core.timesource import today
+from core.timesource import today, uk_date
 from feedback.acknowledgement import mark_acknowledged
 from feedback.models import EqualityMonitoring, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackStatus
 from feedback.quotes import choose_quote, suggested_text
@@ -214,7 +214,7 @@ def _settle(rng: random.Random, item: FeedbackItem, handlers: list[StaffUser]) -
     if item.acknowledged_at is None and item.resident is not None and age > 0:
         delay = rng.choices([0, 1, 2, 4, 7], weights=[55, 25, 10, 6, 4])[0]
         item.acknowledged_at = item.received_at + timedelta(days=min(delay, age))
-        item.acknowledgement_met = item.acknowledged_at.date() <= item.acknowledgement_due_on
+        item.acknowledgement_met = uk_date(item.acknowledged_at) <= item.acknowledgement_due_on
         item.status = FeedbackStatus.ACKNOWLEDGED.value
     elif item.acknowledged_at is not None:
         item.acknowledged_at = item.received_at + timedelta(minutes=rng.randint(1, 20))

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import get_history
 from core.api_keys import ApiKey  # noqa: F401  one key table for every API, re-exported for feedback
 from core.extensions import db
 from core.models import Channel, Commitment, Resident, SentimentMixin, ServiceArea, StaffUser
-from core.timesource import now
+from core.timesource import now, uk_date
 
 
 class FeedbackKind(StrEnum):
@@ -146,7 +146,9 @@ class FeedbackItem(SentimentMixin, db.Model):
 
     @validates("acknowledged_at", "closed_at")
     def _keep_days(self, key: str, moment: datetime | None) -> datetime | None:
-        setattr(self, "acknowledged_on" if key == "acknowledged_at" else "closed_on", moment.date() if moment else None)
+        # The UK date, as acknowledgement_met is judged (feedback.acknowledgement): 23:30 UTC in summer is the next day.
+        setattr(self, "acknowledged_on" if key == "acknowledged_at" else "closed_on",
+                uk_date(moment) if moment else None)
         return moment
 
     @property

@@ -15,6 +15,7 @@ from core.config import review_year_of, review_year_start
 from core.errors import RuleError
 from core.extensions import db
 from core.models import Charter, CharterStatus, StaffUser
+from core.timesource import uk_date
 from reviews.models import Review, ReviewStage
 
 
@@ -162,7 +163,7 @@ class VersionSpan:
 def _in_force_from(charter: Charter) -> date | None:
     if charter.effective_from is not None:
         return charter.effective_from
-    return charter.published_at.date() if charter.published_at is not None else None
+    return uk_date(charter.published_at) if charter.published_at is not None else None
 
 
 def versions_in_force(period: ReviewYear | Review) -> list[VersionSpan]:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from core.exports import safe_cell
+from core.timesource import uk_time
 from surveys.models import Question, QuestionType, Survey
 from surveys.queries import CommitmentResults, RawResponse, SurveyResults, channel_label, raw_responses
 from surveys.stats import Figures, suppression_note
@@ -51,7 +52,7 @@ def _raw_lines(survey: Survey, questions: list[Question], headings: list[str]) -
 
 
 def _raw_row(response: RawResponse, questions: list[Question]) -> list[object]:
-    row: list[object] = [response.id, response.submitted_at.strftime("%Y-%m-%d %H:%M"),
+    row: list[object] = [response.id, uk_time(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
                          channel_label(response.channel), "Invitation" if response.via == "invitation" else "Open link",
                          response.service or ""]
     for question in questions:

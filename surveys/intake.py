@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -23,10 +22,9 @@ from core.extensions import db
 from core.models import Channel, Commitment, ServiceArea, StaffUser
 from core.once import save_or_find_first
 from core.text import unstorable
-from core.timesource import now
+from core.timesource import UK, now
 from surveys.models import ContactImport, ImportStatus
 
-UK = ZoneInfo("Europe/London")
 #: Channels a contact can happen through ("any" describes commitments, not contacts).
 CONTACT_CHANNELS = [c for c in Channel if c != Channel.ANY]
 CSV_COLUMNS = ["channel", "when", "service", "email", "phone", "commitments", "reference"]

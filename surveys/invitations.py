@@ -18,7 +18,7 @@ from core.extensions import db
 from core.formatting import govuk_date
 from core.models import Channel, ServiceArea, StaffUser
 from core.outbox import clear_messages_about, queue_message
-from core.timesource import now
+from core.timesource import now, uk_date
 from surveys.models import (
     Invitation,
     InvitationRule,
@@ -206,7 +206,7 @@ def decide(contact: ContactRecord, rule: InvitationRule, survey: Survey, at: dat
     invitation.status = InvitationStatus.SENT
     invitation.token_hash = hashed
     invitation.sent_at = at
-    invitation.sent_month = at.date().replace(day=1)
+    invitation.sent_month = uk_date(at).replace(day=1)
     invitation.expires_at = at + timedelta(days=current_app.config["CHARTERLINE_SURVEY_INVITATION_DAYS"])
     db.session.add(invitation)
     db.session.flush()

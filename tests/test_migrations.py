@@ -168,6 +168,40 @@ def test_0022_and_0024_count_and_keep_the_days_of_the_items_already_there(empty_
         db.engine.dispose()
 
 
+def test_0028_keeps_the_uk_dates_of_moments_already_there(empty_database):
+    """0028 recounts a day kept from a moment in the last UTC hour of a summer day as the next day (BST), leaves
+    winter ones alone, and the downgrade puts the UTC days back."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0027")
+        tables = sa.MetaData()
+        names = ("feedback_item", "survey", "contact_record", "survey_invitation")
+        tables.reflect(db.engine, only=names)
+        item, survey, contact, invitation = (tables.tables[name] for name in names)
+        with db.engine.begin() as conn:
+            _insert(conn, item, reference="COM-2026-00001", received_on=date(2026, 7, 1),
+                    acknowledged_at=datetime(2026, 7, 1, 23, 30), acknowledged_on=date(2026, 7, 1),
+                    closed_at=datetime(2026, 1, 9, 23, 30), closed_on=date(2026, 1, 9))
+            _insert(conn, item, reference="COM-2026-00002", received_on=date(2026, 7, 1),
+                    acknowledged_at=datetime(2026, 7, 1, 9, 0), acknowledged_on=date(2026, 7, 1))
+            survey_id = _insert(conn, survey, title="Phone", slug="phone")
+            contact_id = _insert(conn, contact, occurred_at=datetime(2026, 6, 30, 12, 0))
+            _insert(conn, invitation, survey_id=survey_id, contact_id=contact_id, sent_at=datetime(2026, 6, 30, 23, 15),
+                    sent_month=date(2026, 6, 1))
+
+        def kept():
+            with db.engine.connect() as conn:
+                items = conn.execute(text("SELECT acknowledged_on, closed_on FROM feedback_item ORDER BY reference"))
+                month = conn.execute(text("SELECT sent_month FROM survey_invitation")).scalar_one()
+                return [tuple(str(day)[:10] if day else None for day in row) for row in items] + [str(month)[:10]]
+
+        upgrade()
+        assert kept() == [("2026-07-02", "2026-01-09"), ("2026-07-01", None), "2026-07-01"]
+        downgrade(revision="0027")
+        assert kept() == [("2026-07-01", "2026-01-09"), ("2026-07-01", None), "2026-06-01"]
+        db.engine.dispose()
+
+
 def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(empty_database):
     """SQLite rebuilds a table to change it (batch mode): dropping the old copy must not cascade to the rows that
     refer to it. 0014 rebuilds feedback_item; its items' commitments and messages are still there after it."""

@@ -41,7 +41,8 @@ def test_raw_answers_have_one_row_per_response_and_one_column_per_question_optio
                        "Q2. What helped?: Speed", "Q2. What helped?: Kindness", "Q2. What helped?: Clarity",
                        "Q3. Anything else?", "Q3. Anything else? (sentiment)"]
     assert len(rows) == 4
-    assert rows[1] == [str(first.id), "2026-10-15 10:00", "Phone", "Open link", "", "Very satisfied",
+    # Stored at 10:00 UTC; the download gives the UK time, BST in October.
+    assert rows[1] == [str(first.id), "2026-10-15 11:00", "Phone", "Open link", "", "Very satisfied",
                        "Yes", "", "Yes", "Lovely, thank you\nfrom me", "positive"]
     assert rows[2][5:10] == ["Fairly dissatisfied", "", "Yes", "", "'=HYPERLINK(\"http://evil\")"]
     assert rows[3][9] == ""
