@@ -338,7 +338,7 @@ def _latest_commitments() -> dict[str, Commitment]:
     return latest
 
 
-def _tagged_questions(codes: list[str] | None) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def _tagged_questions(codes: set[str] | None) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     """The commitment codes each question, and each survey, asks about (only ``codes`` when given)."""
     code_of = dict(db.session.execute(select(Commitment.id, Commitment.code)).all())
     question_codes: dict[int, set[str]] = defaultdict(set)
@@ -360,19 +360,22 @@ def _invited(period: Period, survey_ids: list[int] | None) -> Select:
     return statement if survey_ids is None else statement.where(Invitation.survey_id.in_(survey_ids))
 
 
-def commitment_results(*, period: Period = Period()) -> CommitmentResults:
+def commitment_results(*, period: Period = Period(), code: str | None = None) -> CommitmentResults:
     """Satisfaction, net satisfaction, NPS and response rate per commitment, per channel and per month.
 
     A commitment's response rate is that of the invitations to the surveys asking about it: the people whose
-    answers make up its satisfaction figure.
+    answers make up its satisfaction figure. With ``code``, only that commitment: its figures, and by channel and
+    by month only the answers to its questions and the invitations to the surveys asking about it.
     """
     minimum = minimum_responses()
-    question_codes, survey_codes = _tagged_questions(None)
+    question_codes, survey_codes = _tagged_questions(None if code is None else {code})
     per_code: dict[str, Tally] = defaultdict(Tally)
     by_channel: dict[str, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
-    for question_id, month, answer_channel, satisfied, net, nps, kept, count in db.session.execute(
-            _scored_counts(period)):
+    scored, invited = _scored_counts(period), _invited(period, None if code is None else list(survey_codes))
+    if code is not None:
+        scored = scored.where(Answer.question_id.in_(list(question_codes)))
+    for question_id, month, answer_channel, satisfied, net, nps, kept, count in db.session.execute(scored):
         tally = _score_tally(satisfied, net, nps, kept, count)
         if tally == Tally():
             continue
@@ -380,7 +383,7 @@ def commitment_results(*, period: Period = Period()) -> CommitmentResults:
             per_code[code] += tally
         by_channel[answer_channel] += tally
         by_month[month] += tally
-    for survey_id, month, invite_channel, sent, used in db.session.execute(_invited(period, None)):
+    for survey_id, month, invite_channel, sent, used in db.session.execute(invited):
         tally = Tally(invited=sent, responded=used)
         by_channel[invite_channel] += tally
         by_month[month] += tally

@@ -97,25 +97,25 @@ def _commitment_filters():
     return _filters(queries.answer_months(), [c.value for c in Channel if c != Channel.ANY])
 
 
-def _one_commitment(form, data: queries.CommitmentResults) -> str | None:
-    """?commitment=CODE narrows the results to one commitment's figures (the charter review links to them from
-    each commitment's satisfaction figure); a code with no results is ignored. The code, or None."""
+def _commitment_results(form, period: queries.Period) -> tuple[queries.CommitmentResults, str | None]:
+    """The figures of every commitment, or, with ?commitment=CODE, of that one alone, by channel and by month too
+    (the charter review links there from each commitment's satisfaction figure); a code with no results is
+    ignored. The results and the code, or None."""
+    data = queries.commitment_results(period=period)
     form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
     code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
     if code is None:
         form.commitment.data = ""
-    else:
-        data.commitments = [row for row in data.commitments if row.code == code]
-    return code
+        return data, None
+    return queries.commitment_results(period=period, code=code), code
 
 
 @bp.get("/results")
 @role_required(*READERS)
 def commitments():
     form, period, _channel = _commitment_filters()
-    data = queries.commitment_results(period=period)
     # One commitment's page shows its figures and the questions behind them.
-    code = _one_commitment(form, data)
+    data, code = _commitment_results(form, period)
     rows = [row.figures for row in data.commitments]
     return render_template("surveys/commitments.html", results=data, filters=form, query=_filter_query(),
                            code=code, questions=queries.commitment_questions(code, period) if code else [],
@@ -128,9 +128,5 @@ def commitments():
 @role_required(*READERS)
 def export_commitments():
     form, period, _channel = _commitment_filters()
-    data = queries.commitment_results(period=period)
-    if _one_commitment(form, data):
-        # As on the page: the figures by channel and by month cover every commitment, so one commitment's
-        # download leaves them out.
-        data.by_channel, data.by_month = [], []
+    data, _code = _commitment_results(form, period)
     return csv_response(commitment_aggregates_csv(data), "survey-figures.csv")

@@ -314,9 +314,14 @@ def test_the_figures_download_follows_the_commitment_and_the_period_on_the_page(
     soup = page(client.get("/surveys/results?commitment=T-01&start=2026-10&end=2026-10"))
     link = soup.find("a", string=re.compile("Download these figures"))["href"]
     rows = list(csv.reader(io.StringIO(client.get(link).get_data(as_text=True).lstrip("\ufeff"))))
-    # Only T-01's row, as on the page (its figures by channel and month cover every commitment, so are not shown).
+    # Only T-01, as on the page: its row, and by channel and month only the answers to its question.
     assert [row[:4] for row in rows] == [["Group", "Item", "Satisfied answers", "Scored answers"],
-                                         ["Commitment", "T-01", "9", "12"]]
+                                         ["Commitment", "T-01", "9", "12"], ["Channel", "Phone", "9", "12"],
+                                         ["Month", "October 2026", "9", "12"]]
+    soup = page(client.get("/surveys/results?commitment=T-01&start=2026-10&end=2026-10"))
+    channel_table = soup.find("caption", string=re.compile("Figures for T-01 by channel")).find_parent("table")
+    cells = [cell.get_text(" ", strip=True) for cell in channel_table.select("tbody tr")[0].select("th, td")]
+    assert cells[0] == "Phone" and cells[1].startswith("75%")
     # Without a commitment: both, and the figures by channel and month, still for October only.
     rows = list(csv.reader(io.StringIO(client.get("/surveys/results/figures.csv?start=2026-10&end=2026-10")
                                        .get_data(as_text=True).lstrip("\ufeff"))))
