@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 from channel_stats.columns import Measurement, measurement_for
 from channel_stats.models import ChannelMonth, ChannelThreshold
 from core.extensions import db
+from core.models import ServiceArea
 from core.standards import Standard
 
 
@@ -136,8 +137,6 @@ class ImportedMonths:
 
 def imported_months() -> list[ImportedMonths]:
     """What has been imported, per channel and service: the first and last month, how many, and when."""
-    from core.models import ServiceArea
-
     query = (select(ChannelMonth.channel, ServiceArea.name, ServiceArea.code, func.min(ChannelMonth.month),
                     func.max(ChannelMonth.month), func.count(ChannelMonth.id), func.max(ChannelMonth.imported_at))
              .outerjoin(ServiceArea, ServiceArea.id == ChannelMonth.service_area_id)

@@ -9,6 +9,7 @@ from wtforms import Field
 from wtforms.validators import StopValidation
 
 from core.clocks.calendar import FIRST_YEAR, LAST_YEAR
+from core.timesource import today
 
 #: GOV.UK wording for an email address that is not one.
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
@@ -69,8 +70,6 @@ class GovDateField(Field):
         if value.year > LAST_YEAR:
             raise StopValidation(f"{capitalised} must be the same as or before 31 December {LAST_YEAR}")
         if self.not_after_today:
-            from core.timesource import today
-
             if value > today():
                 raise StopValidation(f"{thing[0].upper() + thing[1:]} must be today or in the past")
         self.data = value

@@ -14,6 +14,9 @@ from reviews import bp
 from reviews.cycles import councils, review_year, versions_in_force
 from reviews.evidence import evidence_for
 from reviews.evidence.results import CommitmentEvidence
+from reviews.pack.builder import build_pack
+from reviews.pack.files import csv_zip, xlsx
+from reviews.pack.printing import PrintError, pdf, print_html
 
 
 def _percent(value: float | None) -> str:
@@ -87,10 +90,6 @@ def _fail(message: str, status: int = 2) -> None:
               help="The file to write.")
 def pack(year: str, slug: str | None, output: str, path: str) -> None:
     """Write the annual standards-review pack of a review year (opened as a review or not)."""
-    from reviews.pack.builder import build_pack
-    from reviews.pack.files import csv_zip, xlsx
-    from reviews.pack.printing import PrintError, pdf, print_html
-
     if output not in PACK_FORMATS:
         _fail(f"unknown format {output!r}: use one of {', '.join(PACK_FORMATS)}")
     if not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2099):

@@ -1,5 +1,5 @@
-"""Review cycles: opening a review for a charter and a review year, moving it through its stages, and the charter
-versions in force during its year."""
+"""Review cycles: opening a review for a charter and a review year, and the charter versions in force during its
+year (reviews.stages moves a review through its stages)."""
 
 from __future__ import annotations
 
@@ -117,34 +117,6 @@ def open_review(council_slug: str, year: int, *, by: StaffUser) -> Review:
 def _existing(council_slug: str, starts_on: date) -> Review | None:
     return db.session.scalar(select(Review).where(Review.council_slug == council_slug,
                                                   Review.starts_on == starts_on))
-
-
-def move_stage(review: Review, direction: str, *, by: StaffUser) -> ReviewStage:
-    """Move the review to the next stage, or back one step to put a mistake right; audited."""
-    stages = list(ReviewStage)
-    current = review.stage_value
-    step = {"forward": 1, "back": -1}.get(direction)
-    if step is None:
-        raise ReviewRuleError("Choose whether to move the review forward or back")
-    position = current.position + step
-    if position >= len(stages):
-        raise ReviewRuleError("This review is adopted: it has no further stage")
-    if position < 0:
-        raise ReviewRuleError("This review is at its first stage: it cannot move back")
-    new = stages[position]
-    record_audit(review, "review.stage_changed", by=by, before={"stage": current.value},
-                 after={"stage": new.value}, summary=f"Stage changed from {current.label} to {new.label}")
-    review.stage = new.value
-    # The pack is built from the review's year (this module), so its publishing is imported when it is used.
-    from reviews.pack import publishing
-
-    if current == ReviewStage.ADOPTED:
-        publishing.withdraw_pack(review)
-    db.session.commit()
-    if new == ReviewStage.ADOPTED:
-        # Adopted: the pack is published with today's figures, in a transaction of its own (building it commits).
-        publishing.publish_pack(review, by=by)
-    return new
 
 
 @dataclass(frozen=True)

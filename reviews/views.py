@@ -12,11 +12,12 @@ from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Role
 from reviews import bp
-from reviews.cycles import councils, move_stage, open_review, versions_in_force
+from reviews.cycles import councils, open_review, versions_in_force
 from reviews.evidence import evidence_for
 from reviews.evidence.results import Verdict
 from reviews.forms import OpenReviewForm, StageForm
 from reviews.models import Review, ReviewStage
+from reviews.stages import move_stage
 
 #: Policy officers run reviews; complaints officers and viewers may read them.
 READERS = (Role.POLICY_OFFICER, Role.COMPLAINTS_OFFICER, Role.VIEWER)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from core.models import AuditEvent, Role
 from core.timesource import set_today
-from reviews.cycles import ReviewRuleError, move_stage, open_review, review_year, year_title
+from reviews.cycles import ReviewRuleError, open_review, review_year, year_title
 from reviews.models import Review
+from reviews.stages import move_stage
 from tests.helpers import make_charter, make_staff, page
 
 

@@ -11,12 +11,12 @@ import pytest
 
 from core.models import AuditEvent, Role
 from core.timesource import set_today
-from reviews.cycles import move_stage
 from reviews.models import PublishedPack, Review, ReviewStage
 from reviews.pack import publishing
 from reviews.pack.builder import build_pack
 from reviews.pack.model import Chart, Column, Kind, ReviewPack, Section, Table
 from reviews.pack.stored import from_json, to_json
+from reviews.stages import move_stage
 from tests.helpers import make_feedback, make_staff, page
 from tests.reviews.conftest import MONDAY, YEAR
 
