@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask, g, request, url_for
@@ -39,6 +40,21 @@ def govuk_datetime(value: datetime | None) -> str:
     value = uk_time(value)
     hour = value.hour % 12 or 12
     return f"{govuk_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def audit_value(value: object) -> object:
+    """A value kept in an audit event's before or after, as the history shows it: the days and moments the audit
+    keeps in ISO form (core.audit) read as GOV.UK dates, moments on the UK clock; anything else as it is."""
+    if isinstance(value, str):
+        if _ISO_DAY.fullmatch(value):
+            return govuk_date(date.fromisoformat(value))
+        if _ISO_MOMENT.fullmatch(value):
+            return govuk_datetime(datetime.fromisoformat(value))
+    return value
 
 
 def pluralise(count: int, singular: str, plural: str | None = None) -> str:
@@ -85,6 +101,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(govuk_date)
     app.add_template_filter(govuk_date_short)
     app.add_template_filter(govuk_datetime)
+    app.add_template_filter(audit_value)
     app.add_template_filter(percent)
     app.add_template_filter(period)
     app.add_template_global(pluralise)

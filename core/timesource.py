@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -63,6 +63,12 @@ def uk_time(moment: datetime) -> datetime:
 def uk_date(moment: datetime) -> date:
     """The UK date of a stored moment: the day that counts against a working-day deadline."""
     return uk_time(moment).date()
+
+
+def uk_midnight(day: date) -> datetime:
+    """The stored (naive UTC) moment at which ``day`` begins in the UK: 23:00 UTC the evening before, in summer. A
+    moment is on or after ``day`` in the UK exactly when it is at or after this."""
+    return datetime.combine(day, time(), tzinfo=UK).astimezone(UTC).replace(tzinfo=None)
 
 
 def _uk_now() -> datetime:

@@ -153,7 +153,7 @@ def export_rows(filters: InboxFilters) -> Iterator[tuple]:
     statement = filtered(
         filters, FeedbackItem.reference, FeedbackItem.kind, FeedbackItem.status, FeedbackItem.channel,
         ServiceArea.name, FeedbackItem.received_on, FeedbackItem.acknowledgement_due_on,
-        FeedbackItem.acknowledged_at, FeedbackItem.acknowledgement_met, commitment_codes, effective_sentiment(),
+        FeedbackItem.acknowledged_on, FeedbackItem.acknowledgement_met, commitment_codes, effective_sentiment(),
         StaffUser.name, FeedbackItem.description,
     ).outerjoin(StaffUser, FeedbackItem.recorded_by_id == StaffUser.id)
     yield from db.session.execute(statement.execution_options(yield_per=500))

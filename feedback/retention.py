@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, case, delete, exists, false, func, insert, or_, select, update
@@ -23,7 +23,7 @@ from core.extensions import db
 from core.formatting import govuk_date, pluralise
 from core.models import AuditEvent, Resident
 from core.outbox import REMOVED, clear_messages_about
-from core.timesource import now, today
+from core.timesource import now, today, uk_midnight
 from feedback.models import Attachment, FeedbackItem, FeedbackKind, FeedbackMessage, FeedbackQuote, FeedbackStatus
 from feedback.uploads import delete_stored
 
@@ -60,7 +60,8 @@ class Cutoffs:
 
     @property
     def finished_moment(self) -> datetime:
-        return datetime.combine(self.finished_before, time())
+        """When ``finished_before`` begins in the UK, as stored moments are compared with it."""
+        return uk_midnight(self.finished_before)
 
 
 def cutoffs(on: date | None = None, *, before: date | None = None) -> Cutoffs:

@@ -338,6 +338,17 @@ def _latest_commitments() -> dict[str, Commitment]:
     return latest
 
 
+def _in_charter_order(codes, latest: dict[str, Commitment]) -> list[str]:
+    return sorted(codes, key=lambda code: (latest[code].number if code in latest else 0, code))
+
+
+def commitment_codes_asked() -> list[str]:
+    """The codes of the commitments that some survey question is tagged to, in the charter's order."""
+    codes = db.session.scalars(select(Commitment.code).distinct()
+                               .join(question_commitment, question_commitment.c.commitment_id == Commitment.id))
+    return _in_charter_order(set(codes), _latest_commitments())
+
+
 def _tagged_questions(codes: set[str] | None) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     """The commitment codes each question, and each survey, asks about (only ``codes`` when given)."""
     code_of = dict(db.session.execute(select(Commitment.id, Commitment.code)).all())
@@ -379,18 +390,18 @@ def commitment_results(*, period: Period = Period(), code: str | None = None) ->
         tally = _score_tally(satisfied, net, nps, kept, count)
         if tally == Tally():
             continue
-        for code in question_codes.get(question_id, ()):
-            per_code[code] += tally
+        for tagged in question_codes.get(question_id, ()):
+            per_code[tagged] += tally
         by_channel[answer_channel] += tally
         by_month[month] += tally
     for survey_id, month, invite_channel, sent, used in db.session.execute(invited):
         tally = Tally(invited=sent, responded=used)
         by_channel[invite_channel] += tally
         by_month[month] += tally
-        for code in survey_codes.get(survey_id, ()):
-            per_code[code] += tally
+        for tagged in survey_codes.get(survey_id, ()):
+            per_code[tagged] += tally
     latest = _latest_commitments()
-    ordered = sorted(per_code, key=lambda code: (latest[code].number if code in latest else 0, code))
+    ordered = _in_charter_order(per_code, latest)
     return CommitmentResults(
         period=period, minimum=minimum,
         commitments=[CommitmentFigures(code, latest[code].wording if code in latest else "",

@@ -99,14 +99,13 @@ def _commitment_filters():
 
 def _commitment_results(form, period: queries.Period) -> tuple[queries.CommitmentResults, str | None]:
     """The figures of every commitment, or, with ?commitment=CODE, of that one alone, by channel and by month too
-    (the charter review links there from each commitment's satisfaction figure); a code with no results is
-    ignored. The results and the code, or None."""
-    data = queries.commitment_results(period=period)
-    form.commitment.choices = choices([("", "All commitments")] + [(row.code, row.code) for row in data.commitments])
-    code = form.commitment.data if form.commitment.data in {row.code for row in data.commitments} else None
+    (the charter review links there from each commitment's satisfaction figure); a code no survey question asks
+    about is ignored. The results and the code, or None."""
+    codes = queries.commitment_codes_asked()
+    form.commitment.choices = choices([("", "All commitments")] + [(code, code) for code in codes])
+    code = form.commitment.data if form.commitment.data in codes else None
     if code is None:
         form.commitment.data = ""
-        return data, None
     return queries.commitment_results(period=period, code=code), code
 
 

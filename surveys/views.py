@@ -13,7 +13,7 @@ from core.contacts import ContactSource
 from core.errors import attempt, attempt_or_flash
 from core.extensions import db
 from core.models import Channel, Role, ServiceArea
-from core.timesource import UK
+from core.timesource import now, uk_time
 from surveys import bp, equality, intake, invitations, queries, services
 from surveys.forms import (
     ConfirmForm,
@@ -344,7 +344,7 @@ def _contact_time(form: ContactForm) -> datetime:
     if form.time.data:
         hour, minute = (int(p) for p in form.time.data.strip().replace(".", ":").split(":"))
         return datetime.combine(form.day.data, time(hour, minute))
-    return min(datetime.combine(form.day.data, time(12, 0)), datetime.now(UK).replace(tzinfo=None))
+    return min(datetime.combine(form.day.data, time(12, 0)), uk_time(now()).replace(tzinfo=None))
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])

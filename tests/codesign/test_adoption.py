@@ -12,7 +12,7 @@ from codesign.services.adoption import make_version, versions_due
 from core.charters import published_charter
 from core.models import AuditEvent, CharterStatus
 from core.standards import Standard
-from core.timesource import set_today, today
+from core.timesource import set_today, today, uk_date
 from reviews.pack.publishing import stored_copy
 from tests.codesign.factories import published_consultation
 
@@ -50,7 +50,7 @@ def test_adopting_makes_the_next_version_with_codes_kept_and_new_ones_added():
     # Adopting published the review's pack for residents (1 July 2026), and it was published again with the
     # changes when the version came into force (1 October 2026).
     stored = stored_copy(consultation.review)
-    assert stored.published_at.date() == date(2026, 10, 1) and stored.published_by_id == consultation.adopted_by_id
+    assert uk_date(stored.published_at) == date(2026, 10, 1) and stored.published_by_id == consultation.adopted_by_id
     tables = [table["key"] for section in stored.content["sections"] for table in section["tables"]]
     assert "charter-changes" in tables
     published = [e.summary for e in AuditEvent.query.filter_by(action="review.pack_published").order_by(AuditEvent.id)]

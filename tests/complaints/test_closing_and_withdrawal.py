@@ -14,7 +14,7 @@ from core.events import (
     complaint_withdrawn,
 )
 from core.extensions import db
-from core.timesource import now, set_today
+from core.timesource import now, set_today, uk_date
 from feedback import services as feedback_services
 from surveys.invitations import create_rule, send_due_invitations
 from surveys.models import Invitation, InvitationRule
@@ -117,7 +117,7 @@ def test_a_survey_waiting_on_its_delay_waits_for_stage_2_when_the_resident_escal
     assert send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
     assert send_due_invitations(at=now() + timedelta(hours=50)).sent == 0
     contacts = _complaint_contacts()
-    assert [(c.related_id, c.held_at, c.occurred_at.date()) for c in contacts] == [
+    assert [(c.related_id, c.held_at, uk_date(c.occurred_at)) for c in contacts] == [
         (case.feedback.id, None, date(2026, 4, 1))]
     assert _invitations() == [(contacts[0].id, "sent")]
 
@@ -168,7 +168,7 @@ def test_a_resident_who_escalates_and_then_withdraws_is_surveyed_once_about_the_
     assert send_due_invitations(at=now() + timedelta(hours=49)).sent == 1
     assert send_due_invitations(at=now() + timedelta(days=5)).sent == 0
     contacts = _complaint_contacts()
-    assert [(c.related_id, c.held_at, c.occurred_at.date()) for c in contacts] == [
+    assert [(c.related_id, c.held_at, uk_date(c.occurred_at)) for c in contacts] == [
         (case.feedback.id, None, date(2026, 3, 20))]
     assert _invitations() == [(contacts[0].id, "sent")]
 

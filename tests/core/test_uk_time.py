@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from core import timesource
-from core.formatting import govuk_date, govuk_datetime
-from core.timesource import UK, now, set_today, today, uk_date, uk_time
+from core.formatting import audit_value, govuk_date, govuk_datetime
+from core.timesource import UK, now, set_today, today, uk_date, uk_midnight, uk_time
+from feedback.retention import Cutoffs
 from tests.helpers import make_feedback
 
 
@@ -54,3 +55,23 @@ def test_an_item_acknowledged_after_midnight_bst_is_acknowledged_on_the_uk_date(
     assert (item.acknowledged_on, item.closed_on) == (date(2026, 7, 2), date(2026, 7, 4))
     item.acknowledged_at = datetime(2026, 1, 5, 23, 30)
     assert item.acknowledged_on == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(("kept", "shown"), [
+    ("2026-07-01T23:30:00.123456", "2 July 2026 at 12:30am"),
+    ("2026-01-05T09:05:00", "5 January 2026 at 9:05am"),
+    ("2026-04-22", "22 April 2026"),
+    ("2026-04-22 was a Wednesday", "2026-04-22 was a Wednesday"),
+    ("in_progress", "in_progress"),
+    (3, 3),
+])
+def test_the_history_shows_the_days_and_moments_an_audit_keeps_as_people_read_them(kept, shown):
+    assert audit_value(kept) == shown
+
+
+def test_a_uk_day_begins_at_23_00_utc_in_summer():
+    assert uk_midnight(date(2026, 7, 2)) == datetime(2026, 7, 1, 23, 0)
+    assert uk_midnight(date(2026, 1, 2)) == datetime(2026, 1, 2, 0, 0)
+    # Retention counts a case closed at 00:30 BST on the cut-off day as closed on that day, not the day before.
+    cutoff = Cutoffs(received_before=date(2026, 7, 2), finished_before=date(2026, 7, 2)).finished_moment
+    assert datetime(2026, 7, 1, 23, 30) >= cutoff > datetime(2026, 7, 1, 22, 59)

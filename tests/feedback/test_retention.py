@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import AuditEvent, OutboxMessage, Resident, Role
 from core.outbox import deliver
 from core.sentiment.service import count_stale, export_corrections
-from core.timesource import set_today
+from core.timesource import set_today, uk_date
 from feedback.models import Attachment, FeedbackItem
 from feedback.retention import REMOVED, Cutoffs, anonymise_past_retention, count_past_retention, cutoffs
 from feedback.services import add_resident_message, reclassify, send_staff_message, update_status
@@ -116,9 +116,9 @@ def test_compliments_and_comments_past_retention_are_anonymised_and_newer_ones_k
     report = run()
     assert (report.items, report.residents) == (1, 1)
     db.session.expire_all()
-    assert old.anonymised_at is not None and old.anonymised_at.date() == TODAY
+    assert old.anonymised_at is not None and uk_date(old.anonymised_at) == TODAY
     assert (old.description, old.outcome_wanted) == (REMOVED, None)
-    assert (old.resident.name, old.resident.email, old.resident.anonymised_at.date()) == (None, None, TODAY)
+    assert (old.resident.name, old.resident.email, uk_date(old.resident.anonymised_at)) == (None, None, TODAY)
     for kept in (edge, new):
         assert kept.anonymised_at is None and kept.resident.name and kept.resident.anonymised_at is None
     assert edge.description == "The library is cold."
@@ -315,7 +315,7 @@ def test_files_are_deleted_from_disk_and_their_rows_say_so(db, upload_dir):
     assert report.files == 1
     db.session.expire_all()
     assert not path_of(attachment.stored_name).exists()
-    assert (attachment.original_name, attachment.removed_at.date(), attachment.size) == (REMOVED, TODAY, 13)
+    assert (attachment.original_name, uk_date(attachment.removed_at), attachment.size) == (REMOVED, TODAY, 13)
     assert path_of(kept.stored_name).exists() and kept.removed_at is None
 
 
