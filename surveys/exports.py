@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 
 from core.exports import safe_cell
 from core.timesource import uk_time
+from surveys.commitment_figures import CommitmentResults
 from surveys.models import Question, QuestionType, Survey
-from surveys.queries import CommitmentResults, RawResponse, SurveyResults, channel_label, raw_responses
+from surveys.queries import RawResponse, SurveyResults, channel_label, raw_responses
 from surveys.stats import Figures, suppression_note
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.auth import role_required
 from core.models import Channel
-from surveys import bp, charts, queries
+from surveys import bp, charts, commitment_figures, queries
 from surveys.exports import commitment_aggregates_csv, raw_answers_csv, survey_aggregates_csv
 from surveys.forms import ResultsFilterForm, choices
 from surveys.models import Survey
@@ -97,16 +97,16 @@ def _commitment_filters():
     return _filters(queries.answer_months(), [c.value for c in Channel if c != Channel.ANY])
 
 
-def _commitment_results(form, period: queries.Period) -> tuple[queries.CommitmentResults, str | None]:
+def _commitment_results(form, period: queries.Period) -> tuple[commitment_figures.CommitmentResults, str | None]:
     """The figures of every commitment, or, with ?commitment=CODE, of that one alone, by channel and by month too
     (the charter review links there from each commitment's satisfaction figure); a code no survey question asks
     about is ignored. The results and the code, or None."""
-    codes = queries.commitment_codes_asked()
+    codes = commitment_figures.commitment_codes_asked()
     form.commitment.choices = choices([("", "All commitments")] + [(code, code) for code in codes])
     code = form.commitment.data if form.commitment.data in codes else None
     if code is None:
         form.commitment.data = ""
-    return queries.commitment_results(period=period, code=code), code
+    return commitment_figures.commitment_results(period=period, code=code), code
 
 
 @bp.get("/results")
@@ -117,7 +117,7 @@ def commitments():
     data, code = _commitment_results(form, period)
     rows = [row.figures for row in data.commitments]
     return render_template("surveys/commitments.html", results=data, filters=form, query=_filter_query(),
-                           code=code, questions=queries.commitment_questions(code, period) if code else [],
+                           code=code, questions=commitment_figures.commitment_questions(code, period) if code else [],
                            commitment_chart=charts.satisfaction_chart(rows, "by commitment", horizontal=True),
                            channel_chart=charts.satisfaction_chart(data.by_channel, "by channel", horizontal=True),
                            month_chart=charts.satisfaction_chart(data.by_month, "by month"))

@@ -13,7 +13,8 @@ from complaints.queries import case_ids, learning_by_commitment
 from feedback.quotes import QuoteRow, quotes_received
 from feedback.tallies import tagged_by_month, themes_by_commitment
 from reviews.evidence.results import LearningRaised, Link, MonthCount, ResidentsVoice
-from surveys.queries import Period, figures_for_commitments, minimum_responses
+from surveys.commitment_figures import figures_for_commitments
+from surveys.queries import Period, minimum_responses
 
 #: Themes shown per commitment.
 TOP_THEMES = 5

@@ -20,8 +20,9 @@ from reviews.pack.sections.handling_code import self_assessment
 from reviews.pack.sections.performance import performance, summary
 from reviews.pack.sections.records import KINDS, complaints, feedback
 from reviews.pack.sections.voice import equalities, learning, residents_said, satisfaction
+from surveys.commitment_figures import commitment_results
 from surveys.equality import equality_answer_counts
-from surveys.queries import Period, commitment_results
+from surveys.queries import Period
 
 #: A section a higher package adds (co-design): built from the review (or its year) and its evidence.
 SectionBuilder = Callable[[object, ReviewEvidence], Section]

@@ -80,7 +80,7 @@ def test_a_proposal_nobody_answered_has_no_figures_and_is_not_called_suppressed(
 
 
 def test_support_is_not_counted_as_satisfaction_in_the_surveys_figures():
-    from surveys.queries import commitment_results
+    from surveys.commitment_figures import commitment_results
 
     consultation, proposals, _officer = published_consultation()
     respond_online(consultation, "a", answers(proposals[0], 5))

@@ -14,6 +14,7 @@ from core.sentiment.service import override_sentiment
 from core.sentiment.train import load_corrections
 from core.timesource import set_today
 from surveys import queries as survey_queries
+from surveys.commitment_figures import commitment_results
 from surveys.exports import commitment_aggregates_csv, survey_aggregates_csv
 from tests.helpers import make_charter, make_complaint, make_feedback, make_service_area, make_staff
 from tests.surveys.factories import make_response, make_survey
@@ -79,7 +80,7 @@ def test_survey_exports(client, login_as, db, text):
     assert answers[1][6] == "'" + text
     figures = _rows(survey_aggregates_csv(survey_queries.survey_results(survey)))
     assert figures[1][0] == f"Q1. {text}"
-    commitments = _rows(commitment_aggregates_csv(survey_queries.commitment_results()))
+    commitments = _rows(commitment_aggregates_csv(commitment_results()))
     assert commitments[1][-1] == "'" + text
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from core.demo import DEMO_STEPS, load_demo_charters
 from core.equality import EQUALITY_QUESTIONS
 from core.timesource import set_today
-from surveys import queries
+from surveys import commitment_figures, queries
 from surveys.demo import load_demo_surveys
 from surveys.equality import equality_answer_counts
 from surveys.models import Answer, Invitation, InvitationRule, Response, Survey
@@ -39,7 +39,7 @@ def test_demo_surveys_load_once_with_a_year_of_answers(db):
     everyone = db.session.scalar(db.select(db.func.count()).select_from(Response)
                                  .where(Response.survey_id == complaint.id))
     assert 0 < tenants < everyone  # only the council's tenants were asked TP09
-    assert queries.commitment_results().commitments
+    assert commitment_figures.commitment_results().commitments
     email = surveys[1]
     assert [s.title for s in email.sections] == ["Our reply", "About you"]
     assert {q.equality_key for q in email.sections[1].questions} == set(EQUALITY_QUESTIONS)

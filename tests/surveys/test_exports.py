@@ -5,6 +5,7 @@ import csv
 import io
 
 from surveys import queries
+from surveys.commitment_figures import commitment_results
 from surveys.exports import (
     AGGREGATE_HEADINGS,
     commitment_aggregates_csv,
@@ -102,7 +103,7 @@ def test_commitment_aggregates(db):
     survey = _survey()
     for value in ["5"] * 10:
         make_response(survey, [value, ["Speed"], None])
-    rows = _rows(commitment_aggregates_csv(queries.commitment_results()))
+    rows = _rows(commitment_aggregates_csv(commitment_results()))
     assert rows[0] == AGGREGATE_HEADINGS + ["Commitment wording"]
     t02 = dict(zip(rows[0], rows[1], strict=True))
     assert (t02["Group"], t02["Item"], t02["Satisfaction"], t02["Satisfaction low (95%)"]) == (

@@ -8,7 +8,7 @@ import pytest
 from core.contacts import record_contact
 from core.extensions import db
 from core.models import Charter
-from surveys import queries
+from surveys import commitment_figures, queries
 from surveys.models import Invitation
 from tests.helpers import make_charter
 from tests.surveys.factories import make_response, make_survey
@@ -141,7 +141,7 @@ def test_commitment_figures_follow_a_code_across_surveys_and_charter_versions(ch
         make_response(other, [value], channel="visit", month=NOV)
     _invitations(survey, sent=30, used=10)
     _invitations(other, sent=20, used=10, month=NOV, channel="visit")
-    results = queries.commitment_results()
+    results = commitment_figures.commitment_results()
     [t02] = results.commitments
     assert t02.code == "T-02"
     assert t02.wording == "We will always treat you with respect."  # the newest charter's wording
@@ -154,15 +154,16 @@ def test_commitment_figures_follow_a_code_across_surveys_and_charter_versions(ch
     assert [f.label for f in results.by_channel] == ["Email", "Phone", "Visit to our offices"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Charter)) == 2
     # One commitment's figures, read from its own questions' answers only, are the same.
-    assert queries.figures_for_commitments(["T-02", "T-99"]) == {"T-02": t02.figures}
+    assert commitment_figures.figures_for_commitments(["T-02", "T-99"]) == {"T-02": t02.figures}
 
 
 def test_commitment_figures_filter_by_period(survey):
-    results = queries.commitment_results(period=queries.Period(NOV, None))
+    results = commitment_figures.commitment_results(period=queries.Period(NOV, None))
     [t02] = results.commitments
     assert t02.figures.tally.scored == 3
     assert t02.figures.satisfaction is None and t02.figures.satisfaction_suppressed
-    assert queries.figures_for_commitments(["T-02"], period=queries.Period(NOV, None)) == {"T-02": t02.figures}
+    narrowed = commitment_figures.figures_for_commitments(["T-02"], period=queries.Period(NOV, None))
+    assert narrowed == {"T-02": t02.figures}
 
 
 def test_answer_months_run_from_first_to_last_response(survey):
