@@ -6,6 +6,7 @@ into figures."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,20 +85,21 @@ def _invited(period: Period, survey_ids: list[int] | None) -> Select:
     return statement if survey_ids is None else statement.where(Invitation.survey_id.in_(survey_ids))
 
 
-def commitment_results(*, period: Period = Period(), code: str | None = None) -> CommitmentResults:
+def commitment_results(*, period: Period = Period(), codes: Collection[str] | None = None) -> CommitmentResults:
     """Satisfaction, net satisfaction, NPS and response rate per commitment, per channel and per month.
 
     A commitment's response rate is that of the invitations to the surveys asking about it: the people whose
-    answers make up its satisfaction figure. With ``code``, only that commitment: its figures, and by channel and
-    by month only the answers to its questions and the invitations to the surveys asking about it.
+    answers make up its satisfaction figure. With ``codes``, only those commitments: only the answers to their
+    questions and the invitations to the surveys asking about them are read, and the figures by channel and by
+    month are of those alone.
     """
     minimum = minimum_responses()
-    question_codes, survey_codes = _tagged_questions(None if code is None else {code})
+    question_codes, survey_codes = _tagged_questions(None if codes is None else set(codes))
     per_code: dict[str, Tally] = defaultdict(Tally)
     by_channel: dict[str, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
-    scored, invited = _scored_counts(period), _invited(period, None if code is None else list(survey_codes))
-    if code is not None:
+    scored, invited = _scored_counts(period), _invited(period, None if codes is None else list(survey_codes))
+    if codes is not None:
         scored = scored.where(Answer.question_id.in_(list(question_codes)))
     for question_id, month, answer_channel, satisfied, net, nps, kept, count in db.session.execute(scored):
         tally = score_tally(satisfied, net, nps, kept, count)
@@ -125,23 +127,9 @@ def commitment_results(*, period: Period = Period(), code: str | None = None) ->
 
 
 def figures_for_commitments(codes: list[str], *, period: Period = Period()) -> dict[str, Figures]:
-    """The same figures as ``commitment_results`` gives each commitment, for ``codes`` only: only the answers to
-    the questions tagged to them are read, so one commitment's page does not count every answer of the year."""
-    question_codes, survey_codes = _tagged_questions(set(codes))
-    per_code: dict[str, Tally] = defaultdict(Tally)
-    if question_codes:
-        for question_id, _month, _channel, satisfied, net, nps, kept, count in db.session.execute(
-                _scored_counts(period).where(Answer.question_id.in_(list(question_codes)))):
-            tally = score_tally(satisfied, net, nps, kept, count)
-            if tally == Tally():
-                continue
-            for code in question_codes[question_id]:
-                per_code[code] += tally
-        for survey_id, _month, _channel, sent, used in db.session.execute(_invited(period, list(survey_codes))):
-            for code in survey_codes[survey_id]:
-                per_code[code] += Tally(invited=sent, responded=used)
-    minimum = minimum_responses()
-    return {code: figures(code, per_code[code], minimum) for code in codes if code in per_code}
+    """Each of ``codes``' figures, as ``commitment_results`` gives them, reading only the answers to their
+    questions: one commitment's evidence page does not count every answer of the year."""
+    return {row.code: row.figures for row in commitment_results(period=period, codes=codes).commitments}
 
 
 @dataclass(frozen=True)

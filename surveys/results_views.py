@@ -106,7 +106,7 @@ def _commitment_results(form, period: queries.Period) -> tuple[commitment_figure
     code = form.commitment.data if form.commitment.data in codes else None
     if code is None:
         form.commitment.data = ""
-    return commitment_figures.commitment_results(period=period, code=code), code
+    return commitment_figures.commitment_results(period=period, codes=None if code is None else [code]), code
 
 
 @bp.get("/results")
